@@ -1,0 +1,77 @@
+"""The gateway: the GraphQL API over the services. (Webhook ingress and dispatch arrive with #5.)"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from strawberry.fastapi import GraphQLRouter
+
+from gateway import keys
+from gateway.auth import GraphQLUnauthenticated, authenticate, on_unauthenticated
+from gateway.clients.base import create_http_client
+from gateway.keys import KeyAuthenticator
+from gateway.schema.context import Context, ServiceConnections
+from gateway.schema.root import create_schema
+from gateway.settings import GatewaySettings
+from kit.service import ServiceSpec, create_service_app
+
+NAME = "gateway"
+
+
+def _connections(settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport]) -> ServiceConnections:
+    def client(service: str, url: str | None) -> httpx.AsyncClient:
+        return create_http_client(
+            base_url=url, transport=transports.get(service), timeout=settings.service_timeout_seconds
+        )
+
+    return ServiceConnections(
+        membership=client("membership", settings.membership_url),
+        gamification=client("gamification", settings.gamification_url),
+        content=client("content", settings.content_url),
+    )
+
+
+def create_app(
+    settings: GatewaySettings | None = None, *, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+) -> FastAPI:
+    """The gateway app. ``transports`` reach services in this process (embedded mode, tests)."""
+    settings = settings or GatewaySettings()
+    secret = settings.internal_secret.get_secret_value()
+
+    async def get_context(request: Request) -> Context:
+        state = request.app.state
+        principal = await authenticate(request, state.authenticator)
+        return Context(
+            principal=principal,
+            connections=state.connections,
+            secret=secret,
+            sessionmaker=state.sessionmaker,
+            authenticator=state.authenticator,
+        )
+
+    graphql = GraphQLRouter(
+        create_schema(),
+        path="/graphql",
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+    )
+
+    @asynccontextmanager
+    async def gateway_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.connections = _connections(settings, transports or {})
+        app.state.authenticator = KeyAuthenticator(app.state.sessionmaker)
+        if settings.bootstrap_api_key is not None:
+            async with app.state.sessionmaker() as session, session.begin():
+                await keys.ensure_bootstrap_key(session, settings.bootstrap_api_key.get_secret_value())
+        try:
+            yield
+        finally:
+            await app.state.connections.aclose()
+
+    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=[graphql], lifespan=gateway_lifespan)
+    app = create_service_app(spec, settings)
+    app.add_exception_handler(GraphQLUnauthenticated, on_unauthenticated)
+    return app

@@ -1,0 +1,38 @@
+"""Typed client of the content service."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from gateway.clients.base import ServiceClient
+
+
+class WelcomeTemplateDTO(BaseModel):
+    id: str
+    community_id: str
+    body: str
+    batch_window_seconds: int
+    enabled: bool
+
+
+class CommunityWelcomeTemplateDTO(BaseModel):
+    community_id: str
+    template: WelcomeTemplateDTO | None
+
+
+class WelcomeTemplateBatchDTO(BaseModel):
+    items: list[CommunityWelcomeTemplateDTO]
+
+
+class ContentClient(ServiceClient):
+    service = "content"
+
+    async def welcome_templates_by_community(
+        self, community_ids: Sequence[str]
+    ) -> dict[str, WelcomeTemplateDTO | None]:
+        batch = await self._request(
+            "GET", "/v1/welcome-templates", WelcomeTemplateBatchDTO, params={"community_id": list(community_ids)}
+        )
+        return {item.community_id: item.template for item in batch.items}

@@ -1,0 +1,50 @@
+"""Typed client of the membership service."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from gateway.clients.base import ServiceClient
+
+
+class CommunityDTO(BaseModel):
+    id: str
+    name: str
+    timezone: str
+    mission: str | None
+    rules: str | None
+    created_at: datetime
+
+
+class CommunityPageDTO(BaseModel):
+    items: list[CommunityDTO]
+    next_cursor: str | None
+
+
+class CommunityCreateDTO(BaseModel):
+    name: str
+    timezone: str
+    mission: str | None = None
+    rules: str | None = None
+
+
+class MembershipClient(ServiceClient):
+    service = "membership"
+
+    async def create_community(self, data: CommunityCreateDTO, *, idempotency_key: str | None) -> CommunityDTO:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return await self._request(
+            "POST", "/v1/communities", CommunityDTO, json=data.model_dump(exclude_none=True), headers=headers
+        )
+
+    async def get_community(self, community_id: str) -> CommunityDTO:
+        return await self._request("GET", f"/v1/communities/{community_id}", CommunityDTO)
+
+    async def communities_by_id(self, ids: Sequence[str]) -> dict[str, CommunityDTO]:
+        page = await self._request(
+            "GET", "/v1/communities", CommunityPageDTO, params={"ids": list(ids), "limit": max(len(ids), 1)}
+        )
+        return {community.id: community for community in page.items}

@@ -1,0 +1,28 @@
+"""GraphQL types of API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from gateway.models import ApiKey as ApiKeyRow
+
+
+@strawberry.type(description="An API key. Its secret is shown once, when it is created, and never again.")
+class ApiKey:
+    id: strawberry.ID
+    name: str
+    role: str
+    community_id: strawberry.ID | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            role=row.role,
+            community_id=strawberry.ID(row.community_id) if row.community_id else None,
+            created_at=row.created_at,
+        )

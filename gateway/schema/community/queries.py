@@ -1,0 +1,25 @@
+"""Queries of communities."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.community.types import Community
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from, not_found
+
+
+@strawberry.type
+class CommunityQuery:
+    @strawberry.field(description="One community, with data from every service that knows it.")
+    async def community(self, info: Info[Context, None], id: strawberry.ID) -> Community:
+        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        try:
+            dto = await info.context.loaders.community.load(str(id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        if dto is None:
+            raise not_found(f"community {id} not found", "community_not_found")
+        return Community.from_dto(dto)

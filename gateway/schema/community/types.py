@@ -1,0 +1,81 @@
+"""GraphQL types of communities, built from the services' DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.clients.content import WelcomeTemplateDTO
+from gateway.clients.gamification import LevelDTO
+from gateway.clients.membership import CommunityDTO
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+
+
+@strawberry.type(description="A step of the community's level scheme, reached at a number of lifetime points.")
+class Level:
+    id: strawberry.ID
+    rank: int
+    name: str
+    threshold: int
+
+    @classmethod
+    def from_dto(cls, dto: LevelDTO) -> Level:
+        return cls(id=strawberry.ID(dto.id), rank=dto.rank, name=dto.name, threshold=dto.threshold)
+
+
+@strawberry.type(description="The greeting a group sees when people join; joins close together share one message.")
+class WelcomeTemplate:
+    id: strawberry.ID
+    body: str
+    batch_window_seconds: int
+    enabled: bool
+
+    @classmethod
+    def from_dto(cls, dto: WelcomeTemplateDTO) -> WelcomeTemplate:
+        return cls(
+            id=strawberry.ID(dto.id),
+            body=dto.body,
+            batch_window_seconds=dto.batch_window_seconds,
+            enabled=dto.enabled,
+        )
+
+
+@strawberry.type(description="A community: one mission, one rule book, many groups.")
+class Community:
+    id: strawberry.ID
+    name: str
+    timezone: str = strawberry.field(description="IANA time zone in which this community's days begin and end.")
+    mission: str | None
+    rules: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: CommunityDTO) -> Community:
+        return cls(
+            id=strawberry.ID(dto.id),
+            name=dto.name,
+            timezone=dto.timezone,
+            mission=dto.mission,
+            rules=dto.rules,
+            created_at=dto.created_at,
+        )
+
+    @strawberry.field(description="The level scheme, lowest first.")
+    async def levels(self, info: Info[Context, None]) -> list[Level]:
+        try:
+            levels = await info.context.loaders.levels.load(str(self.id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [Level.from_dto(level) for level in levels]
+
+    @strawberry.field(description="The welcome greeting; null until the community's defaults are set up.")
+    async def welcome_template(self, info: Info[Context, None]) -> WelcomeTemplate | None:
+        try:
+            template = await info.context.loaders.welcome_template.load(str(self.id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return WelcomeTemplate.from_dto(template) if template is not None else None

@@ -1,0 +1,79 @@
+"""User errors that mutations return as members of their payload unions, and the mapping from
+services' problem+json to them (or, in queries, to GraphQL errors with an ``extensions.code``)."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+
+from gateway.clients import ServiceProblem
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@strawberry.type
+class FieldError:
+    field: str = strawberry.field(description="The input field at fault, as named in this schema.")
+    reason: str
+
+
+@strawberry.interface(description="Something the caller can fix; `code` is stable, `message` is for people.")
+class UserError:
+    code: str
+    message: str
+
+
+@strawberry.type
+class InvalidInputError(UserError):
+    fields: list[FieldError]
+
+
+@strawberry.type
+class ForbiddenError(UserError):
+    pass
+
+
+@strawberry.type
+class NotFoundError(UserError):
+    pass
+
+
+@strawberry.type
+class ConflictError(UserError):
+    pass
+
+
+MutationError = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
+
+
+def user_error_from(problem: ServiceProblem) -> MutationError:
+    message = problem.body.detail or problem.body.title
+    if problem.status == 422 or problem.status == 400:
+        fields = [
+            FieldError(field=".".join(camel(p) for p in e.field.split(".")), reason=e.reason) for e in problem.errors
+        ]
+        return InvalidInputError(code=problem.code, message=message, fields=fields)
+    if problem.status == 403:
+        return ForbiddenError(code=problem.code, message=message)
+    if problem.status == 404:
+        return NotFoundError(code=problem.code, message=message)
+    if problem.status == 409:
+        return ConflictError(code=problem.code, message=message)
+    raise problem  # not the caller's to fix: surfaces as a GraphQL error
+
+
+GRAPHQL_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "BAD_USER_INPUT"}
+
+
+def graphql_error_from(problem: ServiceProblem) -> GraphQLError:
+    return GraphQLError(
+        problem.body.detail or problem.body.title,
+        extensions={"code": GRAPHQL_CODES.get(problem.status, "SERVICE_ERROR"), "reason": problem.code},
+    )
+
+
+def not_found(message: str, reason: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "NOT_FOUND", "reason": reason})

@@ -1,0 +1,66 @@
+"""Per-request DataLoaders: every field that needs another service's data asks a loader, and each
+loader turns one tick's worth of keys into one batch call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
+from gateway.clients.content import WelcomeTemplateDTO
+from gateway.clients.gamification import LevelDTO
+from gateway.clients.membership import CommunityDTO
+from kit.auth import Principal
+
+T = TypeVar("T")
+
+
+def _community_not_found(community_id: str) -> ServiceProblem:
+    from kit.errors import ProblemBody
+
+    return ServiceProblem(
+        "gateway",
+        ProblemBody(
+            title="Not found", status=404, code="community_not_found", detail=f"community {community_id} not found"
+        ),
+    )
+
+
+class Loaders:
+    def __init__(
+        self,
+        *,
+        principal: Principal,
+        membership: MembershipClient,
+        gamification: GamificationClient,
+        content: ContentClient,
+    ) -> None:
+        self._principal = principal
+        self._membership = membership
+        self._gamification = gamification
+        self._content = content
+        self.community = DataLoader[str, CommunityDTO | None](load_fn=self._load_communities)
+        self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
+        self.welcome_template = DataLoader[str, WelcomeTemplateDTO | None](load_fn=self._load_welcome_templates)
+
+    def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
+        # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.
+        allowed = [i for i in dict.fromkeys(ids) if self._principal.can_access(i)]
+        return allowed, set(ids) - set(allowed)
+
+    async def _load_communities(self, ids: list[str]) -> list[CommunityDTO | None]:
+        allowed, _ = self._split(ids)
+        found = await self._membership.communities_by_id(allowed) if allowed else {}
+        return [found.get(i) for i in ids]
+
+    async def _load_levels(self, ids: list[str]) -> Sequence[list[LevelDTO] | BaseException]:
+        allowed, denied = self._split(ids)
+        found = await self._gamification.levels_by_community(allowed) if allowed else {}
+        return [_community_not_found(i) if i in denied else found.get(i, []) for i in ids]
+
+    async def _load_welcome_templates(self, ids: list[str]) -> Sequence[WelcomeTemplateDTO | BaseException | None]:
+        allowed, denied = self._split(ids)
+        found = await self._content.welcome_templates_by_community(allowed) if allowed else {}
+        return [_community_not_found(i) if i in denied else found.get(i) for i in ids]

@@ -1,0 +1,34 @@
+"""The one schema of the gateway, composed from each area's queries and mutations."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.tools import merge_types
+
+from gateway.schema.apikey.mutations import ApiKeyMutation
+from gateway.schema.community.mutations import CommunityMutation
+from gateway.schema.community.queries import CommunityQuery
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+
+Query = merge_types("Query", (CommunityQuery,))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+
+
+def create_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[InvalidInputError, ForbiddenError, NotFoundError, ConflictError],
+        extensions=[
+            # Parsing and validating dominate the cost of small queries; identical documents skip both.
+            # Extensions are made per request from these factories; the two caches live at module level.
+            partial(ParserCache, maxsize=1_000),
+            partial(ValidationCache, maxsize=1_000),
+            partial(QueryDepthLimiter, max_depth=12),
+            partial(MaxAliasesLimiter, max_alias_count=30),
+            partial(MaxTokensLimiter, max_token_count=5_000),
+        ],
+    )

@@ -1,0 +1,28 @@
+"""Settings of the gateway: where the services are, its own database, and first-start credentials."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from kit.settings import KitSettings
+
+
+class GatewaySettings(KitSettings):
+    gateway_database_url: str | None = None
+    # Base URLs of the services; unset means "in this process" (embedded mode, httpx.ASGITransport).
+    membership_url: str | None = None
+    gamification_url: str | None = None
+    content_url: str | None = None
+    bootstrap_api_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    graphiql: bool | None = None  # default: on in dev, off in prod
+    service_timeout_seconds: float = 10.0
+
+    @property
+    def database_url(self) -> str:
+        return self.gateway_database_url or self.sqlite_url("gateway")
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env != "prod"

@@ -1,0 +1,1 @@
+"""The composition root: the ``guildhall`` CLI and the wiring of each runtime mode."""

@@ -1,0 +1,44 @@
+"""``guildhall dev``: the embedded Guildhall behind a real HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+from sqlmodel import select
+
+from gateway import keys
+from gateway.models import ApiKey
+from gateway.settings import GatewaySettings
+from guildhall.embedded import EmbeddedGuildhall
+
+log = logging.getLogger("guildhall")
+
+
+async def _first_key_if_none(guildhall: EmbeddedGuildhall) -> str | None:
+    """On a brand-new data directory with no bootstrap key, mint a platform key so the tour can start."""
+    assert guildhall.gateway is not None
+    async with guildhall.gateway.state.sessionmaker() as session, session.begin():
+        if (await session.exec(select(ApiKey.id).limit(1))).first() is not None:
+            return None
+        _, minted = await keys.create_key(session, name="first dev key", community_id=None)
+    return minted.plaintext
+
+
+async def run_embedded(settings: GatewaySettings, *, host: str, port: int) -> None:
+    async with EmbeddedGuildhall(gateway_settings=settings) as guildhall:
+        assert guildhall.gateway is not None
+        first_key = await _first_key_if_none(guildhall)
+        url = f"http://{host}:{port}"
+        print(f"\nGuildhall (embedded) on {url}  ·  data in {settings.data_dir.resolve()}")  # noqa: T201
+        if settings.graphiql_enabled:
+            print(f"GraphiQL: {url}/graphql")  # noqa: T201
+        if first_key:
+            print(f"A platform-admin API key was minted for you (shown once): {first_key}")  # noqa: T201
+        print()  # noqa: T201
+        config = uvicorn.Config(guildhall.gateway, host=host, port=port, lifespan="off", log_config=None)
+        server = uvicorn.Server(config)
+        await server.serve()
+        log.info("shutting down")
+    await asyncio.sleep(0)

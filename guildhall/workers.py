@@ -1,0 +1,58 @@
+"""Background work of a service: its outbox relay and its consumer group."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+
+from guildhall.parts import ServicePart
+from kit.events import ConsumerGroup, OutboxRelay
+from kit.settings import KitSettings
+
+log = logging.getLogger(__name__)
+
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:
+    """The relay and the consumer group of one service, running against its app's database and Redis."""
+    state = app.state
+    relay = OutboxRelay(
+        producer=part.name,
+        sessionmaker=state.sessionmaker,
+        redis=state.redis,
+        stream_maxlen=settings.event_stream_maxlen,
+        retention=timedelta(hours=settings.outbox_retention_hours),
+    )
+    workers: list[Worker] = [relay.run]
+    if part.streams:
+        consumer = ConsumerGroup(
+            group=part.name,
+            streams=part.streams,
+            subscriptions=part.subscriptions,
+            sessionmaker=state.sessionmaker,
+            redis=state.redis,
+        )
+        workers.append(consumer.run)
+    return workers
+
+
+async def run_until_stopped(workers: list[Worker], stop: asyncio.Event) -> None:
+    """Run every worker until ``stop`` is set; a worker that crashes takes the others down with it."""
+    tasks = [asyncio.create_task(worker(stop)) for worker in workers]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

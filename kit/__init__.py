@@ -1,0 +1,1 @@
+"""Guildhall's shared toolkit: domain-free pieces every service uses."""

@@ -1,0 +1,54 @@
+"""An injectable clock, per community, so tests and sandbox communities can move time deterministically."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that only moves when told to: for tests and test clocks."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("start: a ManualClock needs a timezone-aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("delta: a clock never moves backwards")
+        self._now += delta
+        return self._now
+
+
+class Clocks:
+    """Hands out the clock of a community: the system clock unless that community has its own."""
+
+    def __init__(self, default: Clock | None = None) -> None:
+        self.default: Clock = default or SystemClock()
+        self._by_community: dict[str, Clock] = {}
+
+    def for_community(self, community_id: str | None) -> Clock:
+        if community_id is None:
+            return self.default
+        return self._by_community.get(community_id, self.default)
+
+    def set(self, community_id: str, clock: Clock) -> None:
+        self._by_community[community_id] = clock
+
+    def now(self, community_id: str | None = None) -> datetime:
+        return self.for_community(community_id).now()

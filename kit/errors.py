@@ -1,0 +1,138 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``) with a stable ``code``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str
+    reason: str
+
+
+class ProblemBody(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    code: str
+    detail: str | None = None
+    errors: list[FieldError] = []
+
+
+class Problem(Exception):
+    """Raise one of these anywhere below an endpoint; it is rendered as problem+json."""
+
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldError] = (),
+        code: str | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors)
+        if code is not None:
+            self.code = code
+
+    def body(self) -> ProblemBody:
+        return ProblemBody(title=self.title, status=self.status, code=self.code, detail=self.detail, errors=self.errors)
+
+
+class InvalidInput(Problem):
+    status = 422
+    code = "invalid_input"
+    title = "Invalid input"
+
+    @classmethod
+    def of(cls, field: str, reason: str) -> InvalidInput:
+        return cls(f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)])
+
+
+class Unauthenticated(Problem):
+    status = 401
+    code = "unauthenticated"
+    title = "Authentication required"
+
+
+class Forbidden(Problem):
+    status = 403
+    code = "forbidden"
+    title = "Not allowed"
+
+
+class NotFound(Problem):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(Problem):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class Unavailable(Problem):
+    status = 503
+    code = "unavailable"
+    title = "Service unavailable"
+
+
+def problem_response(body: ProblemBody, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=body.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    # ("body", "timezone") → "timezone"; ("query", "ids", 0) → "ids.0"
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _reason(message: str) -> str:
+    # Our validators raise ValueError("must not be empty"); pydantic words that as "Value error, must ...".
+    return str(message).removeprefix("Value error, ")
+
+
+async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.body())
+
+
+async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(field=_field_name(e["loc"]), reason=_reason(e["msg"])) for e in exc.errors()]
+    detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    return problem_response(
+        ProblemBody(title=InvalidInput.title, status=422, code=InvalidInput.code, detail=detail, errors=errors)
+    )
+
+
+async def _on_http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(exc.status_code, "http_error")
+    return problem_response(
+        ProblemBody(title=str(exc.detail), status=exc.status_code, code=code),
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)

@@ -1,0 +1,8 @@
+"""The event backbone: typed envelopes, the outbox, the relay to Redis Streams, and consumer groups."""
+
+from kit.events.consumer import ConsumerGroup, Subscriptions
+from kit.events.envelope import Envelope, EventData
+from kit.events.outbox import emit
+from kit.events.relay import OutboxRelay
+
+__all__ = ["ConsumerGroup", "Envelope", "EventData", "OutboxRelay", "Subscriptions", "emit"]

@@ -1,0 +1,268 @@
+"""Consumer groups over Redis Streams, with an inbox so a redelivered event changes nothing.
+
+Each service reads the streams it cares about as one consumer group (many replicas share it). An
+event is handled in one database transaction together with its inbox row, then acknowledged: a crash
+before the ack means redelivery, and the inbox row turns the redelivery into a no-op. A handler that
+fails leaves the entry pending; it is retried after ``retry_after`` and, after ``max_attempts``
+deliveries, moved to the group's dead-letter stream so the stream goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.context import request_id_var
+from kit.db import Sessionmaker
+from kit.events.envelope import Envelope, EventData, dead_letter_stream_of
+from kit.metrics import CONSUMER_LAG, CONSUMER_PENDING, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
+from kit.tables import processed_event
+
+log = logging.getLogger(__name__)
+
+D = TypeVar("D", bound=EventData)
+Handler = Callable[[AsyncSession, Envelope, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    data_model: type[EventData]
+    handler: Handler
+
+
+class Subscriptions:
+    """What a service does with which event type: ``@subscriptions.on(CommunityCreated)``."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, Subscription] = {}
+
+    def on(self, data_model: type[D]) -> Callable[[Callable[[AsyncSession, Envelope, D], Awaitable[None]]], Handler]:
+        def register(handler: Callable[[AsyncSession, Envelope, D], Awaitable[None]]) -> Handler:
+            if data_model.event_type in self._by_type:
+                raise ValueError(f"{data_model.event_type}: already has a handler")
+            self._by_type[data_model.event_type] = Subscription(data_model, handler)
+            return handler
+
+        return register
+
+    def get(self, event_type: str) -> Subscription | None:
+        return self._by_type.get(event_type)
+
+    @property
+    def event_types(self) -> list[str]:
+        return sorted(self._by_type)
+
+
+class _Poison(Exception):
+    """An entry that can never be handled (unreadable envelope, payload that fails its schema)."""
+
+
+class ConsumerGroup:
+    def __init__(
+        self,
+        *,
+        group: str,
+        streams: Iterable[str],
+        subscriptions: Subscriptions,
+        sessionmaker: Sessionmaker,
+        redis: Redis,
+        consumer: str | None = None,
+        batch_size: int = 100,
+        block_ms: int = 1000,
+        idle_sleep: float = 0.02,
+        max_attempts: int = 5,
+        retry_after_ms: int = 2000,
+        metrics_every: float = 5.0,
+    ) -> None:
+        self.group = group
+        self.streams = list(streams)
+        self.dead_letter_stream = dead_letter_stream_of(group)
+        self._subscriptions = subscriptions
+        self._sessionmaker = sessionmaker
+        self._redis = redis
+        self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{id(self):x}"
+        self._batch_size = batch_size
+        self._block_ms = block_ms
+        self._idle_sleep = idle_sleep
+        self._max_attempts = max_attempts
+        self._retry_after_ms = retry_after_ms
+        self._metrics_every = metrics_every
+        self._next_metrics = 0.0
+
+    async def ensure_groups(self) -> None:
+        for stream in self.streams:
+            try:
+                # From the start of the stream: a group created after events were published still sees them.
+                await self._redis.xgroup_create(stream, self.group, id="0", mkstream=True)
+            except ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.ensure_groups()
+        log.info("consumer started", extra={"group": self.group, "streams": self.streams})
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                handled = await self.run_once(block_ms=self._block_ms)
+            except ResponseError as error:
+                if "NOGROUP" not in str(error):
+                    log.exception("consumer pass failed", extra={"group": self.group})
+                await self._recover()
+                handled = 0
+            except Exception:
+                log.exception("consumer pass failed", extra={"group": self.group})
+                await self._recover()
+                handled = 0
+            # The in-process stand-in does not block on XREADGROUP; don't spin when there is nothing to do.
+            if handled == 0 and time.monotonic() - started < self._idle_sleep:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self._idle_sleep)
+
+    async def _recover(self) -> None:
+        await asyncio.sleep(self._idle_sleep)
+        try:
+            await self.ensure_groups()
+        except Exception:
+            log.exception("could not recreate consumer groups", extra={"group": self.group})
+
+    async def run_once(self, *, block_ms: int | None = None) -> int:
+        """Retry or dead-letter what is due, then read and handle one batch. Returns entries handled."""
+        handled = await self._retry_pending()
+        response: Any = await self._redis.xreadgroup(
+            self.group,
+            self.consumer,
+            dict.fromkeys(self.streams, ">"),
+            count=self._batch_size,
+            block=block_ms if handled == 0 else None,
+        )
+        for stream_name, entries in response or []:
+            stream = stream_name.decode() if isinstance(stream_name, bytes) else stream_name
+            for entry_id, fields in entries:
+                await self._handle(stream, entry_id, fields)
+                handled += 1
+        if time.monotonic() >= self._next_metrics:
+            await self.record_metrics()
+            self._next_metrics = time.monotonic() + self._metrics_every
+        return handled
+
+    async def _retry_pending(self) -> int:
+        handled = 0
+        for stream in self.streams:
+            pending: list[dict[str, Any]] = await self._redis.xpending_range(
+                stream, self.group, min="-", max="+", count=self._batch_size
+            )
+            due = [p for p in pending if p["time_since_delivered"] >= self._retry_after_ms]
+            for entry in due:
+                entry_id = entry["message_id"]
+                if entry["times_delivered"] >= self._max_attempts:
+                    entries: Any = await self._redis.xrange(stream, min=entry_id, max=entry_id)
+                    fields = entries[0][1] if entries else {}
+                    await self._dead_letter(stream, entry_id, fields, reason="too many attempts")
+                    continue
+                claimed: Any = await self._redis.xclaim(
+                    stream, self.group, self.consumer, self._retry_after_ms, [entry_id]
+                )
+                for claimed_id, fields in claimed:
+                    if fields is None:  # trimmed away meanwhile
+                        await self._redis.xack(stream, self.group, claimed_id)
+                        continue
+                    await self._handle(stream, claimed_id, fields)
+                    handled += 1
+        return handled
+
+    async def _handle(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
+        try:
+            outcome = await self._process(fields)
+        except _Poison as poison:
+            await self._dead_letter(stream, entry_id, fields, reason=str(poison))
+            return
+        except Exception:
+            EVENTS_CONSUMED.labels(self.group, stream, "failed").inc()
+            log.exception("event handler failed; will retry", extra={"group": self.group, "entry": entry_id})
+            return
+        await self._redis.xack(stream, self.group, entry_id)
+        EVENTS_CONSUMED.labels(self.group, stream, outcome).inc()
+
+    async def _process(self, fields: dict[bytes, bytes]) -> str:
+        raw = fields.get(b"envelope")
+        if raw is None:
+            raise _Poison("entry has no envelope field")
+        try:
+            envelope = Envelope.model_validate_json(raw)
+        except ValidationError as error:
+            raise _Poison(f"unreadable envelope: {error.error_count()} errors") from None
+        subscription = self._subscriptions.get(envelope.type)
+        if subscription is None:
+            return "ignored"
+        try:
+            data = subscription.data_model.model_validate(envelope.data)
+        except ValidationError as error:
+            raise _Poison(f"{envelope.type} payload does not match its schema: {error}") from None
+        token = request_id_var.set(envelope.trace)
+        try:
+            async with self._sessionmaker() as session:
+                try:
+                    await session.execute(
+                        insert(processed_event).values(
+                            consumer=self.group, event_id=envelope.id, processed_at=datetime.now(UTC)
+                        )
+                    )
+                    await session.flush()
+                except IntegrityError:
+                    await session.rollback()
+                    return "duplicate"
+                await subscription.handler(session, envelope, data)
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    # A twin delivery committed first: its inbox row won the race.
+                    await session.rollback()
+                    return "duplicate"
+        finally:
+            request_id_var.reset(token)
+        return "handled"
+
+    async def _dead_letter(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes], *, reason: str) -> None:
+        entry = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+        await self._redis.xadd(
+            self.dead_letter_stream,
+            {
+                "envelope": fields.get(b"envelope", b""),
+                "stream": stream,
+                "entry_id": entry,
+                "reason": reason,
+                "dead_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        await self._redis.xack(stream, self.group, entry_id)
+        EVENTS_DEAD_LETTERED.labels(self.group, stream).inc()
+        EVENTS_CONSUMED.labels(self.group, stream, "dead_lettered").inc()
+        log.error(
+            "event dead-lettered", extra={"group": self.group, "stream": stream, "entry": entry, "reason": reason}
+        )
+
+    async def record_metrics(self) -> None:
+        for stream in self.streams:
+            for info in await self._redis.xinfo_groups(stream):
+                name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+                if name != self.group:
+                    continue
+                CONSUMER_PENDING.labels(self.group, stream).set(info.get("pending") or 0)
+                if info.get("lag") is not None:
+                    CONSUMER_LAG.labels(self.group, stream).set(info["lag"])

@@ -1,0 +1,105 @@
+"""``Idempotency-Key`` for creating POSTs: a retried request gets the first response, not a second resource.
+
+The record is claimed in the request's own transaction before the work runs and completed with the
+response after it, so it commits or rolls back together with the change: a failed request leaves no
+record and may be retried with the same key. A concurrent twin waits on the claim (PostgreSQL) or the
+write lock (SQLite) and then sees the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kit.auth import PrincipalDep
+from kit.db import SessionDep
+from kit.errors import Conflict, InvalidInput
+from kit.tables import idempotency_record
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255
+
+
+class Idempotency:
+    def __init__(self, *, session: SessionDep, key: str | None, scope: str, request_hash: str) -> None:
+        self._session = session
+        self.key = key
+        self._scope = scope
+        self._request_hash = request_hash
+
+    async def run(self, action: Callable[[], Awaitable[BaseModel]], *, status_code: int = 201) -> JSONResponse:
+        if self.key is None:
+            return JSONResponse((await action()).model_dump(mode="json"), status_code=status_code)
+        row = (
+            await self._session.execute(
+                select(
+                    idempotency_record.c.request_hash, idempotency_record.c.status_code, idempotency_record.c.response
+                ).where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
+            )
+        ).first()
+        if row is not None:
+            return self._replay(row.request_hash, row.status_code, row.response)
+        await self._claim()
+        body = (await action()).model_dump(mode="json")
+        await self._session.execute(
+            update(idempotency_record)
+            .where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
+            .values(status_code=status_code, response=json.dumps(body))
+        )
+        return JSONResponse(body, status_code=status_code)
+
+    async def _claim(self) -> None:
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(
+                    insert(idempotency_record).values(
+                        scope=self._scope,
+                        key=self.key,
+                        request_hash=self._request_hash,
+                        status_code=0,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            raise Conflict(
+                "a request with this Idempotency-Key is still being processed", code="idempotency_key_in_use"
+            ) from None
+
+    def _replay(self, request_hash: str, status_code: int, response: str | None) -> JSONResponse:
+        if request_hash != self._request_hash:
+            problem = InvalidInput.of(HEADER, "was already used with a different request")
+            problem.code = "idempotency_key_reused"
+            raise problem
+        if status_code == 0 or response is None:
+            raise Conflict(
+                "a request with this Idempotency-Key is still being processed", code="idempotency_key_in_use"
+            )
+        return JSONResponse(json.loads(response), status_code=status_code, headers={REPLAYED_HEADER: "true"})
+
+
+async def get_idempotency(request: Request, session: SessionDep, principal: PrincipalDep) -> Idempotency:
+    key = request.headers.get(HEADER)
+    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
+        raise InvalidInput.of(HEADER, f"must be 1 to {MAX_KEY_LENGTH} characters")
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.url.path}\n".encode())
+    digest.update(await request.body())
+    return Idempotency(
+        session=session,
+        key=key,
+        scope=principal.key_id or principal.role,
+        request_hash=digest.hexdigest(),
+    )
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

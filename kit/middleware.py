@@ -1,0 +1,69 @@
+"""One ASGI middleware per app for the request id, metrics and an access log line.
+
+Pure ASGI (no BaseHTTPMiddleware) because it wraps every request on the hot paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kit.context import REQUEST_ID_HEADER, new_request_id, request_id_var
+from kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+log = logging.getLogger("guildhall.access")
+
+_REQUEST_ID_BYTES = REQUEST_ID_HEADER.lower().encode()
+_UNTRACKED = {"/metrics", "/healthz", "/readyz"}
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = None
+        for name, value in scope["headers"]:
+            if name == _REQUEST_ID_BYTES:
+                request_id = value.decode("latin-1")[:64]
+                break
+        request_id = request_id or new_request_id()
+        token = request_id_var.set(request_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (_REQUEST_ID_BYTES, request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            path = scope["path"]
+            if path not in _UNTRACKED:
+                route = scope.get("route")
+                template = getattr(route, "path", "unmatched")
+                elapsed = time.perf_counter() - started
+                HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
+                HTTP_LATENCY.labels(self.service, template).observe(elapsed)
+                if log.isEnabledFor(logging.DEBUG) or status >= 500:
+                    log.log(
+                        logging.ERROR if status >= 500 else logging.DEBUG,
+                        "request",
+                        extra={
+                            "method": scope["method"],
+                            "path": path,
+                            "status": status,
+                            "ms": round(elapsed * 1000, 2),
+                        },
+                    )
+            request_id_var.reset(token)

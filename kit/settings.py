@@ -1,0 +1,38 @@
+"""Settings shared by every part of Guildhall, read from ``GUILDHALL_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_INTERNAL_SECRET = "dev-internal-secret-change-me"  # noqa: S105 - a well-known dev default, refused in prod
+
+Environment = Literal["dev", "test", "prod"]
+
+
+class KitSettings(BaseSettings):
+    """What every service, the gateway and every worker need to know."""
+
+    model_config = SettingsConfigDict(env_prefix="GUILDHALL_", extra="ignore")
+
+    env: Environment = "dev"
+    data_dir: Path = Path(".guildhall")
+    redis_url: str = "memory://"
+    internal_secret: SecretStr = SecretStr(DEV_INTERNAL_SECRET)
+    log_level: str = "INFO"
+    log_json: bool = True
+    event_stream_maxlen: int = 1_000_000
+    outbox_retention_hours: int = 24 * 7
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> KitSettings:
+        if self.env == "prod" and self.internal_secret.get_secret_value() == DEV_INTERNAL_SECRET:
+            raise ValueError("internal_secret: set GUILDHALL_INTERNAL_SECRET in production")
+        return self
+
+    def sqlite_url(self, name: str) -> str:
+        """The embedded database of one part, a SQLite file under the data directory."""
+        return f"sqlite+aiosqlite:///{self.data_dir.resolve() / f'{name}.db'}"

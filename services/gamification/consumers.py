@@ -1,0 +1,18 @@
+"""Events the gamification service reacts to."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contracts.events import CommunityCreated
+from kit.events import Envelope, Subscriptions
+from kit.events.envelope import stream_of
+from services.gamification.usecases import level
+
+subscriptions = Subscriptions()
+STREAMS = [stream_of("membership")]
+
+
+@subscriptions.on(CommunityCreated)
+async def on_community_created(session: AsyncSession, envelope: Envelope, data: CommunityCreated) -> None:
+    await level.create_default_scheme(session, community_id=data.community_id, at=envelope.occurred_at)

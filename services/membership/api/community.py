@@ -1,0 +1,55 @@
+"""``/v1/communities``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from kit.pagination import PageOut
+from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
+from services.membership.api.schemas.community import CommunityCreate, CommunityRead
+from services.membership.usecases import community as usecases
+
+router = APIRouter(prefix="/v1/communities", tags=["communities"])
+
+
+@router.post("", status_code=201, response_model=CommunityRead)
+async def create_community(
+    body: CommunityCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    async def create() -> CommunityRead:
+        community = await usecases.create_community(
+            session,
+            principal=principal,
+            clocks=clocks,
+            name=body.name,
+            timezone=body.timezone,
+            mission=body.mission,
+            rules=body.rules,
+        )
+        return CommunityRead.model_validate(community)
+
+    return await idempotency.run(create)
+
+
+@router.get("")
+async def list_communities(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageRequestDep,
+    ids: Annotated[list[str] | None, Query(max_length=200, description="only these communities")] = None,
+) -> PageOut[CommunityRead]:
+    result = await usecases.list_communities(session, principal=principal, ids=ids, page=page)
+    return PageOut(items=[CommunityRead.model_validate(c) for c in result.items], next_cursor=result.next_cursor)
+
+
+@router.get("/{community_id}")
+async def get_community(community_id: str, session: SessionDep, principal: PrincipalDep) -> CommunityRead:
+    community = await usecases.get_community_or_raise(session, principal=principal, community_id=community_id)
+    return CommunityRead.model_validate(community)

@@ -1,0 +1,13 @@
+"""Settings of the membership service."""
+
+from __future__ import annotations
+
+from kit.settings import KitSettings
+
+
+class MembershipSettings(KitSettings):
+    membership_database_url: str | None = None
+
+    @property
+    def database_url(self) -> str:
+        return self.membership_database_url or self.sqlite_url("membership")

@@ -1,0 +1,68 @@
+"""Creating and reading communities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contracts.events import CommunityCreated
+from kit.auth import Principal, ensure_community_access
+from kit.clock import Clocks
+from kit.errors import Forbidden, NotFound
+from kit.events import emit
+from kit.ids import new_id
+from kit.pagination import Page, PageRequest
+from services.membership.models import Community
+from services.membership.repo.community import CommunityRepository
+
+
+async def create_community(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    clocks: Clocks,
+    name: str,
+    timezone: str,
+    mission: str | None = None,
+    rules: str | None = None,
+) -> Community:
+    """Store a new community and announce it; other services set up their defaults from the event."""
+    if not principal.is_platform_admin:
+        raise Forbidden("only a platform admin can create communities", code="platform_admin_required")
+    now = clocks.now()
+    community = Community(
+        id=new_id("cmty"),
+        name=name,
+        timezone=timezone,
+        mission=mission,
+        rules=rules,
+        created_at=now,
+    )
+    CommunityRepository(session).add(community)
+    await session.flush()
+    await emit(
+        session,
+        CommunityCreated(community_id=community.id, name=community.name, timezone=community.timezone),
+        community_id=community.id,
+        at=now,
+    )
+    return community
+
+
+async def get_community_or_raise(session: AsyncSession, *, principal: Principal, community_id: str) -> Community:
+    ensure_community_access(principal, community_id)
+    community = await CommunityRepository(session).get(community_id)
+    if community is None:
+        raise NotFound(f"community {community_id} not found", code="community_not_found")
+    return community
+
+
+async def list_communities(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[str] | None, page: PageRequest
+) -> Page[Community]:
+    if not principal.is_platform_admin:
+        # A community's key sees its own community and nothing else.
+        ids = [i for i in (ids if ids is not None else [principal.community_id or ""]) if principal.can_access(i)]
+    rows = await CommunityRepository(session).list(ids=ids, after=page.after, limit=page.limit + 1)
+    return Page.from_rows(list(rows), page=page, key=lambda community: community.id)
