@@ -17,8 +17,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from kit.auth import PrincipalDep
 from kit.db import SessionDep
@@ -41,17 +42,18 @@ class Idempotency:
         if self.key is None:
             return JSONResponse((await action()).model_dump(mode="json"), status_code=status_code)
         row = (
-            await self._session.execute(
+            await self._session.exec(
                 select(
                     idempotency_record.c.request_hash, idempotency_record.c.status_code, idempotency_record.c.response
                 ).where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
             )
         ).first()
         if row is not None:
-            return self._replay(row.request_hash, row.status_code, row.response)
+            request_hash, status_code_then, response = row
+            return self._replay(request_hash, status_code_then, response)
         await self._claim()
         body = (await action()).model_dump(mode="json")
-        await self._session.execute(
+        await self._session.exec(
             update(idempotency_record)
             .where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
             .values(status_code=status_code, response=json.dumps(body))
@@ -61,7 +63,7 @@ class Idempotency:
     async def _claim(self) -> None:
         try:
             async with self._session.begin_nested():
-                await self._session.execute(
+                await self._session.exec(
                     insert(idempotency_record).values(
                         scope=self._scope,
                         key=self.key,

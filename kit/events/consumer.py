@@ -103,8 +103,10 @@ class ConsumerGroup:
         self._retry_after_ms = retry_after_ms
         self._metrics_every = metrics_every
         self._next_metrics = 0.0
+        self._groups_ready = False
 
     async def ensure_groups(self) -> None:
+        self._groups_ready = True
         for stream in self.streams:
             try:
                 # From the start of the stream: a group created after events were published still sees them.
@@ -120,11 +122,6 @@ class ConsumerGroup:
             started = time.monotonic()
             try:
                 handled = await self.run_once(block_ms=self._block_ms)
-            except ResponseError as error:
-                if "NOGROUP" not in str(error):
-                    log.exception("consumer pass failed", extra={"group": self.group})
-                await self._recover()
-                handled = 0
             except Exception:
                 log.exception("consumer pass failed", extra={"group": self.group})
                 await self._recover()
@@ -135,14 +132,23 @@ class ConsumerGroup:
                     await asyncio.wait_for(stop.wait(), timeout=self._idle_sleep)
 
     async def _recover(self) -> None:
+        self._groups_ready = False
         await asyncio.sleep(self._idle_sleep)
-        try:
-            await self.ensure_groups()
-        except Exception:
-            log.exception("could not recreate consumer groups", extra={"group": self.group})
 
     async def run_once(self, *, block_ms: int | None = None) -> int:
         """Retry or dead-letter what is due, then read and handle one batch. Returns entries handled."""
+        if not self._groups_ready:
+            await self.ensure_groups()
+        try:
+            return await self._pass(block_ms)
+        except ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            # Redis lost the stream or the group (a restart that keeps nothing): make them again.
+            self._groups_ready = False
+            return 0
+
+    async def _pass(self, block_ms: int | None) -> int:
         handled = await self._retry_pending()
         response: Any = await self._redis.xreadgroup(
             self.group,
@@ -218,7 +224,7 @@ class ConsumerGroup:
         try:
             async with self._sessionmaker() as session:
                 try:
-                    await session.execute(
+                    await session.exec(
                         insert(processed_event).values(
                             consumer=self.group, event_id=envelope.id, processed_at=datetime.now(UTC)
                         )

@@ -28,7 +28,7 @@ async def emit(session: AsyncSession, data: EventData, *, community_id: str | No
         data=data.model_dump(mode="json"),
         trace=current_request_id(),
     )
-    await session.execute(
+    await session.exec(
         insert(outbox).values(
             event_id=envelope.id,
             stream=stream_of(producer),

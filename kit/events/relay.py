@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
+from sqlmodel import select
 
 from kit.db import Sessionmaker
 from kit.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING
@@ -78,18 +79,20 @@ class OutboxRelay:
             )
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = (await session.execute(query)).all()
+            rows = (await session.exec(query)).all()
             if not rows:
                 return 0
             pipe = self._redis.pipeline(transaction=False)
-            for row in rows:
-                pipe.xadd(row.stream, {"envelope": row.envelope}, maxlen=self._maxlen, approximate=True)
+            for _, stream, envelope in rows:
+                pipe.xadd(stream, {"envelope": envelope}, maxlen=self._maxlen, approximate=True)
             await pipe.execute()
-            await session.execute(
-                update(outbox).where(outbox.c.seq.in_([row.seq for row in rows])).values(published_at=datetime.now(UTC))
+            await session.exec(
+                update(outbox)
+                .where(outbox.c.seq.in_([seq for seq, _, _ in rows]))
+                .values(published_at=datetime.now(UTC))
             )
-        for row in rows:
-            EVENTS_PUBLISHED.labels(row.stream).inc()
+        for _, stream, _ in rows:
+            EVENTS_PUBLISHED.labels(stream).inc()
         return len(rows)
 
     async def housekeep(self) -> None:
@@ -97,7 +100,7 @@ class OutboxRelay:
         async with self._sessionmaker() as session, session.begin():
             if await self._redis.set(self._marker, now.isoformat(), nx=True):
                 # The marker was missing: the bus is new or lost what it held. Publish what we kept.
-                replayed: Any = await session.execute(
+                replayed: Any = await session.exec(
                     update(outbox)
                     .where(outbox.c.published_at.is_not(None), outbox.c.published_at > now - self._retention)
                     .values(published_at=None)
@@ -107,7 +110,7 @@ class OutboxRelay:
                         "bus marker missing; republishing retained events",
                         extra={"producer": self.producer, "events": replayed.rowcount},
                     )
-            await session.execute(
+            await session.exec(
                 delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at <= now - self._retention)
             )
             pending = await session.scalar(

@@ -1,0 +1,305 @@
+"""A small HTTP/1.1 keep-alive load generator on raw asyncio streams, meant to run in its own process.
+
+    python -m bench.loadgen --url http://127.0.0.1:8000/ping --connections 32 --duration 5
+    python -m bench.loadgen --url http://127.0.0.1:8000/graphql --method POST \\
+        --header 'content-type: application/json' --body '{"query": "{ ping }"}' --requests 20000
+
+N connections each send one request at a time (no pipelining) and time it from the first byte written to
+the last body byte read. Runs for a fixed duration or a fixed number of requests (whichever is given;
+``--requests`` wins), after an optional warm-up that is not recorded. Prints one JSON object on stdout:
+requests, errors, non_2xx, status counts, seconds, rps and latency percentiles in milliseconds.
+
+httpx spends more CPU per request than a small server does, so it cannot saturate one; this reads
+responses with a few ``readuntil``/``readexactly`` calls (Content-Length, chunked, or read-to-close).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from bench.stats import summarize_ms
+
+_HEAD_END = b"\r\n\r\n"
+_MAX_HEAD = 64 * 1024
+
+
+class ProtocolError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str
+    port: int
+    request: bytes
+
+    @classmethod
+    def build(cls, url: str, *, method: str = "GET", headers: Sequence[str] = (), body: bytes = b"") -> Target:
+        parts = urlsplit(url)
+        if parts.scheme != "http":
+            raise ValueError(f"{url}: only plain http:// is supported")
+        host = parts.hostname or "127.0.0.1"
+        port = parts.port or 80
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        lines = [f"{method.upper()} {path} HTTP/1.1", f"host: {host}:{port}"]
+        names = set()
+        for header in headers:
+            name, _, value = header.partition(":")
+            names.add(name.strip().lower())
+            lines.append(f"{name.strip()}: {value.strip()}")
+        if body or method.upper() in ("POST", "PUT", "PATCH"):
+            lines.append(f"content-length: {len(body)}")
+        if "user-agent" not in names:
+            lines.append("user-agent: guildhall-bench")
+        return cls(host=host, port=port, request=("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one response. Returns (status, keep_alive). Raises on a malformed or truncated response."""
+    head = await reader.readuntil(_HEAD_END)
+    if not head.startswith(b"HTTP/1."):
+        raise ProtocolError(f"not an HTTP/1.x response: {head[:40]!r}")
+    status = int(head[9:12])
+    lower = head.lower()
+    keep_alive = b"\r\nconnection: close" not in lower and not head.startswith(b"HTTP/1.0")
+    if status in (204, 304) or 100 <= status < 200:
+        return status, keep_alive
+    start = lower.find(b"\r\ncontent-length:")
+    if start >= 0:
+        end = lower.index(b"\r\n", start + 2)
+        length = int(lower[start + 17 : end])
+        if length:
+            await reader.readexactly(length)
+        return status, keep_alive
+    if b"\r\ntransfer-encoding:" in lower and b"chunked" in lower:
+        await _read_chunked(reader)
+        return status, keep_alive
+    await reader.read()  # no length: the body runs to the end of the connection
+    return status, False
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> None:
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        size = int(size_line.split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            # Trailers (usually none), then the blank line that ends the message.
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":
+                pass
+            return
+        await reader.readexactly(size + 2)
+
+
+@dataclass
+class _Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    last_done: float = 0.0
+
+
+class LoadGenerator:
+    def __init__(
+        self,
+        target: Target,
+        *,
+        connections: int,
+        duration: float | None = None,
+        requests: int | None = None,
+        warmup: float = 0.0,
+        timeout: float = 10.0,
+    ) -> None:
+        if duration is None and requests is None:
+            raise ValueError("give a duration or a number of requests")
+        self.target = target
+        self.connections = connections
+        self.duration = duration
+        self.requests = requests
+        self.warmup = warmup
+        self.timeout = timeout
+        self._remaining = requests if requests is not None else 0
+        self._deadline = 0.0
+        self._recording = False
+
+    def _take(self) -> bool:
+        if self.requests is not None and self._recording:
+            if self._remaining <= 0:
+                return False
+            self._remaining -= 1
+            return True
+        return time.perf_counter() < self._deadline
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.wait_for(asyncio.open_connection(self.target.host, self.target.port), self.timeout)
+
+    async def _worker(self, tally: _Tally) -> None:
+        request = self.target.request
+        reader: asyncio.StreamReader | None = None
+        writer: asyncio.StreamWriter | None = None
+        perf = time.perf_counter_ns
+        try:
+            while self._take():
+                try:
+                    if writer is None or reader is None:
+                        reader, writer = await self._connect()
+                    started = perf()
+                    writer.write(request)
+                    status, keep_alive = await asyncio.wait_for(read_response(reader), self.timeout)
+                    elapsed_ms = (perf() - started) / 1e6
+                except (
+                    OSError,
+                    TimeoutError,
+                    asyncio.IncompleteReadError,
+                    asyncio.LimitOverrunError,
+                    ProtocolError,
+                    ValueError,
+                ) as error:
+                    tally.errors += 1
+                    kind = type(error).__name__
+                    tally.error_kinds[kind] = tally.error_kinds.get(kind, 0) + 1
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None
+                    await asyncio.sleep(0.01)  # a refused connection must not spin
+                    continue
+                tally.latencies_ms.append(elapsed_ms)
+                tally.statuses[status] = tally.statuses.get(status, 0) + 1
+                tally.last_done = time.perf_counter()
+                if not keep_alive:
+                    writer.close()
+                    reader = writer = None
+        finally:
+            if writer is not None:
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
+
+    async def run(self) -> dict[str, Any]:
+        tally = _Tally()
+        if self.warmup > 0:
+            self._deadline = time.perf_counter() + self.warmup
+            await asyncio.gather(*(self._worker(_Tally()) for _ in range(self.connections)))
+        self._recording = True
+        started = time.perf_counter()
+        self._deadline = started + (self.duration or 0.0)
+        await asyncio.gather(*(self._worker(tally) for _ in range(self.connections)))
+        seconds = max((tally.last_done or time.perf_counter()) - started, 1e-9)
+        done = len(tally.latencies_ms)
+        non_2xx = sum(count for status, count in tally.statuses.items() if not 200 <= status < 300)
+        return {
+            "connections": self.connections,
+            "requests": done,
+            "errors": tally.errors,
+            "error_kinds": tally.error_kinds,
+            "non_2xx": non_2xx,
+            "statuses": {str(k): v for k, v in sorted(tally.statuses.items())},
+            "seconds": round(seconds, 4),
+            "rps": round(done / seconds, 1),
+            "ok_rps": round((done - non_2xx) / seconds, 1),
+            "latency_ms": summarize_ms(tally.latencies_ms).as_dict(),
+        }
+
+
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="http://host:port/path")
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--header", action="append", default=[], help="'name: value', repeatable")
+    body = parser.add_mutually_exclusive_group()
+    body.add_argument("--body", help="request body (text)")
+    body.add_argument("--body-file", help="read the request body from this file")
+    parser.add_argument("--connections", "-c", type=int, default=32)
+    parser.add_argument("--duration", "-d", type=float, default=5.0, help="seconds to run (ignored with --requests)")
+    parser.add_argument("--requests", "-n", type=int, default=None, help="stop after this many requests")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unrecorded warm-up first")
+    parser.add_argument("--timeout", type=float, default=10.0, help="per-request timeout in seconds")
+    parser.add_argument("--cpu", type=int, action="append", default=None, help="pin this process to CPU n (repeatable)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.cpu and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(args.cpu))
+    if args.body_file:
+        with open(args.body_file, "rb") as handle:
+            body = handle.read()
+    else:
+        body = (args.body or "").encode()
+    target = Target.build(args.url, method=args.method, headers=args.header, body=body)
+    generator = LoadGenerator(
+        target,
+        connections=args.connections,
+        duration=None if args.requests is not None else args.duration,
+        requests=args.requests,
+        warmup=args.warmup,
+        timeout=args.timeout,
+    )
+    with asyncio.Runner(loop_factory=_new_event_loop) as runner:
+        report = runner.run(generator.run())
+    report["url"] = args.url
+    report["method"] = args.method.upper()
+    json.dump(report, sys.stdout)
+    sys.stdout.write("\n")
+
+
+# -- driving it from a benchmark ------------------------------------------------------------------------
+
+
+async def run_loadgen(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: Sequence[str] = (),
+    body: str | None = None,
+    connections: int = 32,
+    duration: float = 5.0,
+    requests: int | None = None,
+    warmup: float = 1.0,
+    cpus: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """Run the load generator in a subprocess (its own interpreter, its own core) and return its report."""
+    command = [sys.executable, "-m", "bench.loadgen", "--url", url, "--method", method]
+    command += ["--connections", str(connections), "--duration", str(duration), "--warmup", str(warmup)]
+    for header in headers:
+        command += ["--header", header]
+    if body is not None:
+        command += ["--body", body]
+    if requests is not None:
+        command += ["--requests", str(requests)]
+    for cpu in cpus or ():
+        command += ["--cpu", str(cpu)]
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=os.path.dirname(os.path.dirname(__file__))
+    )
+    stdout, stderr = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"loadgen failed ({process.returncode}): {stderr.decode(errors='replace')[-2000:]}")
+    report: dict[str, Any] = json.loads(stdout)
+    return report
+
+
+if __name__ == "__main__":
+    main()
