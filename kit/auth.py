@@ -70,7 +70,8 @@ def verify_principal(header: str | None, secret: str, *, now: float | None = Non
     except ValueError:
         raise Unauthenticated("malformed internal principal header") from None
     expected = _sign(secret.encode(), payload, timestamp)
-    if not hmac.compare_digest(expected, signature):
+    # Bytes, not str: compare_digest refuses non-ASCII text, and header values are anything latin-1.
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogateescape")):
         raise Unauthenticated("bad internal principal signature")
     if abs((now if now is not None else time.time()) - timestamp) > MAX_SKEW_SECONDS:
         raise Unauthenticated("stale internal principal header")

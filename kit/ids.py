@@ -57,4 +57,4 @@ def new_id(prefix: str) -> str:
 
 
 def has_prefix(value: str, prefix: str) -> bool:
-    return value.startswith(f"{prefix}_") and ID_PATTERN.match(value) is not None
+    return value.startswith(f"{prefix}_") and ID_PATTERN.fullmatch(value) is not None

@@ -34,6 +34,10 @@ def upgrade_sync(section: str, database_url: str, revision: str = "head") -> Non
     command.upgrade(alembic_config(section, database_url), revision)
 
 
+def downgrade_sync(section: str, database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(section, database_url), revision)
+
+
 _lock = asyncio.Lock()
 
 
@@ -78,3 +82,8 @@ def run_migrations(metadata: MetaData, *, default_url: Callable[[], str]) -> Non
             context.run_migrations()
         return
     asyncio.run(_run_online(url, metadata))
+
+
+async def downgrade(section: str, database_url: str, revision: str) -> None:
+    async with _lock:
+        await asyncio.to_thread(downgrade_sync, section, database_url, revision)

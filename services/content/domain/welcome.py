@@ -16,7 +16,18 @@ def default_body(community_name: str) -> str:
 
 
 def placeholders_in(body: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(body) if name}
+    """Names of the ``{placeholders}``; raises ValueError for anything but a plain ``{name}``."""
+    names: set[str] = set()
+    for _, name, spec, conversion in string.Formatter().parse(body):
+        if name is None:
+            continue
+        if not name:
+            raise ValueError("placeholders need a name, like {names}")
+        if spec or conversion:
+            # Format specs can nest fields and pad to any width: "{names:>999999999}" renders a gigabyte.
+            raise ValueError(f"placeholder {{{name}}} must not carry a format spec or conversion")
+        names.add(name)
+    return names
 
 
 def validate_body(body: str) -> str:
