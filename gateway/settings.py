@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from kit.settings import KitSettings
 
@@ -18,6 +18,14 @@ class GatewaySettings(KitSettings):
     port: int = 8000
     graphiql: bool | None = None  # default: on in dev, off in prod
     service_timeout_seconds: float = 10.0
+
+    @field_validator("bootstrap_api_key", mode="after")
+    @classmethod
+    def _blank_means_none(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty variable (GUILDHALL_BOOTSTRAP_API_KEY=) must never make "" a platform-admin key.
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
 
     @property
     def database_url(self) -> str:

@@ -8,10 +8,10 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from gateway import app as gateway_app
 from gateway.settings import GatewaySettings
+from guildhall.http import serve_http
 from guildhall.parts import GATEWAY, MIGRATED_PARTS, SERVICES, database_url_of
 from kit.logging import configure_logging
 from kit.migrations import upgrade_sync
@@ -79,7 +79,7 @@ def serve(part: Servable, host: HostOption = None, port: PortOption = None) -> N
         application = gateway_app.create_app(settings)
     else:
         application = SERVICES[part.value].build(SERVICES[part.value].settings())
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_config=None)
+    asyncio.run(serve_http(application, host=host or settings.host, port=port or settings.port))
 
 
 @app.command()

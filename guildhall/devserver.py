@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-import uvicorn
 from sqlmodel import select
 
 from gateway import keys
 from gateway.models import ApiKey
 from gateway.settings import GatewaySettings
 from guildhall.embedded import EmbeddedGuildhall
+from guildhall.http import serve_http
 
 log = logging.getLogger("guildhall")
 
@@ -31,14 +30,12 @@ async def run_embedded(settings: GatewaySettings, *, host: str, port: int) -> No
         assert guildhall.gateway is not None
         first_key = await _first_key_if_none(guildhall)
         url = f"http://{host}:{port}"
-        print(f"\nGuildhall (embedded) on {url}  ·  data in {settings.data_dir.resolve()}")  # noqa: T201
+        lines = [f"Guildhall (embedded) on {url}  ·  data in {settings.data_dir.resolve()}"]
         if settings.graphiql_enabled:
-            print(f"GraphiQL: {url}/graphql")  # noqa: T201
+            lines.append(f"GraphiQL: {url}/graphql")
         if first_key:
-            print(f"A platform-admin API key was minted for you (shown once): {first_key}")  # noqa: T201
-        print()  # noqa: T201
-        config = uvicorn.Config(guildhall.gateway, host=host, port=port, lifespan="off", log_config=None)
-        server = uvicorn.Server(config)
-        await server.serve()
-        log.info("shutting down")
-    await asyncio.sleep(0)
+            lines.append(f"A platform-admin API key was minted for you (shown once): {first_key}")
+        print("\n" + "\n".join(lines) + "\n", flush=True)  # noqa: T201
+        # The lifespans are ours (entered above), so uvicorn must not run them again.
+        await serve_http(guildhall.gateway, host=host, port=port, lifespan="off")
+        log.info("shutting down: stopping workers and closing databases")

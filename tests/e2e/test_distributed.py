@@ -1,0 +1,75 @@
+"""Distributed mode: every part its own process, configured only by URLs, talking real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.test_community_slice import community_with_defaults
+from tests.support.backends import Backend
+from tests.support.factories import create_community
+from tests.support.guildhall import ADMIN_KEY, INTERNAL_SECRET, GraphQL
+from tests.support.processes import Processes, free_port
+
+SERVICES = ("membership", "gamification", "content")
+
+
+@pytest.fixture
+def processes(backend: Backend) -> Iterator[Processes]:
+    env = {
+        "GUILDHALL_ENV": "test",
+        "GUILDHALL_LOG_JSON": "true",
+        "GUILDHALL_REDIS_URL": backend.redis_url,
+        "GUILDHALL_INTERNAL_SECRET": INTERNAL_SECRET,
+        "GUILDHALL_BOOTSTRAP_API_KEY": ADMIN_KEY,
+        **{f"GUILDHALL_{part.upper()}_DATABASE_URL": url for part, url in backend.database_urls.items()},
+    }
+    running = Processes(env)
+    yield running
+    running.stop_all()
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_parts_in_their_own_processes_serve_the_slice(processes: Processes) -> None:
+    migrated = processes.run("migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert migrated.stdout.split() == [
+        "migrated",
+        "membership",
+        "migrated",
+        "gamification",
+        "migrated",
+        "content",
+        "migrated",
+        "gateway",
+    ]
+
+    ports = {name: free_port() for name in (*SERVICES, "gateway")}
+    processes.env.update({f"GUILDHALL_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES})
+    servers = [processes.start("serve", name, "--port", str(port), port=port) for name, port in ports.items()]
+    for service in SERVICES:
+        processes.start("worker", service)
+    for server in servers:
+        await processes.wait_healthy(server)
+
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{ports['gateway']}", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    ) as http:
+        admin = GraphQL(http)
+        created = await create_community(admin, name="Across processes", timezone="America/Sao_Paulo")
+        community = await community_with_defaults(admin, created["id"])
+
+    assert community["timezone"] == "America/Sao_Paulo"
+    assert len(community["levels"]) == 5
+    assert "Across processes" in community["welcomeTemplate"]["body"]
+    exit_codes = processes.stop_all()
+    assert set(exit_codes.values()) == {0}, exit_codes
+
+
+def test_the_gateway_refuses_to_start_distributed_without_the_service_urls(processes: Processes) -> None:
+    result = processes.run("serve", "gateway", "--port", str(free_port()), timeout=30)
+
+    assert result.returncode != 0
+    assert "GUILDHALL_MEMBERSHIP_URL" in result.stderr + result.stdout
