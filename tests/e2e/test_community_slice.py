@@ -3,13 +3,16 @@ announced as an event, set up by gamification and content, read back in one quer
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from prometheus_client import REGISTRY
+from sqlmodel import select
 
 from guildhall.embedded import EmbeddedGuildhall
+from kit.tables import outbox
 from tests.support.factories import CREATE_COMMUNITY, community_input, create_community, create_community_key
-from tests.support.guildhall import GraphQL, eventually
+from tests.support.guildhall import ADMIN_KEY, GraphQL, eventually
 
 COMMUNITY = """
 query One($id: ID!) {
@@ -165,3 +168,19 @@ async def test_one_query_over_many_communities_calls_each_service_once(admin: Gr
     assert [body["data"][f"c{i}"]["id"] for i in range(3)] == ids
     after = {s: _service_calls(*s) for s in before}
     assert {s[0]: after[s] - before[s] for s in before} == {"membership": 1, "gamification": 1, "content": 1}
+
+
+async def test_the_request_id_travels_from_the_gateway_through_the_service_into_the_event(
+    guildhall: EmbeddedGuildhall,
+) -> None:
+    async with guildhall.client(api_key=ADMIN_KEY) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": CREATE_COMMUNITY, "variables": {"input": community_input()}},
+            headers={"X-Request-ID": "req-trace-me"},
+        )
+
+    assert response.headers["X-Request-ID"] == "req-trace-me"
+    async with guildhall.services["membership"].state.sessionmaker() as session:
+        envelope = json.loads((await session.exec(select(outbox.c.envelope))).one())
+    assert envelope["trace"] == "req-trace-me"
