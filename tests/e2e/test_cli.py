@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from guildhall.cli import app
 from tests.support.guildhall import GraphQL
-from tests.support.processes import Processes, free_port
+from tests.support.processes import MIGRATE_OUTPUT, Processes, free_port
 
 runner = CliRunner()
 
@@ -26,16 +26,7 @@ def test_migrate_creates_every_part_database(data_dir: Path) -> None:
     result = runner.invoke(app, ["migrate"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.split() == [
-        "migrated",
-        "membership",
-        "migrated",
-        "gamification",
-        "migrated",
-        "content",
-        "migrated",
-        "gateway",
-    ]
+    assert result.output.split() == MIGRATE_OUTPUT
     assert sorted(p.name for p in data_dir.glob("*.db")) == [
         "content.db",
         "gamification.db",

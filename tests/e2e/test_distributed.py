@@ -11,7 +11,7 @@ from tests.e2e.test_community_slice import community_with_defaults
 from tests.support.backends import Backend
 from tests.support.factories import create_community
 from tests.support.guildhall import ADMIN_KEY, INTERNAL_SECRET, GraphQL
-from tests.support.processes import Processes, free_port
+from tests.support.processes import MIGRATE_OUTPUT, Processes, free_port
 
 SERVICES = ("membership", "gamification", "content")
 
@@ -35,16 +35,7 @@ def processes(backend: Backend) -> Iterator[Processes]:
 async def test_parts_in_their_own_processes_serve_the_slice(processes: Processes) -> None:
     migrated = processes.run("migrate")
     assert migrated.returncode == 0, migrated.stderr
-    assert migrated.stdout.split() == [
-        "migrated",
-        "membership",
-        "migrated",
-        "gamification",
-        "migrated",
-        "content",
-        "migrated",
-        "gateway",
-    ]
+    assert migrated.stdout.split() == MIGRATE_OUTPUT
 
     ports = {name: free_port() for name in (*SERVICES, "gateway")}
     processes.env.update({f"GUILDHALL_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES})

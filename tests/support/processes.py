@@ -17,6 +17,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILDHALL = str(Path(sys.executable).parent / "guildhall")
+# What `guildhall migrate` says, part by part, in the order it migrates them.
+MIGRATE_OUTPUT = ["migrated", "membership", "migrated", "gamification", "migrated", "content", "migrated", "gateway"]
 
 
 def free_port() -> int:
