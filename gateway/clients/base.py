@@ -77,7 +77,18 @@ class ServiceClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> M:
-        response = await self._http.request(method, path, params=params, json=json, headers=self._headers(headers))
+        try:
+            response = await self._http.request(method, path, params=params, json=json, headers=self._headers(headers))
+        except httpx.TransportError as error:
+            raise ServiceProblem(
+                self.service,
+                ProblemBody(
+                    title="Service unavailable",
+                    status=503,
+                    code="service_unavailable",
+                    detail=f"{self.service} did not answer ({type(error).__name__})",
+                ),
+            ) from error
         if response.is_error:
             raise ServiceProblem(self.service, self._problem_of(response))
         return model.model_validate_json(response.content)

@@ -62,10 +62,22 @@ def user_error_from(problem: ServiceProblem) -> MutationError:
         return NotFoundError(code=problem.code, message=message)
     if problem.status == 409:
         return ConflictError(code=problem.code, message=message)
-    raise problem  # not the caller's to fix: surfaces as a GraphQL error
+    raise graphql_error_from(problem)  # not the caller's to fix: a GraphQL error, not a payload
 
 
-GRAPHQL_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "BAD_USER_INPUT"}
+GRAPHQL_CODES = {
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    422: "BAD_USER_INPUT",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors we raise on purpose carry a code; anything else is a bug whose text stays in the logs."""
+    return not (error.extensions and "code" in error.extensions) and error.original_error is not None
 
 
 def graphql_error_from(problem: ServiceProblem) -> GraphQLError:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 
 Query = merge_types("Query", (CommunityQuery,))
 Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
@@ -30,5 +37,6 @@ def create_schema() -> strawberry.Schema:
             partial(QueryDepthLimiter, max_depth=12),
             partial(MaxAliasesLimiter, max_alias_count=30),
             partial(MaxTokensLimiter, max_token_count=5_000),
+            partial(MaskErrors, should_mask_error=is_unexpected, error_message="Unexpected error."),
         ],
     )
