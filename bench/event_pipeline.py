@@ -3,18 +3,19 @@
 For each backend (PostgreSQL + Redis when reachable, SQLite + the in-process stand-in always), in order,
 each kit measurement right after its bare baseline:
 
-1. emit, one event per transaction        vs a Core INSERT of the same row per transaction
-2. emit, batches of ``--emit-batch``         vs Core executemany of the same rows per transaction
+1. emit, one event per transaction     vs a Core INSERT of the same row per transaction
+2. emit, ``--emit-batch`` per transaction vs Core INSERTs of the same rows, one execute per row
+   (and, for reference, one executemany per transaction)
 3. drain the backlog from 1 and 2 with ``OutboxRelay.run`` and ``ConsumerGroup.run`` side by side:
-   relay (outbox → stream) and relay+consume (outbox → handled)
-                                             vs XADD pipelines of 500 + XREADGROUP 100 + XACK per batch
-4. live: one event per transaction at a steady rate (``--live-load`` x the rate from 3) while the relay
-   and consumer run; lag = ``occurred_at`` → handler called
-                                             vs XADD at the same rate → XREADGROUP on the same Redis
+   relay (outbox → stream)               vs XADD in pipelines of 500
+   relay + consumer (outbox → handled)   vs XADD + XREADGROUP 100 + one XACK per batch
+4. live: ``bench.emitter`` in its own process emits one event per transaction at a steady rate
+   (``--live-load`` x the rate from 3) while the relay and consumer run here; lag = ``occurred_at`` →
+   handler called                        vs XADD at the same rate → XREADGROUP on the same Redis
 
-Everything runs on one event loop in this process (uvloop when installed); PostgreSQL and Redis are
-other processes. Producer and consumer have separate engines (on SQLite, separate database files), as
-two services would.
+Relay and consumer share one event loop in this process (uvloop when installed); PostgreSQL, Redis
+and the live emitter are other processes. Producer and consumer have separate engines (on SQLite,
+separate database files), as two services would.
 """
 
 from __future__ import annotations
@@ -26,44 +27,34 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bench.pipeline_baselines import Timed, paced, raw_inserts, raw_redis_drain, raw_redis_live
+from bench.emitter import PRODUCER, BenchPing, bench_ping, run_emitter
+from bench.pipeline_baselines import Timed, raw_inserts, raw_redis_drain, raw_redis_live
 from bench.report import BenchResult, Measurement
 from bench.stats import rate, summarize_ms
 from kit.db import Sessionmaker, create_engine, create_sessionmaker, new_metadata
-from kit.events import ConsumerGroup, Envelope, EventData, OutboxRelay, Subscriptions, emit
+from kit.events import ConsumerGroup, Envelope, OutboxRelay, Subscriptions, emit
 from kit.events.envelope import stream_of
 from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.redis import create_redis, forget_memory_server, is_memory
 from kit.tables import install_kit_tables
 
-PRODUCER = "bench"
 CONSUMER_GROUP = "bench-consumer"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/guildhall_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 MEMORY_REDIS_URL = "memory://bench"
+RELAY_IDLE_MS = 50  # OutboxRelay's default idle_sleep, which the live lag includes
 BACKENDS = ("postgres+redis", "sqlite+memory", "sqlite+redis", "postgres+memory")
-
-
-class BenchPing(EventData):
-    event_type: ClassVar[str] = "bench.ping"
-
-    seq: int
-    member_id: str
-    points: int
-
-
-def _ping(seq: int) -> BenchPing:
-    return BenchPing(seq=seq, member_id=f"mbr_{seq:026d}", points=seq % 50)
 
 
 # -- setup --------------------------------------------------------------------------------------------
@@ -171,12 +162,14 @@ class LagRecorder:
         self.lags_ms: list[float] = []
         self.done = asyncio.Event()
         self.finished_at = 0.0
+        self.finished_wall = 0.0
 
     def record(self, envelope: Envelope) -> None:
         self.lags_ms.append((datetime.now(UTC) - envelope.occurred_at).total_seconds() * 1000)
         self.handled += 1
         if self.handled >= self.target and not self.done.is_set():
             self.finished_at = time.perf_counter()
+            self.finished_wall = time.time()
             self.done.set()
 
 
@@ -202,7 +195,7 @@ async def emit_events(sessionmaker: Sessionmaker, *, count: int, per_transaction
         tx_started = time.perf_counter()
         async with sessionmaker() as session:
             for seq in range(first_seq + offset, first_seq + min(offset + per_transaction, count)):
-                await emit(session, _ping(seq), community_id="cmty_bench", at=datetime.now(UTC))
+                await emit(session, bench_ping(seq), community_id="cmty_bench", at=datetime.now(UTC))
             await session.commit()
         latencies.append((time.perf_counter() - tx_started) * 1000)
     return Timed(count, time.perf_counter() - started, summarize_ms(latencies))
@@ -215,7 +208,7 @@ class Pipeline:
     recorder: LagRecorder
     hang_guard: float
 
-    async def run_until_handled(self, count: int, *, producer: Any = None) -> float:
+    async def run_until_handled(self, count: int, *, producer: Awaitable[object] | None = None) -> float:
         """Run relay and consumer until ``count`` events were handled (``producer`` may run meanwhile)."""
         self.recorder.expect(count)
         self.relay.published, self.relay.target, self.relay.finished_at = 0, count, None
@@ -250,7 +243,7 @@ def _envelope_text() -> str:
         community_id="cmty_bench",
         occurred_at=datetime.now(UTC),
         producer=PRODUCER,
-        data=_ping(123).model_dump(mode="json"),
+        data=bench_ping(123).model_dump(mode="json"),
         trace=None,
     )
     return sample.model_dump_json()
@@ -343,14 +336,19 @@ async def bench_backend(backend: Backend, options: argparse.Namespace, result: B
         base_row = result.add(
             _row(group, f"baseline: XADD → XREADGROUP at {live_rate:,.0f}/s", raw_live, "events/s", "lag")
         )
-        emitter = asyncio.create_task(_paced_emit(producer_sm, rate_per_second=live_rate, count=live_count))
-        started = await pipeline.run_until_handled(live_count, producer=emitter)
+        emitter = asyncio.create_task(
+            run_emitter(
+                backend.producer_url, producer=PRODUCER, rate_per_second=live_rate, count=live_count, first_seq=backlog
+            )
+        )
+        await pipeline.run_until_handled(live_count, producer=emitter)
         emitted = emitter.result()
-        live = Timed(live_count, recorder.finished_at - started, summarize_ms(recorder.lags_ms))
+        seconds = recorder.finished_wall - emitted["started_at"]
+        live = Timed(live_count, seconds, summarize_ms(recorder.lags_ms))
         live_row = _row(group, f"live: emit → handled at {live_rate:,.0f}/s offered", live, "events/s", "lag")
         live_row.notes = (
-            f"emitter reached {emitted.rate:,.0f}/s of {live_rate:,.0f}/s offered; lag is occurred_at → handler "
-            f"called, and includes the relay's {pipeline.relay._idle_sleep * 1000:.0f} ms idle poll"
+            f"emitter (own process) reached {emitted['rate']:,.0f}/s of {live_rate:,.0f}/s offered; lag is "
+            f"occurred_at → handler called, and includes the relay's {RELAY_IDLE_MS} ms idle poll"
         )
         result.add(live_row.compare_to(base_row))
         result.environment[f"{group} database"] = backend.description["database"]
@@ -367,15 +365,6 @@ async def bench_backend(backend: Backend, options: argparse.Namespace, result: B
         await consumer_engine.dispose()
         if is_memory(backend.redis_url):
             forget_memory_server(backend.redis_url.removeprefix("memory://"))
-
-
-async def _paced_emit(sessionmaker: Sessionmaker, *, rate_per_second: float, count: int) -> Timed:
-    started = time.perf_counter()
-    async for seq in paced(rate_per_second, count):
-        async with sessionmaker() as session:
-            await emit(session, _ping(seq), community_id="cmty_bench", at=datetime.now(UTC))
-            await session.commit()
-    return Timed(count, time.perf_counter() - started)
 
 
 def _row(group: str, name: str, timed: Timed, unit: str, latency_label: str = "latency") -> Measurement:
@@ -434,8 +423,8 @@ async def run(options: argparse.Namespace) -> BenchResult:
         },
     )
     result.notes.append(
-        "One process, one event loop: emitter, relay and consumer share a core; PostgreSQL and Redis "
-        "are separate processes on the other. Ratios compare with the bare baseline on the line above."
+        "Relay and consumer share one event loop in one process; the live emitter, PostgreSQL and Redis "
+        "are other processes on the same 2 cores. Each ratio compares with the baseline row just above it."
     )
     workdir = await asyncio.to_thread(_workdir, options.sqlite_dir)
     try:

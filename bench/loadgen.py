@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.aio import new_event_loop
 from bench.stats import summarize_ms
 
 _HEAD_END = b"\r\n\r\n"
@@ -214,14 +215,6 @@ class LoadGenerator:
         }
 
 
-def _new_event_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True, help="http://host:port/path")
@@ -257,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         warmup=args.warmup,
         timeout=args.timeout,
     )
-    with asyncio.Runner(loop_factory=_new_event_loop) as runner:
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
         report = runner.run(generator.run())
     report["url"] = args.url
     report["method"] = args.method.upper()

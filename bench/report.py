@@ -269,10 +269,12 @@ def markdown(document: dict[str, Any], measurements: list[Measurement]) -> str:
         lines.append(f"- {key}: {value}")
     lines += ["", "## Results", "", "| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table_rows(measurements)]
-    baselines = sorted({m.baseline for m in measurements if m.baseline})
-    if baselines:
-        lines += ["", "Ratios compare each row with its baseline row from the same run:"]
-        lines += [f"- `{b}`" for b in baselines]
+    if any(m.baseline for m in measurements):
+        lines += [
+            "",
+            "Ratios compare a row with its baseline row from this run (named under `baseline` in the JSON): "
+            "rate ÷ base, higher is better; p99 ÷ base, lower is better.",
+        ]
     notes = [m for m in measurements if m.notes]
     if notes or document["notes"]:
         lines += ["", "## Notes", ""]

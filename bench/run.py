@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import event_pipeline, http_baseline
+from bench.aio import loop_name, new_event_loop
 from bench.report import RESULTS_DIR, BenchResult, describe_machine, text_table, write_result
 
 
@@ -57,8 +58,6 @@ register(
 
 
 def register_graphql_slice() -> None:
-    """Registration hook for the GraphQL slice benchmark. TODO(lead): call it here once
-    ``bench.graphql_slice.run`` is written; until then it only raises NotImplementedError."""
     from bench import graphql_slice
 
     register(
@@ -70,15 +69,7 @@ def register_graphql_slice() -> None:
     )
 
 
-# register_graphql_slice()  # TODO(lead): enable when bench/graphql_slice.py is written
-
-
-def _new_event_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
+register_graphql_slice()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,11 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_one(benchmark: Benchmark, options: argparse.Namespace, machine: dict[str, object]) -> BenchResult:
     started = datetime.now(UTC)
-    with asyncio.Runner(loop_factory=_new_event_loop) as runner:
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
         result = runner.run(benchmark.run(options))
     finished = datetime.now(UTC)
-    loop = "uvloop" if "uvloop" in sys.modules else "asyncio"
-    result.environment.setdefault("event loop", loop)
+    result.environment.setdefault("event loop", loop_name())
     print(f"\n== {result.title} ({(finished - started).total_seconds():.1f} s)\n")
     print(text_table(result.measurements))
     for note in result.notes:
