@@ -66,26 +66,48 @@ def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+def _sqlite_on_begin_read(connection: Any) -> None:
+    # A read-only transaction never upgrades to a write lock, so it may start deferred and run
+    # beside the writer (WAL) instead of queueing behind it.
+    connection.exec_driver_sql("BEGIN")
+
+
+def _sqlite_on_connect_read(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_on_connect(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, read_only: bool = False) -> AsyncEngine:
+    """An engine for ``url``. ``read_only`` matters for SQLite only: its transactions start deferred
+    and refuse writes; PostgreSQL needs no separate reader."""
     url = normalize_url(url)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=echo)
-        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect_read if read_only else _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin_read if read_only else _sqlite_on_begin)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per checkout. A connection the server dropped fails its
+    # statement, is invalidated by the pool, and the request (or consumer pass) is retried by its caller.
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> Sessionmaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's session: committed once after the endpoint returns, rolled back if it raised."""
-    sessionmaker: Sessionmaker = request.app.state.sessionmaker
+    """The request's session: committed once after the endpoint returns, rolled back if it raised.
+    Reads (GET, HEAD) get a session of the read engine."""
+    state = request.app.state
+    sessionmaker: Sessionmaker = state.read_sessionmaker if request.method in READ_METHODS else state.sessionmaker
     async with sessionmaker() as session:
         try:
             yield session

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI
 
 from kit.clock import Clocks
-from kit.db import create_engine, create_sessionmaker
+from kit.db import create_engine, create_sessionmaker, is_sqlite
 from kit.errors import install_problem_handlers
 from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.health import health_router
@@ -33,11 +33,13 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(spec.database_url)
+        read_engine = create_engine(spec.database_url, read_only=True) if is_sqlite(spec.database_url) else engine
         sessionmaker = create_sessionmaker(engine)
         sessionmaker.configure(info={PRODUCER_INFO_KEY: spec.name})
         redis = create_redis(settings.redis_url)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker
+        app.state.read_sessionmaker = create_sessionmaker(read_engine)
         app.state.redis = redis
         try:
             if spec.lifespan is None:
@@ -48,6 +50,8 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
         finally:
             await redis.aclose()
             await engine.dispose()
+            if read_engine is not engine:
+                await read_engine.dispose()
 
     app = FastAPI(title=f"Guildhall {spec.name}", version="0.1.0", lifespan=lifespan)
     app.state.service_name = spec.name

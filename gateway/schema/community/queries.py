@@ -9,15 +9,23 @@ from gateway.clients import ServiceProblem
 from gateway.schema.community.types import Community
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from, not_found
+from gateway.schema.lookahead import prefetch, selected_names
 
 
 @strawberry.type
 class CommunityQuery:
     @strawberry.field(description="One community, with data from every service that knows it.")
     async def community(self, info: Info[Context, None], id: strawberry.ID) -> Community:
+        loaders = info.context.loaders
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        # The children's loads go out with this one, in one round instead of two.
+        wanted = selected_names(info.selected_fields[0].selections)
+        if "levels" in wanted:
+            prefetch(loaders.levels.load(str(id)))
+        if "welcomeTemplate" in wanted:
+            prefetch(loaders.welcome_template.load(str(id)))
         try:
-            dto = await info.context.loaders.community.load(str(id))
+            dto = await loaders.community.load(str(id))
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
         if dto is None:
