@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.support.backends import (
     IN_CI,
@@ -40,7 +41,7 @@ class SessionBackends:
             try:
                 _versions["postgres"] = await postgres_version()
                 _versions["redis"] = await redis_version()
-            except (OSError, TimeoutError) as error:
+            except (OSError, TimeoutError, RedisConnectionError) as error:
                 self._postgres_error = f"PostgreSQL ({POSTGRES_URL}) or Redis ({REDIS_URL}) unreachable: {error!r}"
             else:
                 self._postgres = PostgresDatabases()
