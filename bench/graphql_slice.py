@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench.http_baseline import load, measure_baseline, measurement
+from bench.http_baseline import http_config, load, measure_baseline, measurement
 from bench.report import BenchResult, Measurement
 from bench.servers import default_cpu_split, serve
 from kit.auth import PRINCIPAL_HEADER, Principal, sign_principal
@@ -60,14 +60,7 @@ async def run(options: argparse.Namespace) -> BenchResult:
     result = BenchResult(
         name="graphql_slice",
         title="GraphQL slice: community with levels and welcome template, three services in one query",
-        config={
-            "connections": options.http_connections,
-            "duration_seconds": options.http_duration,
-            "warmup_seconds": options.http_warmup,
-            "server_cpus": server_cpus,
-            "loadgen_cpus": loadgen_cpus,
-            "server": "embedded Guildhall (SQLite, in-process Redis), uvicorn, 1 worker",
-        },
+        config=http_config(options, server="embedded Guildhall (SQLite, in-process Redis), uvicorn, 1 worker"),
     )
     baseline = await measure_baseline(options)
     result.measurements.extend(baseline.values())

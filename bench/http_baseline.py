@@ -83,19 +83,25 @@ async def measure_baseline(options: argparse.Namespace, *, group: str = "bare Fa
     return {"ping": measurement(group, "GET /ping", ping), "graphql": measurement(group, "POST /graphql echo", graphql)}
 
 
+def http_config(options: argparse.Namespace, *, server: str) -> dict[str, Any]:
+    """The settings every HTTP benchmark records with its result."""
+    server_cpus, loadgen_cpus = default_cpu_split()
+    return {
+        "connections": options.http_connections,
+        "duration_seconds": options.http_duration,
+        "warmup_seconds": options.http_warmup,
+        "server_cpus": server_cpus,
+        "loadgen_cpus": loadgen_cpus,
+        "server": server,
+    }
+
+
 async def run(options: argparse.Namespace) -> BenchResult:
     server_cpus, loadgen_cpus = default_cpu_split()
     result = BenchResult(
         name="http_baseline",
         title="HTTP baseline: bare FastAPI under uvicorn",
-        config={
-            "connections": options.http_connections,
-            "duration_seconds": options.http_duration,
-            "warmup_seconds": options.http_warmup,
-            "server_cpus": server_cpus,
-            "loadgen_cpus": loadgen_cpus,
-            "server": "uvicorn, 1 worker, no access log",
-        },
+        config=http_config(options, server="uvicorn, 1 worker, no access log"),
     )
     rows = await measure_baseline(options)
     result.measurements.extend(rows.values())
