@@ -49,7 +49,6 @@ def create_app(
             connections=state.connections,
             secret=secret,
             sessionmaker=state.sessionmaker,
-            authenticator=state.authenticator,
         )
 
     graphql = GraphQLRouter(

@@ -6,14 +6,10 @@ so the parts of an embedded Guildhall share streams and caches exactly as they w
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 import fakeredis
 from redis.asyncio import Redis
 
 MEMORY_SCHEME = "memory://"
-
-RedisClient: TypeAlias = "Redis"
 
 _memory_servers: dict[str, fakeredis.FakeServer] = {}
 

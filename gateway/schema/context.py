@@ -9,7 +9,6 @@ from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
 from gateway.clients import ContentClient, GamificationClient, MembershipClient
-from gateway.keys import KeyAuthenticator
 from gateway.schema.loaders import Loaders
 from kit.auth import Principal
 from kit.db import Sessionmaker
@@ -36,12 +35,10 @@ class Context(BaseContext):
         connections: ServiceConnections,
         secret: str,
         sessionmaker: Sessionmaker,
-        authenticator: KeyAuthenticator,
     ) -> None:
         super().__init__()
         self._principal = principal
         self.sessionmaker = sessionmaker
-        self.authenticator = authenticator
         if principal is not None:
             self.membership = MembershipClient(connections.membership, principal=principal, secret=secret)
             self.gamification = GamificationClient(connections.gamification, principal=principal, secret=secret)

@@ -4,7 +4,6 @@ loader turns one tick's worth of keys into one batch call."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -13,13 +12,10 @@ from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import LevelDTO
 from gateway.clients.membership import CommunityDTO
 from kit.auth import Principal
-
-T = TypeVar("T")
+from kit.errors import ProblemBody
 
 
 def _community_not_found(community_id: str) -> ServiceProblem:
-    from kit.errors import ProblemBody
-
     return ServiceProblem(
         "gateway",
         ProblemBody(

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -73,10 +73,6 @@ class Bus:
         """A stream's entries, typed the way this Redis client (bytes, no decoding) returns them."""
         found: Any = await self.redis.xrange(stream)
         return [(entry_id, dict(fields)) for entry_id, fields in found]
-
-    async def effect_count(self) -> int:
-        async with self.sessionmaker() as session:
-            return int(await session.scalar(select(func.count()).select_from(effect)) or 0)
 
 
 @pytest.fixture
