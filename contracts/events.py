@@ -13,3 +13,66 @@ class CommunityCreated(EventData):
     community_id: str
     name: str
     timezone: str
+
+
+class MemberJoined(EventData):
+    """A person is inside the community now (probation or active), whichever gate let them in."""
+
+    event_type: ClassVar[str] = "member.joined"
+
+    member_id: str
+    membership_id: str
+    tier_id: str | None
+    status: str
+    source: str
+    referrer_member_id: str | None = None
+
+
+class MemberLeft(EventData):
+    event_type: ClassVar[str] = "member.left"
+
+    member_id: str
+    membership_id: str
+    reason: str | None = None
+
+
+class MemberRemoved(EventData):
+    """Removed by an admin, a moderation ladder, a purge or an expiry without fallback; ``banned`` if for good."""
+
+    event_type: ClassVar[str] = "member.removed"
+
+    member_id: str
+    membership_id: str
+    actor: str
+    reason: str | None = None
+    banned: bool = False
+
+
+class MemberTierChanged(EventData):
+    event_type: ClassVar[str] = "member.tier_changed"
+
+    member_id: str
+    membership_id: str
+    from_tier_id: str | None
+    to_tier_id: str | None
+    status: str
+    reason: str | None = None
+
+
+class MemberRoleChanged(EventData):
+    event_type: ClassVar[str] = "member.role_changed"
+
+    member_id: str
+    membership_id: str
+    from_role: str
+    to_role: str
+    actor: str
+
+
+class MembershipExpired(EventData):
+    event_type: ClassVar[str] = "membership.expired"
+
+    member_id: str
+    membership_id: str
+    tier_id: str | None
+    fallback_tier_id: str | None = None

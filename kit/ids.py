@@ -21,6 +21,11 @@ _last_random = 0
 PREFIXES = {
     "community": "cmty",
     "member": "mbr",
+    "membership": "mshp",
+    "membership_transition": "mtr",
+    "identity": "idn",
+    "group": "grp",
+    "tier": "tier",
     "event": "evt",
     "api_key": "key",
     "level": "lvl",

@@ -1,4 +1,4 @@
-"""Typed client of the membership service."""
+"""Membership client calls about communities."""
 
 from __future__ import annotations
 
@@ -31,8 +31,7 @@ class CommunityCreateDTO(BaseModel):
     rules: str | None = None
 
 
-class MembershipClient(ServiceClient):
-    service = "membership"
+class CommunityCalls(ServiceClient):
 
     async def create_community(self, data: CommunityCreateDTO, *, idempotency_key: str | None) -> CommunityDTO:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None

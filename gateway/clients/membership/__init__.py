@@ -1,0 +1,12 @@
+"""Typed client of the membership service: one module of calls (and DTOs) per area, composed here."""
+
+from __future__ import annotations
+
+from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+
+
+class MembershipClient(CommunityCalls):
+    service = "membership"
+
+
+__all__ = ["CommunityCreateDTO", "CommunityDTO", "CommunityPageDTO", "MembershipClient"]
