@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from services.membership.models.activity import ActivityDay
 from services.membership.models.base import MembershipModel, metadata
 from services.membership.models.community import Community, Group
 from services.membership.models.member import Identity, Member
@@ -19,6 +20,7 @@ for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
+    "ActivityDay",
     "Community",
     "Group",
     "Identity",

@@ -24,6 +24,7 @@ class Membership(MembershipModel, table=True):
     referrer_member_id: str | None = Field(default=None, max_length=40)
     joined_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    last_active_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # The standing derived from activity (follower, contributor, core) and an admin's lock on it.
     standing: str = Field(default="follower", max_length=20)
     standing_locked: bool = Field(default=False)
