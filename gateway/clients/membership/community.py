@@ -32,7 +32,6 @@ class CommunityCreateDTO(BaseModel):
 
 
 class CommunityCalls(ServiceClient):
-
     async def create_community(self, data: CommunityCreateDTO, *, idempotency_key: str | None) -> CommunityDTO:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return await self._request(
