@@ -37,6 +37,8 @@ class ChatAddress(BaseModel):
     connection_id: str
     platform_chat_id: str
     chat_type: Literal["group", "private", "channel"] = "group"
+    # A place inside the chat: a Discord channel of a guild (the guild is the chat), a Telegram forum topic.
+    thread_id: str | None = None
 
 
 class ChatMessageReceived(EventData):

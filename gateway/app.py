@@ -1,4 +1,4 @@
-"""The gateway: the GraphQL API over the services. (Webhook ingress and dispatch arrive with #5.)"""
+"""The gateway: the GraphQL API over the services, and the chat platforms' webhook ingress."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from strawberry.fastapi import GraphQLRouter
 from gateway import keys
 from gateway.auth import GraphQLUnauthenticated, authenticate, on_unauthenticated
 from gateway.clients.base import create_http_client
+from gateway.connections.cipher import CredentialCipher, key_from_settings
+from gateway.connections.directory import ConnectionDirectory
+from gateway.connectors import build_connectors
+from gateway.ingress import webhook_router
 from gateway.keys import KeyAuthenticator
-from gateway.schema.context import Context, ServiceConnections
+from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
 from gateway.settings import GatewaySettings
 from kit.service import ServiceSpec, create_service_app
@@ -40,6 +44,8 @@ def create_app(
     """The gateway app. ``transports`` reach services in this process (embedded mode, tests)."""
     settings = settings or GatewaySettings()
     secret = settings.internal_secret.get_secret_value()
+    cipher = CredentialCipher(key_from_settings(settings))
+    connectors = build_connectors(settings)
 
     async def get_context(request: Request) -> Context:
         state = request.app.state
@@ -49,6 +55,7 @@ def create_app(
             connections=state.connections,
             secret=secret,
             sessionmaker=state.sessionmaker,
+            chat=state.chat_connections,
         )
 
     graphql = GraphQLRouter(
@@ -62,6 +69,17 @@ def create_app(
     async def gateway_lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.connections = _connections(settings, transports or {})
         app.state.authenticator = KeyAuthenticator(app.state.sessionmaker)
+        app.state.connectors = connectors
+        app.state.connection_directory = ConnectionDirectory(
+            app.state.sessionmaker, cipher, ttl_seconds=settings.connection_cache_seconds
+        )
+        app.state.chat_connections = ChatConnections(
+            connectors=connectors,
+            cipher=cipher,
+            directory=app.state.connection_directory,
+            clocks=app.state.clocks,
+            rotation_grace_seconds=settings.credentials_rotation_grace_seconds,
+        )
         if settings.bootstrap_api_key is not None:
             async with app.state.sessionmaker() as session, session.begin():
                 await keys.ensure_bootstrap_key(session, settings.bootstrap_api_key.get_secret_value())
@@ -70,7 +88,9 @@ def create_app(
         finally:
             await app.state.connections.aclose()
 
-    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=[graphql], lifespan=gateway_lifespan)
+    spec = ServiceSpec(
+        name=NAME, database_url=settings.database_url, routers=[graphql, webhook_router()], lifespan=gateway_lifespan
+    )
     app = create_service_app(spec, settings)
     app.add_exception_handler(GraphQLUnauthenticated, on_unauthenticated)
     return app

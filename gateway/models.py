@@ -1,9 +1,10 @@
-"""Tables of the gateway: API keys (hashed). Connections and delivery logs arrive with the ingress."""
+"""Tables of the gateway: API keys (hashed), connections (sealed credentials), processed webhook ids."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -29,3 +30,33 @@ class ApiKey(GatewayModel, table=True):
     community_id: str | None = Field(default=None, max_length=40, index=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Connection(GatewayModel, table=True):
+    """A community's account on one chat platform. Credentials are sealed (``gateway.connections.cipher``):
+    the current set, and during a rotation's grace period the previous set too."""
+
+    __tablename__ = "connection"
+
+    id: str = Field(primary_key=True, max_length=40)
+    community_id: str = Field(max_length=40, index=True)
+    platform: str = Field(max_length=16)
+    name: str = Field(max_length=100)
+    credentials: str = Field(sa_type=Text)
+    credential_names: str = Field(max_length=400)  # comma-separated, for display: never the values
+    previous_credentials: str | None = Field(default=None, sa_type=Text)
+    previous_valid_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    rotated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    disabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class ProcessedWebhook(GatewayModel, table=True):
+    """One row per accepted platform delivery: its unique key makes a redelivery publish nothing. Written in
+    the same transaction as the delivery's outbox events."""
+
+    __tablename__ = "processed_webhook"
+
+    connection_id: str = Field(primary_key=True, max_length=40)
+    dedupe_key: str = Field(primary_key=True, max_length=200)
+    received_at: datetime = Field(sa_type=UtcDateTime, index=True)

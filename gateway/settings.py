@@ -18,6 +18,23 @@ class GatewaySettings(KitSettings):
     port: int = 8000
     graphiql: bool | None = None  # default: on in dev, off in prod
     service_timeout_seconds: float = 10.0
+    # Connections: platform credentials are sealed with this key (32 bytes, urlsafe base64). Unset, a key is
+    # derived from the internal secret (which production requires to be set): then changing that secret
+    # makes stored credentials unreadable, so set this key on its own in production.
+    credentials_key: SecretStr | None = None
+    credentials_rotation_grace_seconds: int = 24 * 3600
+    connection_cache_seconds: float = 10.0
+    # Webhook ingress
+    webhook_max_body_bytes: int = 1024 * 1024
+    # Platform APIs the connectors call; tests point them at local fake servers.
+    telegram_api_url: str = "https://api.telegram.org"
+    slack_api_url: str = "https://slack.com/api"
+    discord_api_url: str = "https://discord.com/api/v10"
+    feishu_api_url: str = "https://open.feishu.cn/open-apis"
+    wecom_api_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+    dingtalk_oapi_url: str = "https://oapi.dingtalk.com"
+    platform_timeout_seconds: float = 10.0
 
     @field_validator("bootstrap_api_key", mode="after")
     @classmethod
@@ -26,6 +43,11 @@ class GatewaySettings(KitSettings):
         if value is None or not value.get_secret_value().strip():
             return None
         return value
+
+    @field_validator("credentials_key", mode="after")
+    @classmethod
+    def _blank_key_means_none(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @property
     def database_url(self) -> str:

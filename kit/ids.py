@@ -30,6 +30,7 @@ PREFIXES = {
     "api_key": "key",
     "level": "lvl",
     "welcome_template": "wtpl",
+    "connection": "conn",
 }
 
 ID_PATTERN = re.compile(r"^[a-z]{2,8}_[0-9a-hjkmnp-tv-z]{26}$")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -9,8 +10,12 @@ from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
 from gateway.clients import ContentClient, GamificationClient, MembershipClient
+from gateway.connections.cipher import CredentialCipher
+from gateway.connections.directory import ConnectionDirectory
+from gateway.connectors import Connector
 from gateway.schema.loaders import Loaders
 from kit.auth import Principal
+from kit.clock import Clocks
 from kit.db import Sessionmaker
 
 
@@ -27,6 +32,17 @@ class ServiceConnections:
             await client.aclose()
 
 
+@dataclass(frozen=True)
+class ChatConnections:
+    """What the connection mutations need: the connectors' credential rules, the cipher, the ingress cache."""
+
+    connectors: Mapping[str, Connector]
+    cipher: CredentialCipher
+    directory: ConnectionDirectory
+    clocks: Clocks
+    rotation_grace_seconds: int
+
+
 class Context(BaseContext):
     def __init__(
         self,
@@ -35,10 +51,12 @@ class Context(BaseContext):
         connections: ServiceConnections,
         secret: str,
         sessionmaker: Sessionmaker,
+        chat: ChatConnections | None = None,
     ) -> None:
         super().__init__()
         self._principal = principal
         self.sessionmaker = sessionmaker
+        self._chat = chat
         if principal is not None:
             self.membership = MembershipClient(connections.membership, principal=principal, secret=secret)
             self.gamification = GamificationClient(connections.gamification, principal=principal, secret=secret)
@@ -54,3 +72,8 @@ class Context(BaseContext):
                 "missing API key: send `Authorization: Bearer <key>`", extensions={"code": "UNAUTHENTICATED"}
             )
         return self._principal
+
+    @property
+    def chat(self) -> ChatConnections:
+        assert self._chat is not None, "the gateway app sets up chat connections in its lifespan"
+        return self._chat

@@ -18,10 +18,12 @@ from strawberry.tools import merge_types
 from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
+from gateway.schema.connection.mutations import ConnectionMutation
+from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, ConnectionQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, ConnectionMutation))
 
 
 def create_schema() -> strawberry.Schema:

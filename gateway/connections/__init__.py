@@ -1,0 +1,1 @@
+"""Connections: a community's accounts on chat platforms, with credentials sealed at rest."""

@@ -1,0 +1,54 @@
+"""GraphQL types of connections. Credentials go in and never come out: only their names are shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from gateway.models import Connection as ConnectionRow
+
+
+@strawberry.enum(description="A chat platform Guildhall connects to; GENERIC is any Standard Webhooks source.")
+class ChatPlatform(Enum):
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    DISCORD = "discord"
+    FEISHU = "feishu"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+    GENERIC = "generic"
+
+
+@strawberry.type(description="A community's account on a chat platform: where its webhooks arrive and who sends.")
+class Connection:
+    id: strawberry.ID
+    community_id: strawberry.ID
+    platform: ChatPlatform
+    name: str
+    enabled: bool
+    credential_names: list[str] = strawberry.field(description="Which credentials are set; values are never shown.")
+    webhook_path: str = strawberry.field(description="Give the platform this path on the gateway's public URL.")
+    created_at: datetime
+    rotated_at: datetime | None
+    previous_credentials_valid_until: datetime | None = strawberry.field(
+        description="Until then, deliveries signed with the credentials before the last rotation are accepted."
+    )
+    disabled_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: ConnectionRow) -> Connection:
+        return cls(
+            id=strawberry.ID(row.id),
+            community_id=strawberry.ID(row.community_id),
+            platform=ChatPlatform(row.platform),
+            name=row.name,
+            enabled=row.disabled_at is None,
+            credential_names=[name for name in row.credential_names.split(",") if name],
+            webhook_path=f"/webhooks/{row.platform}/{row.id}",
+            created_at=row.created_at,
+            rotated_at=row.rotated_at,
+            previous_credentials_valid_until=row.previous_valid_until,
+            disabled_at=row.disabled_at,
+        )
