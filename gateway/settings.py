@@ -18,9 +18,8 @@ class GatewaySettings(KitSettings):
     port: int = 8000
     graphiql: bool | None = None  # default: on in dev, off in prod
     service_timeout_seconds: float = 10.0
-    # Connections: platform credentials are sealed with this key (32 bytes, urlsafe base64). Unset, a key is
-    # derived from the internal secret (which production requires to be set): then changing that secret
-    # makes stored credentials unreadable, so set this key on its own in production.
+    # Connections: platform credentials are sealed with this key (32 bytes, urlsafe base64); the gateway refuses
+    # to start in production without it. Elsewhere, unset, a key is derived from the internal secret.
     credentials_key: SecretStr | None = None
     credentials_rotation_grace_seconds: int = 24 * 3600
     connection_cache_seconds: float = 10.0

@@ -21,12 +21,6 @@ keys_app = typer.Typer(help="API keys: mint and list.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 
-class Service(StrEnum):
-    membership = "membership"
-    gamification = "gamification"
-    content = "content"
-
-
 class Servable(StrEnum):
     membership = "membership"
     gamification = "gamification"
@@ -83,20 +77,28 @@ def serve(part: Servable, host: HostOption = None, port: PortOption = None) -> N
 
 
 @app.command()
-def worker(service: Service) -> None:
-    """Run one service's background work: its outbox relay and its event consumers."""
-    from guildhall.workers import run_until_stopped, workers_of
+def worker(part: Servable) -> None:
+    """Run one part's background work: its outbox relay and its event consumers (the gateway: its relay)."""
+    from guildhall.workers import gateway_workers, run_until_stopped, workers_of
 
     _logging()
-    part = SERVICES[service.value]
 
     async def main() -> None:
-        settings = part.settings()
-        application = part.build(settings)
+        if part is Servable.gateway:
+            gateway_settings = GatewaySettings()
+            application = gateway_app.create_app(gateway_settings)
+        else:
+            service = SERVICES[part.value]
+            settings = service.settings()
+            application = service.build(settings)
         stop = asyncio.Event()
         _stop_on_signals(stop)
         async with application.router.lifespan_context(application):
-            await run_until_stopped(workers_of(part, application, settings), stop)
+            if part is Servable.gateway:
+                workers = gateway_workers(application, gateway_settings)
+            else:
+                workers = workers_of(service, application, settings)
+            await run_until_stopped(workers, stop)
 
     asyncio.run(main())
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from gateway import app as gateway_app
 from gateway.settings import GatewaySettings
 from guildhall.parts import GATEWAY, SERVICES
-from guildhall.workers import Worker, workers_of
+from guildhall.workers import Worker, gateway_workers, workers_of
 from kit.clock import Clocks
 from kit.migrations import upgrade
 from kit.settings import KitSettings
@@ -73,6 +73,7 @@ class EmbeddedGuildhall:
             transports[name] = httpx.ASGITransport(app=app)
         self.gateway = gateway_app.create_app(self.gateway_settings, transports=transports)
         await self._stack.enter_async_context(self.gateway.router.lifespan_context(self.gateway))
+        self.workers[GATEWAY] = gateway_workers(self.gateway, self.gateway_settings)
         if self._run_workers:
             self._tasks = [
                 asyncio.create_task(worker(self._stop)) for workers in self.workers.values() for worker in workers

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from guildhall.parts import ServicePart
+from guildhall.parts import GATEWAY, ServicePart
 from kit.events import ConsumerGroup, OutboxRelay
 from kit.settings import KitSettings
 
@@ -19,17 +19,25 @@ log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
-def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:
-    """The relay and the consumer group of one service, running against its app's database and Redis."""
-    state = app.state
-    relay = OutboxRelay(
-        producer=part.name,
-        sessionmaker=state.sessionmaker,
-        redis=state.redis,
+def relay_of(producer: str, app: FastAPI, settings: KitSettings) -> OutboxRelay:
+    return OutboxRelay(
+        producer=producer,
+        sessionmaker=app.state.sessionmaker,
+        redis=app.state.redis,
         stream_maxlen=settings.event_stream_maxlen,
         retention=timedelta(hours=settings.outbox_retention_hours),
     )
-    workers: list[Worker] = [relay.run]
+
+
+def gateway_workers(app: FastAPI, settings: KitSettings) -> list[Worker]:
+    """The gateway's background work: the relay that publishes accepted webhooks as ``chat.*`` events."""
+    return [relay_of(GATEWAY, app, settings).run]
+
+
+def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:
+    """The relay and the consumer group of one service, running against its app's database and Redis."""
+    state = app.state
+    workers: list[Worker] = [relay_of(part.name, app, settings).run]
     if part.streams:
         consumer = ConsumerGroup(
             group=part.name,

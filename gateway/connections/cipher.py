@@ -32,7 +32,10 @@ def key_from_settings(settings: GatewaySettings) -> bytes:
         if len(key) != 32:
             raise ValueError("credentials_key: expected 32 bytes in urlsafe base64")
         return key
-    # No key of its own: derived from the internal secret (never the dev default in production).
+    if settings.env == "prod":
+        # A derived key would tie the credentials to the internal secret: rotating it would lose them all.
+        raise ValueError("credentials_key: set GUILDHALL_CREDENTIALS_KEY (32 bytes, urlsafe base64) in production")
+    # No key of its own outside production: derived from the internal secret.
     secret = settings.internal_secret.get_secret_value().encode()
     return hashlib.sha256(b"guildhall connection credentials\x00" + secret).digest()
 

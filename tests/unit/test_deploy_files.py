@@ -503,7 +503,7 @@ def test_every_part_and_worker_runs_once(stack: Stack) -> None:
     served = sorted(w.part or "" for w in stack.running("serve"))
     workers = sorted(w.part or "" for w in stack.running("worker"))
     assert served == sorted(PARTS), f"{stack.name}: `serve` runs {served}"
-    assert workers == sorted(SERVICES), f"{stack.name}: `worker` runs {workers}"
+    assert workers == sorted(PARTS), f"{stack.name}: `worker` runs {workers}"
     assert len(stack.running("migrate")) == 1, f"{stack.name}: expected one `migrate`"
 
 
@@ -572,9 +572,9 @@ def test_each_part_reaches_its_own_database_and_no_other(stack: Stack) -> None:
             assert database_name(url) == part, f"{workload.where}: {database_url_var(part)} names another database"
 
 
-def test_workers_run_a_service(stack: Stack) -> None:
+def test_workers_run_a_part(stack: Stack) -> None:
     for workload in stack.running("worker"):
-        assert workload.part in SERVICES, f"{workload.where}: `worker {workload.part}` is not a service"
+        assert workload.part in PARTS, f"{workload.where}: `worker {workload.part}` is not a part"
 
 
 def test_the_gateway_reaches_each_service(stack: Stack) -> None:
