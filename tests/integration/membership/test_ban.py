@@ -24,7 +24,7 @@ def joined(
     community_id: str, platform: str, user_id: str, chat_id: str = "-100777"
 ) -> tuple[Envelope, ChatMemberJoinedGroup]:
     data = ChatMemberJoinedGroup(
-        chat=ChatAddress(platform=platform, connection_id="conn_x", platform_chat_id=chat_id),  # type: ignore[arg-type]
+        chat=ChatAddress(platform=platform, connection_id="conn_x", platform_chat_id=chat_id),
         member=ChatUser(platform_user_id=user_id),
         joined_at=datetime.now(UTC),
     )
