@@ -212,10 +212,17 @@ def _has_cjk(text: str) -> bool:
 
 
 def find_keywords(text: str, keywords: tuple[str, ...]) -> list[str]:
-    """The keywords that occur in ``text``; Chinese ones also when spaced out (``加 微 信``)."""
+    """The keywords that occur in ``text``: Chinese ones also when spaced out (``加 微 信``), Latin ones as words."""
     folded = normalize_text(text)
     squeezed = folded.replace(" ", "")
-    return [keyword for keyword in keywords if keyword in (squeezed if _has_cjk(keyword) else folded)]
+    return [
+        keyword for keyword in keywords if (keyword in squeezed if _has_cjk(keyword) else _has_words(folded, keyword))
+    ]
+
+
+def _has_words(folded: str, keyword: str) -> bool:
+    """``keyword`` as whole words: "earn money" is not in "learn money"."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])", folded) is not None
 
 
 def text_digest(text: str) -> str | None:
