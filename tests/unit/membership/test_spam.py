@@ -219,7 +219,7 @@ def test_the_record_keeps_only_the_window_and_a_bounded_number_of_messages() -> 
     late = inspect("x", at=10_000, newcomer=False, recent=recent, settings=settings).recent
 
     assert len(recent.messages) == MAX_RECENT
-    assert late.messages == ((10_000, late.messages[0][1]),)
+    assert [at for at, _ in late.messages] == [10_000.0]
     assert Recent.from_document(late.document()) == late
 
 
