@@ -19,9 +19,11 @@ from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.moderation.mutations import ModerationMutation
+from gateway.schema.moderation.queries import ModerationQuery
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, ModerationQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, ModerationMutation))
 
 
 def create_schema() -> strawberry.Schema:
