@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from kit.events import EventData
@@ -76,3 +77,20 @@ class MembershipExpired(EventData):
     membership_id: str
     tier_id: str | None
     fallback_tier_id: str | None = None
+
+
+class StrikeAdded(EventData):
+    """A rule violation was recorded; ``active_strikes`` counts the member's unexpired, unrevoked strikes
+    (by weight) after it, and ``action`` is the ladder step it led to, if any."""
+
+    event_type: ClassVar[str] = "strike.added"
+
+    member_id: str
+    strike_id: str
+    rule: str
+    weight: int
+    active_strikes: int
+    actor: str
+    reason: str | None = None
+    expires_at: datetime
+    action: str | None = None

@@ -21,9 +21,22 @@ from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.moderation.mutations import ModerationMutation
+from gateway.schema.moderation.queries import ModerationQuery
 
-Query = merge_types("Query", (CommunityQuery, ConnectionQuery))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, ConnectionMutation))
+QUERIES = (
+    CommunityQuery,
+    ConnectionQuery,
+    ModerationQuery,
+)
+MUTATIONS = (
+    CommunityMutation,
+    ApiKeyMutation,
+    ConnectionMutation,
+    ModerationMutation,
+)
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def create_schema() -> strawberry.Schema:

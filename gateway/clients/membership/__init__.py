@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.moderation import ModerationCalls
 
 
-class MembershipClient(CommunityCalls):
+class MembershipClient(CommunityCalls, ModerationCalls):
     service = "membership"
 
 

@@ -28,6 +28,7 @@ from services.membership.domain.role import Permission, Role
 from services.membership.models import Membership, MembershipTransition
 from services.membership.repo.membership import MembershipRepository
 from services.membership.repo.tier import TierRepository
+from services.membership.usecases import ban_list
 from services.membership.usecases.changes import note_member_changed
 
 
@@ -102,6 +103,7 @@ async def change_status(
         membership.joined_at = at
     _log(session, membership, kind="status", before=before, after=to, actor=actor, reason=reason, at=at)
     await _announce_status(session, membership, before=before, actor=actor, reason=reason, at=at)
+    await ban_list.follow_status(session, membership, before=before, actor=actor, reason=reason, at=at)
 
 
 async def change_tier(

@@ -1,6 +1,9 @@
 """Spam heuristics on incoming chat messages (links and ad keywords from newcomers, flood, repeats).
 
-The chat consumer calls ``inspect_message`` for every message after recording the activity.
+The chat consumer calls ``inspect_message`` for every message after recording the activity. Each
+heuristic that fires adds a strike (actor ``system``), which escalates through the community's ladder.
+Cost per message: the community row (usually already in the session), one read and one write of the
+member's small spam window; strikes only when something fired.
 """
 
 from __future__ import annotations
@@ -9,11 +12,63 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import ChatMessageReceived
 from kit.events import Envelope
+from services.membership.domain import moderation as rules
+from services.membership.domain import spam
+from services.membership.domain.actor import SYSTEM_ACTOR
+from services.membership.domain.role import Role
+from services.membership.models.moderation import SpamWindow
+from services.membership.repo.moderation import SpamWindowRepository
+from services.membership.usecases.chat_command import ChatTarget
+from services.membership.usecases.moderation import Target, community_or_raise
 from services.membership.usecases.sender import Sender
+from services.membership.usecases.strike import StrikeOutcome, Violation, record_strike
 
 
 async def inspect_message(
     session: AsyncSession, *, envelope: Envelope, message: ChatMessageReceived, sender: Sender
-) -> None:
-    """Add strikes for spam; the moderation work fills this in (issue #3, capability 9)."""
-    del session, envelope, message, sender
+) -> list[StrikeOutcome]:
+    """Add a strike for each heuristic the message trips; the strikes added (none, mostly)."""
+    community_id = sender.member.community_id
+    membership = sender.membership
+    if message.sender.is_bot or (membership is not None and membership.role != Role.MEMBER):
+        return []  # bots and the community's staff are not checked
+    settings = rules.settings_of((await community_or_raise(session, community_id)).settings).spam
+    if not settings.enabled:
+        return []
+    at = envelope.occurred_at
+    newcomer = spam.is_newcomer(
+        earlier_messages=sender.earlier_messages,
+        joined_at=membership.joined_at if membership is not None else None,
+        at=at,
+        settings=settings,
+    )
+    windows = SpamWindowRepository(session)
+    window = await windows.get(community_id, sender.member.id)
+    recent = spam.Recent.from_document(window.recent if window is not None else None)
+    verdict = spam.inspect(
+        message.text,
+        at=at.timestamp(),
+        newcomer=newcomer,
+        recent=recent,
+        settings=settings,
+        counts=message.edit_of is None,
+    )
+    if verdict.recent != recent:
+        if window is None:
+            window = SpamWindow(community_id=community_id, member_id=sender.member.id, updated_at=at)
+            windows.add(window)
+        window.recent = verdict.recent.document()
+        window.updated_at = at
+    outcomes = []
+    where = ChatTarget(message.chat, message.sender.platform_user_id)
+    target = Target(sender.member, membership)
+    for finding in verdict.findings:
+        violation = Violation(
+            rule=f"spam:{finding.heuristic}",
+            evidence=message.platform_message_id,
+            reason=f"spam heuristic {finding.heuristic}: {finding.detail}",
+            where=where,
+        )
+        outcomes.append(await record_strike(session, target, actor=SYSTEM_ACTOR, at=at, violation=violation))
+    await session.flush()
+    return outcomes

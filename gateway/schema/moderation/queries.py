@@ -1,0 +1,101 @@
+"""Queries of moderation: strikes, settings, the ban list and the audit log."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.moderation.types import (
+    Ban,
+    BanConnection,
+    ModerationAuditConnection,
+    ModerationAuditEntry,
+    ModerationSettings,
+    PageInfo,
+    Strike,
+    StrikeConnection,
+)
+
+MAX_FIRST = 200
+
+
+def _first(first: int) -> int:
+    return max(1, min(first, MAX_FIRST))
+
+
+@strawberry.type
+class ModerationQuery:
+    @strawberry.field(description="A member's strikes, newest first.")
+    async def strikes(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: strawberry.ID,
+        active_only: bool = False,
+        first: int = 50,
+        after: str | None = None,
+    ) -> StrikeConnection:
+        try:
+            page = await info.context.membership.strikes(
+                str(community_id), str(member_id), active_only=active_only, cursor=after, limit=_first(first)
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return StrikeConnection(
+            nodes=[Strike.from_dto(strike) for strike in page.items],
+            page_info=PageInfo.of(page.next_cursor),
+            active_strikes=page.active_strikes,
+        )
+
+    @strawberry.field(description="The escalation ladder, strike lifetime and spam thresholds (defaults filled in).")
+    async def moderation_settings(self, info: Info[Context, None], community_id: strawberry.ID) -> ModerationSettings:
+        try:
+            dto = await info.context.membership.moderation_settings(str(community_id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return ModerationSettings.from_dto(dto)
+
+    @strawberry.field(description="The ban list, enforced in every group on every platform.")
+    async def bans(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> BanConnection:
+        try:
+            page = await info.context.membership.bans(
+                str(community_id), member_id=member_id and str(member_id), cursor=after, limit=_first(first)
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return BanConnection(nodes=[Ban.from_dto(ban) for ban in page.items], page_info=PageInfo.of(page.next_cursor))
+
+    @strawberry.field(description="Every moderation action, newest first; as a member it needs the view_audit right.")
+    async def moderation_audit(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: strawberry.ID | None = None,
+        acting_member_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ModerationAuditConnection:
+        try:
+            page = await info.context.membership.moderation_audit(
+                str(community_id),
+                member_id=member_id and str(member_id),
+                acting_member_id=acting_member_id and str(acting_member_id),
+                cursor=after,
+                limit=_first(first),
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return ModerationAuditConnection(
+            nodes=[ModerationAuditEntry.from_dto(entry) for entry in page.items],
+            page_info=PageInfo.of(page.next_cursor),
+        )
