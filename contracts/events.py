@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from kit.events import EventData
@@ -76,3 +77,27 @@ class MembershipExpired(EventData):
     membership_id: str
     tier_id: str | None
     fallback_tier_id: str | None = None
+
+
+class MemberStandingChanged(EventData):
+    """A member's standing (follower, contributor, core) moved: by the activity rules or an admin's lock."""
+
+    event_type: ClassVar[str] = "member.standing_changed"
+
+    member_id: str
+    membership_id: str
+    from_standing: str
+    to_standing: str
+    locked: bool
+    actor: str
+    reason: str | None = None
+
+
+class AssignmentMissed(EventData):
+    """Content: a member did not submit an assignment by its due time (an input of lurker purges)."""
+
+    event_type: ClassVar[str] = "assignment.missed"
+
+    member_id: str
+    assignment_id: str
+    due_at: datetime
