@@ -19,9 +19,13 @@ from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.purge.mutations import PurgeMutation
+from gateway.schema.purge.queries import PurgeQuery
+from gateway.schema.standing.mutations import StandingMutation
+from gateway.schema.standing.queries import StandingQuery
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, StandingQuery, PurgeQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, StandingMutation, PurgeMutation))
 
 
 def create_schema() -> strawberry.Schema:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.purge import PurgeCalls
+from gateway.clients.membership.standing import StandingCalls
 
 
-class MembershipClient(CommunityCalls):
+class MembershipClient(CommunityCalls, StandingCalls, PurgeCalls):
     service = "membership"
 
 

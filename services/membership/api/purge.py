@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kit.pagination import Page, PageOut
@@ -157,14 +157,14 @@ async def come_back(
 @router.get("/members/{member_id}/purge-exemption")
 async def get_exemption(
     community_id: str, member_id: str, session: SessionDep, principal: PrincipalDep
-) -> PurgeExemptionRead | None:
+) -> PurgeExemptionRead:
     await resolve_actor(session, principal=principal, community_id=community_id, acting_member_id=None)
     row = await usecases.get_exemption(session, community_id=community_id, member_id=member_id)
-    return PurgeExemptionRead.of(row) if row is not None else None
+    return PurgeExemptionRead.of(member_id, row)
 
 
 @router.put("/members/{member_id}/purge-exemption")
-async def exempt(
+async def set_exemption(
     community_id: str,
     member_id: str,
     body: PurgeExemptionWrite,
@@ -172,6 +172,7 @@ async def exempt(
     principal: PrincipalDep,
     clocks: ClocksDep,
 ) -> PurgeExemptionRead:
+    """Keep the member off every purge list (``exempt: true``) or put them back on (``false``)."""
     actor = await resolve_actor(
         session, principal=principal, community_id=community_id, acting_member_id=body.acting_member_id
     )
@@ -181,32 +182,7 @@ async def exempt(
         member_id=member_id,
         actor=actor,
         clocks=clocks,
-        exempt=True,
+        exempt=body.exempt,
         reason=body.reason,
     )
-    assert row is not None
-    return PurgeExemptionRead.of(row)
-
-
-@router.delete("/members/{member_id}/purge-exemption", status_code=204)
-async def unexempt(
-    community_id: str,
-    member_id: str,
-    session: SessionDep,
-    principal: PrincipalDep,
-    clocks: ClocksDep,
-    acting_member_id: Annotated[str | None, Query()] = None,
-) -> Response:
-    actor = await resolve_actor(
-        session, principal=principal, community_id=community_id, acting_member_id=acting_member_id
-    )
-    await usecases.set_exemption(
-        session,
-        community_id=community_id,
-        member_id=member_id,
-        actor=actor,
-        clocks=clocks,
-        exempt=False,
-        reason=None,
-    )
-    return Response(status_code=204)
+    return PurgeExemptionRead.of(member_id, row)

@@ -53,21 +53,23 @@ class PurgeReturn(BaseModel):
 class PurgeExemptionWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    exempt: bool = Field(default=True, description="false puts the member back on purge lists")
     reason: str | None = Field(default=None, max_length=500)
     acting_member_id: str | None = None
 
 
 class PurgeExemptionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     member_id: str
-    actor: str
-    reason: str | None
-    at: datetime
+    exempt: bool
+    actor: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
 
     @classmethod
-    def of(cls, row: PurgeExemption) -> PurgeExemptionRead:
-        return cls.model_validate(row)
+    def of(cls, member_id: str, row: PurgeExemption | None) -> PurgeExemptionRead:
+        if row is None:
+            return cls(member_id=member_id, exempt=False)
+        return cls(member_id=member_id, exempt=True, actor=row.actor, reason=row.reason, at=row.at)
 
 
 class ReasonRead(BaseModel):
