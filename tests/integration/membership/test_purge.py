@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -12,13 +13,14 @@ import pytest
 from fastapi import FastAPI
 
 from contracts.events import AssignmentMissed
+from guildhall.workers import standing_and_purge_workers
 from kit.auth import Principal
 from kit.clock import ManualClock
 from services.membership import jobs
 from tests.support.backends import Backend
 from tests.support.events import consume, publish
 from tests.support.factories import rest_create_community
-from tests.support.guildhall import service_client
+from tests.support.guildhall import eventually, service_client
 from tests.support.membership import rest_add_member, rest_create_tier
 from tests.support.standing import START, add_activity, add_group, events, membership_on_clock, set_membership
 
@@ -261,3 +263,45 @@ async def test_another_communitys_key_gets_404(app: FastAPI, clock: ManualClock)
         own_view = await client.get(f"/v1/communities/{mine}/purge/runs/{run_id}")
 
     assert {preview.status_code, run.status_code, cancel.status_code, own_view.status_code} == {404}
+
+
+async def test_an_exemption_can_be_lifted_and_the_member_is_listed_again(app: FastAPI, clock: ManualClock) -> None:
+    async with service_client(app, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        member = await rest_add_member(client, cid)
+        clock.advance(timedelta(days=40))
+        path = f"/v1/communities/{cid}/members/{member['id']}/purge-exemption"
+        exempted = await client.put(path, json={"reason": "travelling"})
+        while_exempt = (await client.get(f"/v1/communities/{cid}/purge/preview")).json()
+        lifted = await client.put(path, json={"exempt": False})
+        read = (await client.get(path)).json()
+        after = (await client.get(f"/v1/communities/{cid}/purge/preview")).json()
+
+    assert exempted.json()["exempt"] is True
+    assert exempted.json()["actor"] == "platform:key_admin"
+    assert while_exempt["candidates"] == []
+    assert lifted.json() == {"member_id": member["id"], "exempt": False, "actor": None, "reason": None, "at": None}
+    assert read["exempt"] is False
+    assert [c["member_id"] for c in after["candidates"]] == [member["id"]]
+
+
+async def test_the_worker_loop_removes_members_whose_grace_period_ended(app: FastAPI, clock: ManualClock) -> None:
+    async with service_client(app, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        member = await rest_add_member(client, cid)
+        clock.advance(timedelta(days=40))
+        await client.post(f"/v1/communities/{cid}/purge/runs", json={"grace_days": 1})
+    clock.advance(timedelta(days=1))
+    stop = asyncio.Event()
+    loops = [asyncio.create_task(worker(stop)) for worker in standing_and_purge_workers(app)]
+
+    async def removed() -> bool | None:
+        async with service_client(app, ADMIN) as client:
+            status = (await members_by_id(client, cid))[member["id"]]["membership"]["status"]
+        return True if status == "removed" else None
+
+    try:
+        assert await eventually(removed)
+    finally:
+        stop.set()
+        await asyncio.gather(*loops)
