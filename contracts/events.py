@@ -94,3 +94,27 @@ class StrikeAdded(EventData):
     reason: str | None = None
     expires_at: datetime
     action: str | None = None
+
+
+class MemberStandingChanged(EventData):
+    """A member's standing (follower, contributor, core) moved: by the activity rules or an admin's lock."""
+
+    event_type: ClassVar[str] = "member.standing_changed"
+
+    member_id: str
+    membership_id: str
+    from_standing: str
+    to_standing: str
+    locked: bool
+    actor: str
+    reason: str | None = None
+
+
+class AssignmentMissed(EventData):
+    """Content: a member did not submit an assignment by its due time (an input of lurker purges)."""
+
+    event_type: ClassVar[str] = "assignment.missed"
+
+    member_id: str
+    assignment_id: str
+    due_at: datetime

@@ -23,17 +23,25 @@ from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 from gateway.schema.moderation.mutations import ModerationMutation
 from gateway.schema.moderation.queries import ModerationQuery
+from gateway.schema.purge.mutations import PurgeMutation
+from gateway.schema.purge.queries import PurgeQuery
+from gateway.schema.standing.mutations import StandingMutation
+from gateway.schema.standing.queries import StandingQuery
 
 QUERIES = (
     CommunityQuery,
     ConnectionQuery,
     ModerationQuery,
+    StandingQuery,
+    PurgeQuery,
 )
 MUTATIONS = (
     CommunityMutation,
     ApiKeyMutation,
     ConnectionMutation,
     ModerationMutation,
+    StandingMutation,
+    PurgeMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

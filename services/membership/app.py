@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.membership.api import ban, community, member, moderation, tier
+from services.membership.api import ban, community, member, moderation, purge, standing, tier
 from services.membership.settings import MembershipSettings
 
 NAME = "membership"
@@ -14,6 +14,14 @@ NAME = "membership"
 
 def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
     settings = settings or MembershipSettings()
-    routers = [community.router, tier.router, member.router, moderation.router, ban.router]
+    routers = [
+        community.router,
+        tier.router,
+        member.router,
+        moderation.router,
+        ban.router,
+        standing.router,
+        purge.router,
+    ]
     spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers)
     return create_service_app(spec, settings, clocks=clocks)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
 from gateway.clients.membership.moderation import ModerationCalls
+from gateway.clients.membership.purge import PurgeCalls
+from gateway.clients.membership.standing import StandingCalls
 
 
-class MembershipClient(CommunityCalls, ModerationCalls):
+class MembershipClient(
+    CommunityCalls,
+    ModerationCalls,
+    StandingCalls,
+    PurgeCalls,
+):
     service = "membership"
 
 

@@ -1,0 +1,159 @@
+"""Mutations of lurker purges: start, cancel, exempt a member, and a purged member's way back in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.clients.membership.purge import PurgeStartDTO
+from gateway.schema.context import Context
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.purge.types import PurgeExemption, PurgeRun
+
+
+@strawberry.input(description="Overrides of the community's purge settings; unset fields use the settings.")
+class StartPurgeInput:
+    community_id: strawberry.ID
+    inactive_days: int | None = None
+    missed_assignments: int | None = strawberry.field(default=None, description="0 turns the criterion off.")
+    grace_days: int | None = None
+    return_days: int | None = None
+    warning_text: str | None = strawberry.field(
+        default=None, description="May use {mentions} and {grace_days}; a friendly default otherwise."
+    )
+    member_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Purge only these of the listed members."
+    )
+    note: str | None = None
+    acting_member_id: strawberry.ID | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class CancelPurgeInput:
+    community_id: strawberry.ID
+    run_id: strawberry.ID
+    reason: str | None = None
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ReturnFromPurgeInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class SetPurgeExemptionInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+    exempt: bool = True
+    reason: str | None = None
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class PurgeRunSuccess:
+    run: PurgeRun
+
+
+@strawberry.type(description="The member is back, on the tier and status they had before the purge.")
+class ReturnFromPurgeSuccess:
+    member_id: strawberry.ID
+    membership_id: strawberry.ID
+    status: str
+    tier_id: strawberry.ID | None
+    joined_at: datetime | None
+
+
+@strawberry.type
+class SetPurgeExemptionSuccess:
+    exemption: PurgeExemption
+
+
+Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
+StartPurgePayload = Annotated[PurgeRunSuccess | Errors, strawberry.union("StartPurgePayload")]
+CancelPurgePayload = Annotated[PurgeRunSuccess | Errors, strawberry.union("CancelPurgePayload")]
+ReturnFromPurgePayload = Annotated[ReturnFromPurgeSuccess | Errors, strawberry.union("ReturnFromPurgePayload")]
+SetPurgeExemptionPayload = Annotated[SetPurgeExemptionSuccess | Errors, strawberry.union("SetPurgeExemptionPayload")]
+
+
+def _id(value: strawberry.ID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@strawberry.type
+class PurgeMutation:
+    @strawberry.mutation(description="Warn every listed member in their groups; the rest happens after the grace.")
+    async def start_purge(self, info: Info[Context, None], input: StartPurgeInput) -> StartPurgePayload:
+        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        data = PurgeStartDTO(
+            inactive_days=input.inactive_days,
+            missed_assignments=input.missed_assignments,
+            grace_days=input.grace_days,
+            return_days=input.return_days,
+            warning_text=input.warning_text,
+            member_ids=[str(i) for i in input.member_ids] if input.member_ids is not None else None,
+            note=input.note,
+            acting_member_id=_id(input.acting_member_id),
+        )
+        try:
+            dto = await info.context.membership.start_purge(
+                str(input.community_id), data, idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return PurgeRunSuccess(run=PurgeRun.from_dto(dto))
+
+    @strawberry.mutation(description="Cancel a run during its grace period: nobody it warned is removed.")
+    async def cancel_purge(self, info: Info[Context, None], input: CancelPurgeInput) -> CancelPurgePayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.cancel_purge(
+                str(input.community_id),
+                str(input.run_id),
+                reason=input.reason,
+                acting_member_id=_id(input.acting_member_id),
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return PurgeRunSuccess(run=PurgeRun.from_dto(dto))
+
+    @strawberry.mutation(description="A purged member rejoins without the gate, within the return window.")
+    async def return_from_purge(self, info: Info[Context, None], input: ReturnFromPurgeInput) -> ReturnFromPurgePayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.return_from_purge(
+                str(input.community_id), str(input.member_id), idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return ReturnFromPurgeSuccess(
+            member_id=input.member_id,
+            membership_id=strawberry.ID(dto.id),
+            status=dto.status,
+            tier_id=strawberry.ID(dto.tier_id) if dto.tier_id else None,
+            joined_at=dto.joined_at,
+        )
+
+    @strawberry.mutation(description="Keep a member off every purge list, or put them back on it.")
+    async def set_purge_exemption(
+        self, info: Info[Context, None], input: SetPurgeExemptionInput
+    ) -> SetPurgeExemptionPayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.set_purge_exemption(
+                str(input.community_id),
+                str(input.member_id),
+                exempt=input.exempt,
+                reason=input.reason,
+                acting_member_id=_id(input.acting_member_id),
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return SetPurgeExemptionSuccess(exemption=PurgeExemption.from_dto(dto))

@@ -1,0 +1,74 @@
+"""Queries of lurker purges."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.purge.types import PurgePreview, PurgeRun, PurgeRunPage
+
+
+def _id(value: strawberry.ID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@strawberry.type
+class PurgeQuery:
+    @strawberry.field(description="Who a purge now would list, with reasons, and who an exclusion keeps off.")
+    async def purge_preview(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        inactive_days: int | None = None,
+        missed_assignments: int | None = None,
+        acting_member_id: strawberry.ID | None = None,
+    ) -> PurgePreview:
+        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        try:
+            dto = await info.context.membership.purge_preview(
+                str(community_id),
+                inactive_days=inactive_days,
+                missed_assignments=missed_assignments,
+                acting_member_id=_id(acting_member_id),
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return PurgePreview.from_dto(dto)
+
+    @strawberry.field(description="One purge run with the state of each member it listed.")
+    async def purge_run(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        id: strawberry.ID,
+        acting_member_id: strawberry.ID | None = None,
+    ) -> PurgeRun:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.purge_run(
+                str(community_id), str(id), acting_member_id=_id(acting_member_id)
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return PurgeRun.from_dto(dto)
+
+    @strawberry.field(description="The community's purge runs, newest first.")
+    async def purge_runs(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        first: int = 50,
+        after: str | None = None,
+        acting_member_id: strawberry.ID | None = None,
+    ) -> PurgeRunPage:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.purge_runs(
+                str(community_id), after=after, limit=first, acting_member_id=_id(acting_member_id)
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return PurgeRunPage.from_dto(dto)

@@ -1,0 +1,154 @@
+"""Mutations of standing: locking and unlocking it, recomputing it now, setting the criteria."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.standing.types import MemberStanding, StandingChange, StandingLevel, StandingRules
+
+
+@strawberry.input
+class LockStandingInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+    standing: StandingLevel | None = strawberry.field(default=None, description="Set it too; else keep the current.")
+    reason: str | None = None
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class UnlockStandingInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+    reason: str | None = None
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class RecomputeStandingInput:
+    community_id: strawberry.ID
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Criteria of one level; omitted fields are not required.")
+class StandingCriteriaInput:
+    window_days: int
+    days_active: int | None = None
+    messages: int | None = None
+    characters: int | None = None
+    reactions_given: int | None = None
+    checkins: int | None = None
+
+    def as_settings(self) -> dict[str, int]:
+        values = {
+            "window_days": self.window_days,
+            "days_active": self.days_active,
+            "messages": self.messages,
+            "characters": self.characters,
+            "reactions_given": self.reactions_given,
+            "checkins": self.checkins,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@strawberry.input
+class SetStandingRulesInput:
+    community_id: strawberry.ID
+    contributor: StandingCriteriaInput | None = None
+    core: StandingCriteriaInput | None = None
+    grace_days: int | None = None
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class StandingSuccess:
+    standing: MemberStanding
+
+
+@strawberry.type
+class RecomputeStandingSuccess:
+    changes: list[StandingChange]
+
+
+@strawberry.type
+class SetStandingRulesSuccess:
+    rules: StandingRules
+
+
+Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
+StandingPayload = Annotated[StandingSuccess | Errors, strawberry.union("StandingPayload")]
+RecomputeStandingPayload = Annotated[RecomputeStandingSuccess | Errors, strawberry.union("RecomputeStandingPayload")]
+SetStandingRulesPayload = Annotated[SetStandingRulesSuccess | Errors, strawberry.union("SetStandingRulesPayload")]
+
+
+def _id(value: strawberry.ID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@strawberry.type
+class StandingMutation:
+    @strawberry.mutation(description="Freeze a member's standing (optionally at a level); recomputation skips it.")
+    async def lock_standing(self, info: Info[Context, None], input: LockStandingInput) -> StandingPayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.lock_standing(
+                str(input.community_id),
+                str(input.member_id),
+                standing=input.standing.value if input.standing is not None else None,
+                reason=input.reason,
+                acting_member_id=_id(input.acting_member_id),
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return StandingSuccess(standing=MemberStanding.from_dto(dto))
+
+    @strawberry.mutation(description="Hand a member's standing back to the activity rules.")
+    async def unlock_standing(self, info: Info[Context, None], input: UnlockStandingInput) -> StandingPayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.unlock_standing(
+                str(input.community_id),
+                str(input.member_id),
+                reason=input.reason,
+                acting_member_id=_id(input.acting_member_id),
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return StandingSuccess(standing=MemberStanding.from_dto(dto))
+
+    @strawberry.mutation(description="Recompute every member's standing now (it also runs on a schedule).")
+    async def recompute_standing(
+        self, info: Info[Context, None], input: RecomputeStandingInput
+    ) -> RecomputeStandingPayload:
+        info.context.principal  # noqa: B018
+        try:
+            dto = await info.context.membership.recompute_standing(
+                str(input.community_id), acting_member_id=_id(input.acting_member_id)
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return RecomputeStandingSuccess(changes=[StandingChange.from_dto(change) for change in dto.changes])
+
+    @strawberry.mutation(description="Set the community's standing criteria; levels left out keep the defaults.")
+    async def set_standing_rules(
+        self, info: Info[Context, None], input: SetStandingRulesInput
+    ) -> SetStandingRulesPayload:
+        info.context.principal  # noqa: B018
+        rules: dict[str, Any] = {"grace_days": input.grace_days}
+        if input.contributor is not None:
+            rules["contributor"] = input.contributor.as_settings()
+        if input.core is not None:
+            rules["core"] = input.core.as_settings()
+        try:
+            dto = await info.context.membership.set_standing_rules(
+                str(input.community_id), rules, acting_member_id=_id(input.acting_member_id)
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return SetStandingRulesSuccess(rules=StandingRules.from_dto(dto))
