@@ -39,6 +39,8 @@ def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[W
             redis=state.redis,
         )
         workers.append(consumer.run)
+    if part.jobs is not None:
+        workers.extend(part.jobs(app))
     return workers
 
 

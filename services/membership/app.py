@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.membership.api import community, member, tier
+from services.membership.api import activity, community, group, identity, member, renewal, role, tier
 from services.membership.settings import MembershipSettings
 
 NAME = "membership"
@@ -14,7 +14,7 @@ NAME = "membership"
 
 def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
     settings = settings or MembershipSettings()
-    spec = ServiceSpec(
-        name=NAME, database_url=settings.database_url, routers=[community.router, tier.router, member.router]
-    )
+    routers = [community.router, tier.router, member.router]
+    routers += [group.router, role.router, renewal.router, identity.router, activity.router]
+    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers)
     return create_service_app(spec, settings, clocks=clocks)
