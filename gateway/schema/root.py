@@ -19,9 +19,13 @@ from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.group.mutations import GroupMutation
+from gateway.schema.group.queries import GroupQuery
+from gateway.schema.member.mutations import MemberMutation
+from gateway.schema.member.queries import MemberQuery
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, MemberQuery, GroupQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, MemberMutation, GroupMutation))
 
 
 def create_schema() -> strawberry.Schema:

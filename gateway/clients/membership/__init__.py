@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.group import GroupCalls
+from gateway.clients.membership.member import MemberCalls
 
 
-class MembershipClient(CommunityCalls):
+class MembershipClient(CommunityCalls, MemberCalls, GroupCalls):
     service = "membership"
 
 
