@@ -82,8 +82,8 @@ async def transfer_ownership(
     if current is not None:
         await change_role(session, current, Role.ADMIN, actor=actor, at=at, reason=reason or "handed ownership on")
         await session.flush()  # the old owner steps down before the new one steps up: one owner at a time
-    await change_role(session, target, Role.OWNER, actor=actor, at=at, reason=reason)
     try:
+        await change_role(session, target, Role.OWNER, actor=actor, at=at, reason=reason)
         await session.flush()
     except IntegrityError:
         # Two first owners at once: the partial unique index lets one through.

@@ -107,3 +107,21 @@ async def test_a_member_cannot_make_themselves_the_first_owner(membership: FastA
 
     assert refused.status_code == 403
     assert by_key.status_code == 200 and by_key.json()["membership"]["role"] == "owner"
+
+
+async def test_two_first_owners_set_at_once_leave_exactly_one_owner(membership: FastAPI) -> None:
+    import asyncio
+
+    async with service_client(membership, ADMIN) as client:
+        community = await rest_create_community(client)
+        cid = community["id"]
+        ann, bob = [await rest_add_member(client, cid) for _ in range(2)]
+        responses = await asyncio.gather(
+            *(client.post(f"/v1/communities/{cid}/ownership", json={"member_id": m["id"]}) for m in (ann, bob))
+        )
+        members = (await client.get(f"/v1/communities/{cid}/members")).json()["items"]
+
+    # Either the second request saw the first owner and handed ownership on, or it lost the race (409).
+    assert all(r.status_code in (200, 409) for r in responses), [r.text for r in responses]
+    assert [r.json()["code"] for r in responses if r.status_code == 409] in ([], ["owner_exists"])
+    assert len([m for m in members if m["membership"]["role"] == "owner"]) == 1
