@@ -118,3 +118,44 @@ class AssignmentMissed(EventData):
     member_id: str
     assignment_id: str
     due_at: datetime
+
+
+class MembershipExpiring(EventData):
+    """Sent once per expiry date, a configurable number of days ahead (community setting, default 3)."""
+
+    event_type: ClassVar[str] = "membership.expiring"
+
+    member_id: str
+    membership_id: str
+    tier_id: str | None
+    expires_at: datetime
+    fallback_tier_id: str | None = None
+
+
+class MembershipRenewed(EventData):
+    """A membership got one more tier period (by an admin, or the integrator after a payment)."""
+
+    event_type: ClassVar[str] = "membership.renewed"
+
+    member_id: str
+    membership_id: str
+    tier_id: str
+    previous_expires_at: datetime | None
+    expires_at: datetime
+    actor: str
+
+
+class MemberActivity(EventData):
+    """Something a member did in a chat; gamification awards points and checks keywords from it."""
+
+    event_type: ClassVar[str] = "member.activity"
+
+    member_id: str
+    kind: str  # message | reaction | join | leave
+    group_id: str | None
+    platform: str
+    text_length: int = 0
+    # The message text (or the reaction), for keyword rules and check-in keywords; empty for joins and leaves.
+    text: str = ""
+    platform_message_id: str | None = None
+    occurred_at: datetime

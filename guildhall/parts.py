@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -19,6 +21,7 @@ from services.gamification import consumers as gamification_consumers
 from services.gamification.settings import GamificationSettings
 from services.membership import app as membership_app
 from services.membership import consumers as membership_consumers
+from services.membership import jobs as membership_jobs
 from services.membership.settings import MembershipSettings
 
 
@@ -29,6 +32,8 @@ class ServicePart:
     create_app: Callable[..., FastAPI]
     subscriptions: Subscriptions
     streams: list[str]
+    # Scheduled work run by the service's worker beside its relay and consumers.
+    jobs: Callable[[FastAPI], list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]]] | None = None
 
     def settings(self) -> KitSettings:
         return self.settings_class()
@@ -48,6 +53,7 @@ SERVICES: dict[str, ServicePart] = {
         membership_app.create_app,
         membership_consumers.subscriptions,
         membership_consumers.STREAMS,
+        membership_jobs.job_runners,
     ),
     "gamification": ServicePart(
         "gamification",

@@ -1,11 +1,10 @@
-"""Background work of a service: its outbox relay and its consumer group."""
+"""Background work of each part: outbox relays, consumer groups, scheduled jobs."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,6 @@ from fastapi import FastAPI
 from guildhall.parts import GATEWAY, ServicePart
 from kit.events import ConsumerGroup, OutboxRelay
 from kit.settings import KitSettings
-from services.membership import jobs as membership_jobs
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +35,7 @@ def gateway_workers(app: FastAPI, settings: KitSettings) -> list[Worker]:
 
 
 def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:
-    """The relay and the consumer group of one service, running against its app's database and Redis."""
+    """The relay, the consumer group and the scheduled jobs of one service, against its app's database and Redis."""
     state = app.state
     workers: list[Worker] = [relay_of(part.name, app, settings).run]
     if part.streams:
@@ -49,40 +47,9 @@ def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[W
             redis=state.redis,
         )
         workers.append(consumer.run)
-    if part.name == "membership":
-        workers.extend(standing_and_purge_workers(app))
+    if part.jobs is not None:
+        workers.extend(part.jobs(app))
     return workers
-
-
-def standing_and_purge_workers(app: FastAPI) -> list[Worker]:
-    """Membership's scheduled standing recomputation and purge removals, each community on its own clock."""
-    state = app.state
-
-    async def standing() -> None:
-        await membership_jobs.recompute_standing_everywhere(state.sessionmaker, state.clocks)
-
-    async def purges() -> None:
-        await membership_jobs.run_due_purges_everywhere(state.sessionmaker, state.clocks)
-
-    return [
-        _repeat("standing.recompute", standing, every=membership_jobs.STANDING_EVERY_SECONDS),
-        _repeat("purge.remove", purges, every=membership_jobs.PURGE_EVERY_SECONDS),
-    ]
-
-
-def _repeat(name: str, job: Callable[[], Awaitable[None]], *, every: float) -> Worker:
-    """Run ``job`` now and then every ``every`` seconds until stopped; a failed pass is logged, not fatal."""
-
-    async def run(stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await job()
-            except Exception:
-                log.exception("scheduled job failed", extra={"job": name})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every)
-
-    return run
 
 
 async def run_until_stopped(workers: list[Worker], stop: asyncio.Event) -> None:

@@ -11,6 +11,8 @@ from gateway.clients import ContentClient, GamificationClient, MembershipClient,
 from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import LevelDTO
 from gateway.clients.membership import CommunityDTO
+from gateway.clients.membership.member import MemberDTO
+from gateway.schema.member.loaders import MemberKey, member_loader
 from kit.auth import Principal
 from kit.errors import ProblemBody
 
@@ -40,6 +42,7 @@ class Loaders:
         self.community = DataLoader[str, CommunityDTO | None](load_fn=self._load_communities)
         self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
         self.welcome_template = DataLoader[str, WelcomeTemplateDTO | None](load_fn=self._load_welcome_templates)
+        self.member: DataLoader[MemberKey, MemberDTO | None] = member_loader(principal, membership)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.

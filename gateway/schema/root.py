@@ -21,6 +21,10 @@ from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.group.mutations import GroupMutation
+from gateway.schema.group.queries import GroupQuery
+from gateway.schema.member.mutations import MemberMutation
+from gateway.schema.member.queries import MemberQuery
 from gateway.schema.moderation.mutations import ModerationMutation
 from gateway.schema.moderation.queries import ModerationQuery
 from gateway.schema.purge.mutations import PurgeMutation
@@ -31,6 +35,8 @@ from gateway.schema.standing.queries import StandingQuery
 QUERIES = (
     CommunityQuery,
     ConnectionQuery,
+    MemberQuery,
+    GroupQuery,
     ModerationQuery,
     StandingQuery,
     PurgeQuery,
@@ -39,6 +45,8 @@ MUTATIONS = (
     CommunityMutation,
     ApiKeyMutation,
     ConnectionMutation,
+    MemberMutation,
+    GroupMutation,
     ModerationMutation,
     StandingMutation,
     PurgeMutation,

@@ -6,7 +6,20 @@ from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.membership.api import ban, community, member, moderation, purge, standing, tier
+from services.membership.api import (
+    activity,
+    ban,
+    community,
+    group,
+    identity,
+    member,
+    moderation,
+    purge,
+    renewal,
+    role,
+    standing,
+    tier,
+)
 from services.membership.settings import MembershipSettings
 
 NAME = "membership"
@@ -18,6 +31,11 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         community.router,
         tier.router,
         member.router,
+        group.router,
+        role.router,
+        renewal.router,
+        identity.router,
+        activity.router,
         moderation.router,
         ban.router,
         standing.router,

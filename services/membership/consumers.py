@@ -1,20 +1,39 @@
-"""Events the membership service reacts to. (Chat activity arrives with the webhook ingress.)"""
+"""Events the membership service reacts to: chat activity from the gateway, missed assignments from content."""
 
 from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from contracts.events import AssignmentMissed
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
-from services.membership.usecases import purge
+from services.membership.usecases import activity, ban_list, purge
 
 subscriptions = Subscriptions()
-STREAMS: list[str] = []
+STREAMS: list[str] = [stream_of("gateway"), stream_of("content")]
 
 
-# Lurker purge input: assignments members missed, from the content service.
-STREAMS.append(stream_of("content"))
+@subscriptions.on(ChatMessageReceived)
+async def on_message(session: AsyncSession, envelope: Envelope, data: ChatMessageReceived) -> None:
+    await activity.record_message(session, envelope, data)
+
+
+@subscriptions.on(ChatReactionAdded)
+async def on_reaction(session: AsyncSession, envelope: Envelope, data: ChatReactionAdded) -> None:
+    await activity.record_reaction(session, envelope, data)
+
+
+@subscriptions.on(ChatMemberJoinedGroup)
+async def on_joined(session: AsyncSession, envelope: Envelope, data: ChatMemberJoinedGroup) -> None:
+    if await ban_list.enforce_ban_on_join(session, envelope=envelope, joined=data):
+        return  # a banned person: sent back out, not admitted
+    await activity.record_join(session, envelope, data)
+
+
+@subscriptions.on(ChatMemberLeftGroup)
+async def on_left(session: AsyncSession, envelope: Envelope, data: ChatMemberLeftGroup) -> None:
+    await activity.record_leave(session, envelope, data)
 
 
 @subscriptions.on(AssignmentMissed)

@@ -7,6 +7,8 @@ from kit.settings import KitSettings
 
 class MembershipSettings(KitSettings):
     membership_database_url: str | None = None
+    # How often the worker looks for due work (expiry notices, expiries) in every community.
+    membership_jobs_interval_seconds: float = 30.0
 
     @property
     def database_url(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.group import GroupCalls
+from gateway.clients.membership.member import MemberCalls
 from gateway.clients.membership.moderation import ModerationCalls
 from gateway.clients.membership.purge import PurgeCalls
 from gateway.clients.membership.standing import StandingCalls
@@ -10,6 +12,8 @@ from gateway.clients.membership.standing import StandingCalls
 
 class MembershipClient(
     CommunityCalls,
+    MemberCalls,
+    GroupCalls,
     ModerationCalls,
     StandingCalls,
     PurgeCalls,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -16,6 +17,7 @@ class CommunityDTO(BaseModel):
     timezone: str
     mission: str | None
     rules: str | None
+    settings: dict[str, Any] = {}
     created_at: datetime
 
 
@@ -46,3 +48,6 @@ class CommunityCalls(ServiceClient):
             "GET", "/v1/communities", CommunityPageDTO, params={"ids": list(ids), "limit": max(len(ids), 1)}
         )
         return {community.id: community for community in page.items}
+
+    async def update_community(self, community_id: str, data: dict[str, Any]) -> CommunityDTO:
+        return await self._request("PATCH", f"/v1/communities/{community_id}", CommunityDTO, json=data)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
@@ -36,6 +37,30 @@ CreateCommunityPayload = Annotated[
 ]
 
 
+@strawberry.input(description="Only the fields given change. settings replaces each top-level key it names.")
+class UpdateCommunityInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+    mission: str | None = strawberry.UNSET
+    rules: str | None = strawberry.UNSET
+    settings: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description='e.g. {"lifecycle": {"expiring_days_ahead": 5}}; null resets a key.'
+    )
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class UpdateCommunitySuccess:
+    community: Community
+
+
+UpdateCommunityPayload = Annotated[
+    UpdateCommunitySuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
+    strawberry.union("UpdateCommunityPayload"),
+]
+
+
 @strawberry.type
 class CommunityMutation:
     @strawberry.mutation(description="Create a community (platform admins). Its defaults appear within moments.")
@@ -49,3 +74,29 @@ class CommunityMutation:
             return user_error_from(problem)
         context.loaders.community.prime(dto.id, dto)
         return CreateCommunitySuccess(community=Community.from_dto(dto))
+
+    @strawberry.mutation(description="Change a community's name, mission, rules, time zone or settings (admins).")
+    async def update_community(self, info: Info[Context, None], input: UpdateCommunityInput) -> UpdateCommunityPayload:
+        context = info.context
+        context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        given = {
+            "name": input.name,
+            "timezone": input.timezone,
+            "mission": input.mission,
+            "rules": input.rules,
+            "settings": input.settings,
+        }
+        body: dict[str, Any] = {key: value for key, value in given.items() if value is not strawberry.UNSET}
+        if input.acting_member_id is not None:
+            body["acting_member_id"] = str(input.acting_member_id)
+        try:
+            dto = await context.membership.update_community(str(input.id), body)
+        except ServiceProblem as problem:
+            error = user_error_from(problem)
+            if isinstance(error, InvalidInputError):
+                for field, raw in zip(error.fields, problem.errors, strict=True):
+                    if raw.field.startswith("settings."):
+                        field.field = raw.field  # JSON keys as the caller wrote them, not camelCased
+            return error
+        context.loaders.community.prime(dto.id, dto)
+        return UpdateCommunitySuccess(community=Community.from_dto(dto))

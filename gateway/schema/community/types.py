@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
@@ -51,6 +53,7 @@ class Community:
     timezone: str = strawberry.field(description="IANA time zone in which this community's days begin and end.")
     mission: str | None
     rules: str | None
+    settings: JSON = strawberry.field(description="Operator settings; each top-level key belongs to one area.")
     created_at: datetime
 
     @classmethod
@@ -61,6 +64,7 @@ class Community:
             timezone=dto.timezone,
             mission=dto.mission,
             rules=dto.rules,
+            settings=cast(Any, dto.settings),
             created_at=dto.created_at,
         )
 

@@ -14,10 +14,10 @@ from gateway.schema.moderation.types import (
     ModerationAuditConnection,
     ModerationAuditEntry,
     ModerationSettings,
-    PageInfo,
     Strike,
     StrikeConnection,
 )
+from gateway.schema.relay import PageInfo
 
 MAX_FIRST = 200
 

@@ -16,6 +16,7 @@ from gateway.clients.membership.moderation import (
     SpamSettingsDTO,
     StrikeDTO,
 )
+from gateway.schema.relay import PageInfo
 
 
 @strawberry.enum(description="A step of the escalation ladder.")
@@ -29,16 +30,6 @@ class ModerationAction(Enum):
 
 def action_of(value: str | None) -> ModerationAction | None:
     return ModerationAction(value) if value is not None else None
-
-
-@strawberry.type(description="Where the next page starts; `endCursor` goes into `after`.")
-class PageInfo:
-    end_cursor: str | None
-    has_next_page: bool
-
-    @classmethod
-    def of(cls, next_cursor: str | None) -> PageInfo:
-        return cls(end_cursor=next_cursor, has_next_page=next_cursor is not None)
 
 
 @strawberry.type(description="A recorded rule violation; it counts until it expires or is revoked.")

@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse
 
 from kit.pagination import PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.community import CommunityCreate, CommunityRead
+from services.membership.api.schemas.community import CommunityCreate, CommunityRead, CommunityUpdate
 from services.membership.usecases import community as usecases
+from services.membership.usecases.membership import resolve_actor
 
 router = APIRouter(prefix="/v1/communities", tags=["communities"])
 
@@ -52,4 +53,16 @@ async def list_communities(
 @router.get("/{community_id}")
 async def get_community(community_id: str, session: SessionDep, principal: PrincipalDep) -> CommunityRead:
     community = await usecases.get_community_or_raise(session, principal=principal, community_id=community_id)
+    return CommunityRead.model_validate(community)
+
+
+@router.patch("/{community_id}")
+async def update_community(
+    community_id: str, body: CommunityUpdate, session: SessionDep, principal: PrincipalDep
+) -> CommunityRead:
+    actor = await resolve_actor(
+        session, principal=principal, community_id=community_id, acting_member_id=body.acting_member_id
+    )
+    changes = body.model_dump(exclude_unset=True, exclude={"acting_member_id"})
+    community = await usecases.update_community(session, community_id=community_id, actor=actor, changes=changes)
     return CommunityRead.model_validate(community)

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     IMPORT_MEMBERS = "import_members"
     VIEW_AUDIT = "view_audit"
     LOCK_STANDING = "lock_standing"
+    MANAGE_MEMBERSHIPS = "manage_memberships"  # renewals, group presence
 
 
 _MODERATOR = frozenset({Permission.REVIEW_APPLICATIONS, Permission.MODERATE, Permission.VIEW_AUDIT})
@@ -42,6 +43,7 @@ _ADMIN = _MODERATOR | {
     Permission.PURGE,
     Permission.IMPORT_MEMBERS,
     Permission.LOCK_STANDING,
+    Permission.MANAGE_MEMBERSHIPS,
 }
 _OWNER = _ADMIN | {Permission.ASSIGN_ADMIN, Permission.TRANSFER_OWNERSHIP}
 
@@ -71,3 +73,31 @@ def permission_to_assign(role: Role) -> Permission:
     if role is Role.ADMIN:
         return Permission.ASSIGN_ADMIN
     return Permission.ASSIGN_MODERATOR
+
+
+class RoleChangeRefused(ValueError):
+    """A role change nobody may make this way (``code`` says why), or one this actor may not make."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_role_change(*, actor_role: Role | None, current: Role, new: Role) -> Permission:
+    """The permission an actor needs to move someone from ``current`` to ``new``.
+
+    ``actor_role`` is the role of a member acting through an integrator, or None for the community's key
+    (which acts with the owner's rights). Ownership never moves here: it moves only by transfer, so the
+    owner can be neither demoted nor crowned by a role change.
+    """
+    if new is Role.OWNER:
+        raise RoleChangeRefused("ownership_by_transfer_only", "ownership moves only by transfer")
+    if current is Role.OWNER:
+        raise RoleChangeRefused("owner_required", "the owner cannot be demoted; transfer ownership first")
+    needed = permission_to_assign(max(current, new, key=RANK.__getitem__))
+    if actor_role is not None:
+        if not can(actor_role, needed):
+            raise RoleChangeRefused("permission_denied", f"a {actor_role} may not {needed.replace('_', ' ')}")
+        if not (outranks(actor_role, current) and outranks(actor_role, new)):
+            raise RoleChangeRefused("permission_denied", f"a {actor_role} may only change the roles of those below")
+    return needed

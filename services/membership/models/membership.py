@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -12,7 +12,17 @@ from services.membership.models.base import MembershipModel
 
 
 class Membership(MembershipModel, table=True):
-    __table_args__ = (UniqueConstraint("community_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "member_id"),
+        # A community has at most one owner, whatever two requests do at once (ADR 0008).
+        Index(
+            "uq_membership_one_owner",
+            "community_id",
+            unique=True,
+            postgresql_where=text("role = 'owner'"),
+            sqlite_where=text("role = 'owner'"),
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     community_id: str = Field(foreign_key="community.id", index=True, max_length=40)

@@ -26,8 +26,10 @@ class MembershipRepository:
         )
         return (await self.session.exec(query)).all()
 
-    async def owner(self, community_id: str) -> Membership | None:
+    async def owner(self, community_id: str, *, for_update: bool = False) -> Membership | None:
         query = select(Membership).where(Membership.community_id == community_id, Membership.role == "owner")
+        if for_update:
+            query = query.with_for_update()
         return (await self.session.exec(query)).first()
 
     def add(self, membership: Membership) -> None:

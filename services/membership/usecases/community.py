@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import CommunityCreated
 from kit.auth import Principal, ensure_community_access
 from kit.clock import Clocks
-from kit.errors import Forbidden, NotFound
+from kit.errors import Forbidden, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id
 from kit.pagination import Page, PageRequest
+from services.membership.domain.actor import Actor
+from services.membership.domain.role import Permission
+from services.membership.domain.settings import SettingInvalid, merge_settings
 from services.membership.models import Community
 from services.membership.repo.community import CommunityRepository
+from services.membership.usecases.membership import require
 
 
 async def create_community(
@@ -66,3 +71,27 @@ async def list_communities(
         ids = [i for i in (ids if ids is not None else [principal.community_id or ""]) if principal.can_access(i)]
     rows = await CommunityRepository(session).list(ids=ids, after=page.after, limit=page.limit + 1)
     return Page.from_rows(list(rows), page=page, key=lambda community: community.id)
+
+
+async def update_community(
+    session: AsyncSession,
+    *,
+    community_id: str,
+    actor: Actor,
+    changes: dict[str, Any],
+) -> Community:
+    """Change the given fields (mission, rules, time zone, settings, name); a bad setting changes nothing."""
+    require(actor, Permission.MANAGE_COMMUNITY)
+    community = await CommunityRepository(session).get(community_id)
+    if community is None:
+        raise NotFound(f"community {community_id} not found", code="community_not_found")
+    settings_changes = changes.pop("settings", None)
+    if settings_changes is not None:
+        try:
+            community.settings = merge_settings(community.settings, settings_changes)
+        except SettingInvalid as error:
+            raise InvalidInput.of(error.field, error.reason) from None
+    for field, value in changes.items():
+        setattr(community, field, value)
+    await session.flush()
+    return community

@@ -13,10 +13,10 @@ import pytest
 from fastapi import FastAPI
 
 from contracts.events import AssignmentMissed
-from guildhall.workers import standing_and_purge_workers
 from kit.auth import Principal
 from kit.clock import ManualClock
 from services.membership import jobs
+from services.membership.jobs import job_runners
 from tests.support.backends import Backend
 from tests.support.events import consume, publish
 from tests.support.factories import rest_create_community
@@ -293,7 +293,7 @@ async def test_the_worker_loop_removes_members_whose_grace_period_ended(app: Fas
         await client.post(f"/v1/communities/{cid}/purge/runs", json={"grace_days": 1})
     clock.advance(timedelta(days=1))
     stop = asyncio.Event()
-    loops = [asyncio.create_task(worker(stop)) for worker in standing_and_purge_workers(app)]
+    loops = [asyncio.create_task(worker(stop)) for worker in job_runners(app)]
 
     async def removed() -> bool | None:
         async with service_client(app, ADMIN) as client:

@@ -1,0 +1,84 @@
+"""Membership client calls about groups and who is in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, RootModel
+
+from gateway.clients.base import ServiceClient, ServiceProblem
+
+
+class GroupDTO(BaseModel):
+    id: str
+    community_id: str
+    name: str
+    platform: str
+    connection_id: str | None
+    platform_chat_id: str
+    capacity: int | None
+    tier_ids: list[str]
+    member_count: int
+    archived: bool
+    created_at: datetime
+
+
+class GroupListDTO(RootModel[list[GroupDTO]]):
+    pass
+
+
+class GroupMemberDTO(BaseModel):
+    group_id: str
+    member_id: str
+    platform_user_id: str
+    source: str
+    joined_at: datetime
+
+
+class GroupMemberPageDTO(BaseModel):
+    items: list[GroupMemberDTO]
+    next_cursor: str | None
+
+
+class GroupCalls(ServiceClient):
+    def _groups(self, community_id: str) -> str:
+        return f"/v1/communities/{community_id}/groups"
+
+    async def create_group(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> GroupDTO:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return await self._request("POST", self._groups(community_id), GroupDTO, json=data, headers=headers)
+
+    async def update_group(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupDTO:
+        return await self._request("PATCH", f"{self._groups(community_id)}/{group_id}", GroupDTO, json=data)
+
+    async def get_group(self, community_id: str, group_id: str) -> GroupDTO:
+        return await self._request("GET", f"{self._groups(community_id)}/{group_id}", GroupDTO)
+
+    async def list_groups(self, community_id: str, *, include_archived: bool, platform: str | None) -> list[GroupDTO]:
+        params: dict[str, Any] = {"include_archived": include_archived}
+        if platform is not None:
+            params["platform"] = platform
+        return (await self._request("GET", self._groups(community_id), GroupListDTO, params=params)).root
+
+    async def add_group_member(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupMemberDTO:
+        path = f"{self._groups(community_id)}/{group_id}/members"
+        return await self._request("POST", path, GroupMemberDTO, json=data)
+
+    async def remove_group_member(
+        self, community_id: str, group_id: str, member_id: str, *, acting_member_id: str | None
+    ) -> None:
+        path = f"{self._groups(community_id)}/{group_id}/members/{member_id}"
+        params = {"acting_member_id": acting_member_id} if acting_member_id else None
+        response = await self._http.delete(path, params=params, headers=self._headers())
+        if response.is_error:
+            raise ServiceProblem(self.service, self._problem_of(response))
+
+    async def group_members(
+        self, community_id: str, group_id: str, *, limit: int, cursor: str | None
+    ) -> GroupMemberPageDTO:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        path = f"{self._groups(community_id)}/{group_id}/members"
+        return await self._request("GET", path, GroupMemberPageDTO, params=params)

@@ -1,0 +1,1 @@
+"""Groups (chat rooms) in the GraphQL schema."""

@@ -1,0 +1,101 @@
+"""GraphQL types of groups and who is in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.clients.membership.group import GroupDTO, GroupMemberDTO
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.member.types import Member, load_member
+from gateway.schema.relay import PageInfo
+from kit.pagination import encode_cursor
+
+
+@strawberry.type(description="A member's presence in a group, with the platform account that is there.")
+class GroupMember:
+    community_id: strawberry.Private[str]
+    member_id: strawberry.ID
+    platform_user_id: str
+    source: str = strawberry.field(description="chat (seen joining or talking) or admin (added by hand)")
+    joined_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: GroupMemberDTO, *, community_id: str) -> GroupMember:
+        return cls(
+            community_id=community_id,
+            member_id=strawberry.ID(dto.member_id),
+            platform_user_id=dto.platform_user_id,
+            source=dto.source,
+            joined_at=dto.joined_at,
+        )
+
+    @strawberry.field
+    async def member(self, info: Info[Context, None]) -> Member | None:
+        return await load_member(info, self.community_id, str(self.member_id))
+
+
+@strawberry.type
+class GroupMemberEdge:
+    cursor: str
+    node: GroupMember
+
+
+@strawberry.type
+class GroupMemberConnection:
+    edges: list[GroupMemberEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="One chat room on one platform, bound through a gateway connection.")
+class Group:
+    id: strawberry.ID
+    community_id: strawberry.ID
+    name: str
+    platform: str
+    connection_id: str | None
+    platform_chat_id: str
+    capacity: int | None
+    tier_ids: list[strawberry.ID] = strawberry.field(
+        description="Members of these tiers belong here; empty means any member."
+    )
+    member_count: int
+    archived: bool
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: GroupDTO) -> Group:
+        return cls(
+            id=strawberry.ID(dto.id),
+            community_id=strawberry.ID(dto.community_id),
+            name=dto.name,
+            platform=dto.platform,
+            connection_id=dto.connection_id,
+            platform_chat_id=dto.platform_chat_id,
+            capacity=dto.capacity,
+            tier_ids=[strawberry.ID(t) for t in dto.tier_ids],
+            member_count=dto.member_count,
+            archived=dto.archived,
+            created_at=dto.created_at,
+        )
+
+    @strawberry.field(description="Who is in the group, a page at a time.")
+    async def members(
+        self, info: Info[Context, None], first: int = 50, after: str | None = None
+    ) -> GroupMemberConnection:
+        community_id = str(self.community_id)
+        try:
+            page = await info.context.membership.group_members(community_id, str(self.id), limit=first, cursor=after)
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        edges = [
+            GroupMemberEdge(
+                cursor=encode_cursor(row.member_id), node=GroupMember.from_dto(row, community_id=community_id)
+            )
+            for row in page.items
+        ]
+        return GroupMemberConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))

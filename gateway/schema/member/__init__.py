@@ -1,0 +1,1 @@
+"""Members and memberships in the GraphQL schema."""

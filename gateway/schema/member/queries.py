@@ -1,0 +1,52 @@
+"""Queries of members."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from, not_found
+from gateway.schema.member.types import Member, MemberConnection, MemberEdge, MemberStatus, load_member
+from gateway.schema.relay import PageInfo
+from kit.pagination import MAX_LIMIT, encode_cursor
+
+
+@strawberry.type
+class MemberQuery:
+    @strawberry.field(description="One member of a community.")
+    async def member(self, info: Info[Context, None], community_id: strawberry.ID, id: strawberry.ID) -> Member:
+        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        member = await load_member(info, str(community_id), str(id))
+        if member is None:
+            raise not_found(f"member {id} not found", "member_not_found")
+        return member
+
+    @strawberry.field(description="Members of a community, oldest first, a page at a time.")
+    async def members(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        status: list[MemberStatus] | None = None,
+        tier_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> MemberConnection:
+        context = info.context
+        context.principal  # noqa: B018
+        try:
+            page = await context.membership.list_members(
+                str(community_id),
+                status=[s.value for s in status] if status else None,
+                tier_id=str(tier_id) if tier_id is not None else None,
+                limit=max(1, min(first, MAX_LIMIT)),
+                cursor=after,
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        edges = []
+        for dto in page.items:
+            context.loaders.member.prime((dto.community_id, dto.id), dto)
+            edges.append(MemberEdge(cursor=encode_cursor(dto.id), node=Member.from_dto(dto)))
+        return MemberConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))

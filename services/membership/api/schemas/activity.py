@@ -1,0 +1,18 @@
+"""Response bodies for activity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ActivityDayRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    day: date
+    messages: int
+    characters: int
+    reactions: int
+    checkins: int
+    last_at: datetime

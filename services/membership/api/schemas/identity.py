@@ -1,0 +1,31 @@
+"""Request and response bodies for link codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.membership.domain import member as rules
+
+
+class LinkCodeRead(BaseModel):
+    code: str
+    member_id: str
+    expires_at: datetime
+
+
+class LinkCodeRedeem(BaseModel):
+    """The other platform account presents the code it was given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40)
+    platform: str
+    platform_user_id: str = Field(min_length=1, max_length=200)
+    display_name: str | None = Field(default=None, max_length=100)
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, value: str) -> str:
+        return rules.clean_platform(value)
