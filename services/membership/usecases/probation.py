@@ -7,6 +7,7 @@ condition is checked by a job (``jobs.py``). Every move goes through ``change_ti
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -129,3 +130,7 @@ async def promote_if_clean(session: AsyncSession, probation: Probation, *, now: 
     if not clean_days_met(condition, started_at=probation.started_at, now=now, strikes=strikes):
         return False
     return await promote(session, probation, at=now, reason=f"{condition.days} days without strikes")
+
+
+async def open_probations(session: AsyncSession, *, after: str | None, limit: int) -> Sequence[Probation]:
+    return await ProbationRepository(session).open(after=after, limit=limit)

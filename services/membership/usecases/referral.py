@@ -74,9 +74,6 @@ async def find_referrer(
     row = await ReferralRepository(session).by_code(community_id, clean_code(code))
     if row is None:
         raise _referral_problem("is not a referral code of this community", "referral_code_unknown")
-    owner = await MembershipRepository(session).get_for_member(community_id, row.member_id)
-    if owner is None or not is_inside(owner.status):
-        raise _referral_problem("belongs to someone who is no longer a member", "referrer_not_active")
     if joiner_member_id is not None:
         if row.member_id == joiner_member_id:
             raise _referral_problem("is your own code: members cannot refer themselves", "self_referral")
@@ -85,6 +82,9 @@ async def find_referrer(
                 "belongs to a member you referred (directly or through others); referrals cannot go in a circle",
                 "referral_cycle",
             )
+    owner = await MembershipRepository(session).get_for_member(community_id, row.member_id)
+    if owner is None or not is_inside(owner.status):
+        raise _referral_problem("belongs to someone who is no longer a member", "referrer_not_active")
     return row
 
 
