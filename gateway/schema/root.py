@@ -19,9 +19,13 @@ from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.gate.mutations import GateMutation
+from gateway.schema.gate.queries import GateQuery
+from gateway.schema.tier.mutations import TierMutation
+from gateway.schema.tier.queries import TierQuery
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, TierQuery, GateQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, TierMutation, GateMutation))
 
 
 def create_schema() -> strawberry.Schema:
