@@ -14,7 +14,7 @@ from kit.clock import ManualClock
 from services.membership.jobs import probation_promote
 from tests.support.events import consume, publish
 from tests.support.factories import rest_create_community
-from tests.support.gate import rest_join, rest_set_gate
+from tests.support.gate import post_payment, rest_join, rest_set_gate
 from tests.support.guildhall import service_client
 from tests.support.membership import rest_create_tier
 
@@ -114,3 +114,26 @@ async def test_a_member_who_left_the_trial_is_not_promoted(membership: FastAPI) 
         after = (await client.get(f"/v1/communities/{cid}/members/{member_id}")).json()
 
     assert after["membership"]["status"] == "left"
+
+
+async def test_a_paid_tier_with_probation_is_paid_first_then_tried_then_entered(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        trial = await rest_create_tier(client, cid, key="trial", period="days", period_days=14)
+        paid = await rest_create_tier(client, cid, key="paid", price_amount=5_000, currency="CNY", period="monthly")
+        condition = {"kind": "points", "lifetime_points": 30}
+        await rest_set_gate(
+            client, cid, paid["id"], {"kind": "probation", "trial_tier_id": trial["id"], "promote_when": condition}
+        )
+        joined = await rest_join(client, cid, paid["id"])
+        member_id = joined["member"]["id"]
+        confirmed = await post_payment(client, cid, member_id=member_id, amount=5_000, currency="CNY")
+        await publish(membership, points(member_id, 30), producer="gamification", community_id=cid)
+        await consume(membership, "membership")
+        after = (await client.get(f"/v1/communities/{cid}/members/{member_id}")).json()
+
+    assert joined["status"] == "pending_payment"
+    assert confirmed.status_code == 201, confirmed.text
+    assert confirmed.json()["member"]["membership"]["status"] == "probation"
+    assert confirmed.json()["member"]["membership"]["tier_id"] == trial["id"]
+    assert (after["membership"]["status"], after["membership"]["tier_id"]) == ("active", paid["id"])
