@@ -159,3 +159,52 @@ class MemberActivity(EventData):
     text: str = ""
     platform_message_id: str | None = None
     occurred_at: datetime
+
+
+class ApplicationSubmitted(EventData):
+    event_type: ClassVar[str] = "application.submitted"
+
+    application_id: str
+    member_id: str
+    membership_id: str
+    tier_id: str
+
+
+class ApplicationDecided(EventData):
+    event_type: ClassVar[str] = "application.decided"
+
+    application_id: str
+    member_id: str
+    membership_id: str
+    tier_id: str
+    decision: str  # approved | rejected
+    reviewer: str
+    reason: str | None = None
+
+
+class PaymentRecorded(EventData):
+    """A confirmed payment, recorded once however often it was confirmed; amount in minor units."""
+
+    event_type: ClassVar[str] = "payment.recorded"
+
+    payment_id: str
+    member_id: str
+    membership_id: str
+    tier_id: str
+    amount: int
+    currency: str
+    provider: str
+    provider_ref: str
+    kind: str  # join | renewal | upgrade
+
+
+class ReferralConverted(EventData):
+    """A referred member paid for a priced tier for the first time: the referrer earns the reward."""
+
+    event_type: ClassVar[str] = "referral.converted"
+
+    referral_id: str
+    referrer_member_id: str
+    referred_member_id: str
+    tier_id: str
+    payment_id: str

@@ -21,6 +21,8 @@ from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.gate.mutations import GateMutation
+from gateway.schema.gate.queries import GateQuery
 from gateway.schema.group.mutations import GroupMutation
 from gateway.schema.group.queries import GroupQuery
 from gateway.schema.member.mutations import MemberMutation
@@ -31,12 +33,16 @@ from gateway.schema.purge.mutations import PurgeMutation
 from gateway.schema.purge.queries import PurgeQuery
 from gateway.schema.standing.mutations import StandingMutation
 from gateway.schema.standing.queries import StandingQuery
+from gateway.schema.tier.mutations import TierMutation
+from gateway.schema.tier.queries import TierQuery
 
 QUERIES = (
     CommunityQuery,
     ConnectionQuery,
     MemberQuery,
     GroupQuery,
+    TierQuery,
+    GateQuery,
     ModerationQuery,
     StandingQuery,
     PurgeQuery,
@@ -47,6 +53,8 @@ MUTATIONS = (
     ConnectionMutation,
     MemberMutation,
     GroupMutation,
+    TierMutation,
+    GateMutation,
     ModerationMutation,
     StandingMutation,
     PurgeMutation,

@@ -1,4 +1,5 @@
-"""Events the membership service reacts to: chat activity from the gateway, missed assignments from content."""
+"""Events the membership service reacts to: chat activity (gateway), missed assignments (content), probation
+inputs (gamification)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from contracts.events import AssignmentMissed
+from contracts.gamification import ChallengeCompleted, PointsAwarded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
-from services.membership.usecases import activity, ban_list, purge
+from services.membership.usecases import activity, ban_list, probation, purge
 
 subscriptions = Subscriptions()
-STREAMS: list[str] = [stream_of("gateway"), stream_of("content")]
+STREAMS: list[str] = [stream_of("gateway"), stream_of("content"), stream_of("gamification")]
 
 
 @subscriptions.on(ChatMessageReceived)
@@ -46,5 +48,32 @@ async def on_assignment_missed(session: AsyncSession, envelope: Envelope, data: 
         member_id=data.member_id,
         assignment_id=data.assignment_id,
         due_at=data.due_at,
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(PointsAwarded)
+async def on_points_awarded(session: AsyncSession, envelope: Envelope, data: PointsAwarded) -> None:
+    """A member on probation whose condition is N lifetime points may be promoted now."""
+    if envelope.community_id is None:
+        return
+    await probation.on_points(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        lifetime=data.lifetime,
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(ChallengeCompleted)
+async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data: ChallengeCompleted) -> None:
+    if envelope.community_id is None:
+        return
+    await probation.on_challenge_completed(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        challenge_id=data.challenge_id,
         at=envelope.occurred_at,
     )

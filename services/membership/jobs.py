@@ -25,7 +25,7 @@ from kit.db import Sessionmaker
 from services.membership.models.purge import PurgeRun
 from services.membership.repo.community import CommunityRepository
 from services.membership.settings import MembershipSettings
-from services.membership.usecases import expiry, purge_run, standing
+from services.membership.usecases import expiry, probation, purge_run, standing
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,15 @@ async def run_due_purges(session: AsyncSession, *, community_id: str, now: datet
     return await purge_run.run_due_purges(session, community_id=community_id, now=now)
 
 
+async def promote_clean_probations(session: AsyncSession, *, community_id: str, now: datetime) -> int:
+    """``probation.promote``: members whose probation asks for N days without strikes, promoted when clean."""
+    promoted = 0
+    for row in await probation.open_probations(session, community_id=community_id):
+        if await probation.promote_if_clean(session, row, now=now):
+            promoted += 1
+    return promoted
+
+
 @dataclass(frozen=True)
 class DueWork:
     """``async def run(session, *, community_id, now)``: does what is due and never commits."""
@@ -55,6 +64,7 @@ DUE_WORK: dict[str, DueWork] = {
     "membership.expiry": DueWork(expiry.run_due, every_seconds=0),
     "purge.remove": DueWork(run_due_purges, every_seconds=60),
     "standing.recompute": DueWork(recompute_standing, every_seconds=3_600),
+    "probation.promote": DueWork(promote_clean_probations, every_seconds=300),
 }
 PAGE = 200
 

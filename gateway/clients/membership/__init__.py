@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.gate import GateCalls
 from gateway.clients.membership.group import GroupCalls
 from gateway.clients.membership.member import MemberCalls
 from gateway.clients.membership.moderation import ModerationCalls
 from gateway.clients.membership.purge import PurgeCalls
 from gateway.clients.membership.standing import StandingCalls
+from gateway.clients.membership.tier import TierCalls, TierDTO
 
 
 class MembershipClient(
     CommunityCalls,
     MemberCalls,
     GroupCalls,
+    TierCalls,
+    GateCalls,
     ModerationCalls,
     StandingCalls,
     PurgeCalls,
@@ -21,4 +25,4 @@ class MembershipClient(
     service = "membership"
 
 
-__all__ = ["CommunityCreateDTO", "CommunityDTO", "CommunityPageDTO", "MembershipClient"]
+__all__ = ["CommunityCreateDTO", "CommunityDTO", "CommunityPageDTO", "MembershipClient", "TierDTO"]

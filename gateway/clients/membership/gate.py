@@ -1,0 +1,175 @@
+"""Membership client calls about gates: invitation codes, joins, applications, payments, referrals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from gateway.clients.base import ServiceClient
+
+
+class InvitationCodeDTO(BaseModel):
+    id: str
+    tier_id: str
+    code: str
+    max_uses: int | None
+    uses: int
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    note: str | None
+    created_by: str
+    created_at: datetime
+
+
+class InvitationCodePageDTO(BaseModel):
+    items: list[InvitationCodeDTO]
+    next_cursor: str | None
+
+
+class GateMembershipDTO(BaseModel):
+    id: str
+    tier_id: str | None
+    role: str
+    status: str
+    source: str
+    referrer_member_id: str | None
+    joined_at: datetime | None
+    expires_at: datetime | None
+
+
+class GateMemberDTO(BaseModel):
+    id: str
+    display_name: str
+    external_ref: str | None
+    attributes: dict[str, Any]
+    membership: GateMembershipDTO | None
+
+
+class ApplicationDTO(BaseModel):
+    id: str
+    member_id: str
+    tier_id: str
+    answers: dict[str, Any]
+    status: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    reviewer: str | None
+    reason: str | None
+
+
+class ApplicationPageDTO(BaseModel):
+    items: list[ApplicationDTO]
+    next_cursor: str | None
+
+
+class JoinDTO(BaseModel):
+    status: str
+    member: GateMemberDTO
+    application: ApplicationDTO | None
+
+
+class DecisionDTO(BaseModel):
+    application: ApplicationDTO
+    member: GateMemberDTO
+
+
+class PaymentDTO(BaseModel):
+    id: str
+    member_id: str
+    tier_id: str
+    amount: int
+    currency: str
+    provider: str
+    provider_ref: str
+    kind: str
+    paid_until: datetime | None
+    recorded_at: datetime
+
+
+class PaymentResultDTO(BaseModel):
+    payment: PaymentDTO
+    duplicate: bool
+    member: GateMemberDTO
+
+
+class ReferralCodeDTO(BaseModel):
+    member_id: str
+    code: str
+    created_at: datetime
+
+
+def _idempotency(key: str | None) -> dict[str, str] | None:
+    return {"Idempotency-Key": key} if key else None
+
+
+class GateCalls(ServiceClient):
+    async def create_invitation_code(
+        self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None
+    ) -> InvitationCodeDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/invitation-codes",
+            InvitationCodeDTO,
+            json=data,
+            headers=_idempotency(idempotency_key),
+        )
+
+    async def list_invitation_codes(
+        self, community_id: str, *, tier_id: str | None, cursor: str | None, limit: int
+    ) -> InvitationCodePageDTO:
+        params = {k: v for k, v in {"tier_id": tier_id, "cursor": cursor, "limit": limit}.items() if v is not None}
+        return await self._request(
+            "GET", f"/v1/communities/{community_id}/invitation-codes", InvitationCodePageDTO, params=params
+        )
+
+    async def revoke_invitation_code(
+        self, community_id: str, code_id: str, *, acting_member_id: str | None
+    ) -> InvitationCodeDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/invitation-codes/{code_id}/revoke",
+            InvitationCodeDTO,
+            json={"acting_member_id": acting_member_id},
+        )
+
+    async def join(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> JoinDTO:
+        return await self._request(
+            "POST", f"/v1/communities/{community_id}/joins", JoinDTO, json=data, headers=_idempotency(idempotency_key)
+        )
+
+    async def list_applications(
+        self, community_id: str, *, status: str | None, tier_id: str | None, cursor: str | None, limit: int
+    ) -> ApplicationPageDTO:
+        values = {"status": status, "tier_id": tier_id, "cursor": cursor, "limit": limit}
+        params = {k: v for k, v in values.items() if v is not None}
+        return await self._request(
+            "GET", f"/v1/communities/{community_id}/applications", ApplicationPageDTO, params=params
+        )
+
+    async def decide_application(self, community_id: str, application_id: str, data: dict[str, Any]) -> DecisionDTO:
+        return await self._request(
+            "POST", f"/v1/communities/{community_id}/applications/{application_id}/decision", DecisionDTO, json=data
+        )
+
+    async def confirm_payment(
+        self, community_id: str, data: dict[str, Any], *, idempotency_key: str
+    ) -> PaymentResultDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/payments",
+            PaymentResultDTO,
+            json=data,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def get_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
+        return await self._request(
+            "GET", f"/v1/communities/{community_id}/members/{member_id}/referral-code", ReferralCodeDTO
+        )
+
+    async def create_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
+        return await self._request(
+            "POST", f"/v1/communities/{community_id}/members/{member_id}/referral-code", ReferralCodeDTO
+        )

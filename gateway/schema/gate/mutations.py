@@ -1,0 +1,278 @@
+"""Mutations of gates: invitation codes, the join flow, reviews, payments, referral codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.gate.types import Application, GateMember, InvitationCode, Payment, ReferralCode
+from gateway.schema.member.mutations import IdentityInput
+from kit.errors import FieldError as ProblemField
+from kit.errors import ProblemBody
+
+Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
+
+
+@strawberry.input
+class CreateInvitationCodeInput:
+    community_id: strawberry.ID
+    tier_id: strawberry.ID
+    max_uses: int | None = None
+    expires_at: datetime | None = None
+    code: str | None = strawberry.field(default=None, description="A code of your own; random when left out.")
+    note: str | None = None
+    acting_member_id: strawberry.ID | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RevokeInvitationCodeInput:
+    community_id: strawberry.ID
+    id: strawberry.ID
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class InvitationCodeSuccess:
+    invitation_code: InvitationCode
+
+
+InvitationCodePayload = Annotated[InvitationCodeSuccess | Errors, strawberry.union("InvitationCodePayload")]
+
+
+@strawberry.input(description="Someone new to the community.")
+class PersonInput:
+    display_name: str
+    external_ref: str | None = None
+    attributes: JSON | None = strawberry.field(default=None, description="Profile attributes gates filter on.")
+    identities: list[IdentityInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AnswerInput:
+    key: str
+    answer: str
+
+
+@strawberry.input(description="Give memberId (someone known) or person (someone new), and what the gate asks for.")
+class JoinInput:
+    community_id: strawberry.ID
+    tier_id: strawberry.ID
+    member_id: strawberry.ID | None = None
+    person: PersonInput | None = None
+    invitation_code: str | None = None
+    answers: list[AnswerInput] = strawberry.field(default_factory=list)
+    referral_code: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type(description="Where the person stands now: active, probation, applied or pending_payment.")
+class JoinSuccess:
+    status: str
+    member: GateMember
+    application: Application | None
+
+
+JoinPayload = Annotated[JoinSuccess | Errors, strawberry.union("JoinPayload")]
+
+
+@strawberry.enum
+class ApplicationDecision(Enum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@strawberry.input
+class ReviewApplicationInput:
+    community_id: strawberry.ID
+    application_id: strawberry.ID
+    decision: ApplicationDecision
+    reason: str | None = strawberry.field(default=None, description="Required to reject.")
+    acting_member_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class ReviewApplicationSuccess:
+    application: Application
+    member: GateMember
+
+
+ReviewApplicationPayload = Annotated[ReviewApplicationSuccess | Errors, strawberry.union("ReviewApplicationPayload")]
+
+
+@strawberry.input
+class ConfirmPaymentInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+    tier_id: strawberry.ID | None = strawberry.field(default=None, description="The member's tier when left out.")
+    amount: int = strawberry.field(description="In minor units; must match the tier's price.")
+    currency: str
+    provider: str
+    provider_ref: str = strawberry.field(description="The provider's id of this payment.")
+    idempotency_key: str = strawberry.field(description="Retrying with the same key returns the first answer.")
+
+
+@strawberry.type
+class ConfirmPaymentSuccess:
+    payment: Payment
+    duplicate: bool = strawberry.field(description="true: this payment was already recorded; nothing changed.")
+    member: GateMember
+
+
+ConfirmPaymentPayload = Annotated[ConfirmPaymentSuccess | Errors, strawberry.union("ConfirmPaymentPayload")]
+
+
+@strawberry.input
+class CreateReferralCodeInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+
+
+@strawberry.type
+class ReferralCodeSuccess:
+    referral_code: ReferralCode
+
+
+ReferralCodePayload = Annotated[ReferralCodeSuccess | Errors, strawberry.union("ReferralCodePayload")]
+
+
+def _join_body(input: JoinInput) -> dict[str, Any]:
+    person: dict[str, Any] | None = None
+    if input.person is not None:
+        p = input.person
+        person = {
+            "display_name": p.display_name,
+            "external_ref": p.external_ref,
+            "attributes": p.attributes or {},
+            "identities": [
+                {"platform": i.platform, "platform_user_id": i.platform_user_id, "display_name": i.display_name}
+                for i in p.identities
+            ],
+        }
+    return {
+        "tier_id": input.tier_id,
+        "member_id": input.member_id,
+        "person": person,
+        "invitation_code": input.invitation_code,
+        "answers": {a.key: a.answer for a in input.answers},
+        "referral_code": input.referral_code,
+    }
+
+
+@strawberry.type
+class GateMutation:
+    @strawberry.mutation(description="Make an invitation code for a tier.")
+    async def create_invitation_code(
+        self, info: Info[Context, None], input: CreateInvitationCodeInput
+    ) -> InvitationCodePayload:
+        data = {
+            "tier_id": input.tier_id,
+            "max_uses": input.max_uses,
+            "expires_at": input.expires_at.isoformat() if input.expires_at else None,
+            "code": input.code,
+            "note": input.note,
+            "acting_member_id": input.acting_member_id,
+        }
+        try:
+            dto = await info.context.membership.create_invitation_code(
+                str(input.community_id), data, idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return InvitationCodeSuccess(invitation_code=InvitationCode.from_dto(dto))
+
+    @strawberry.mutation(description="Stop a code from admitting anyone else.")
+    async def revoke_invitation_code(
+        self, info: Info[Context, None], input: RevokeInvitationCodeInput
+    ) -> InvitationCodePayload:
+        try:
+            dto = await info.context.membership.revoke_invitation_code(
+                str(input.community_id), str(input.id), acting_member_id=input.acting_member_id
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return InvitationCodeSuccess(invitation_code=InvitationCode.from_dto(dto))
+
+    @strawberry.mutation(description="A person asks to enter a tier; its gate decides where they end up.")
+    async def join(self, info: Info[Context, None], input: JoinInput) -> JoinPayload:
+        person = input.person
+        if person is not None and person.attributes is not None and not isinstance(person.attributes, dict):
+            return user_error_from(_not_an_object("person.attributes"))
+        try:
+            dto = await info.context.membership.join(
+                str(input.community_id), _join_body(input), idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return JoinSuccess(
+            status=dto.status,
+            member=GateMember.from_dto(dto.member),
+            application=Application.from_dto(dto.application) if dto.application else None,
+        )
+
+    @strawberry.mutation(description="Approve or reject an application (admins and moderators).")
+    async def review_application(
+        self, info: Info[Context, None], input: ReviewApplicationInput
+    ) -> ReviewApplicationPayload:
+        data = {"decision": input.decision.value, "reason": input.reason, "acting_member_id": input.acting_member_id}
+        try:
+            dto = await info.context.membership.decide_application(
+                str(input.community_id), str(input.application_id), data
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return ReviewApplicationSuccess(
+            application=Application.from_dto(dto.application), member=GateMember.from_dto(dto.member)
+        )
+
+    @strawberry.mutation(description="Confirm a payment you received; a repeated confirmation changes nothing.")
+    async def confirm_payment(self, info: Info[Context, None], input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
+        data = {
+            "member_id": input.member_id,
+            "tier_id": input.tier_id,
+            "amount": input.amount,
+            "currency": input.currency,
+            "provider": input.provider,
+            "provider_ref": input.provider_ref,
+        }
+        try:
+            dto = await info.context.membership.confirm_payment(
+                str(input.community_id), data, idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return ConfirmPaymentSuccess(
+            payment=Payment.from_dto(dto.payment), duplicate=dto.duplicate, member=GateMember.from_dto(dto.member)
+        )
+
+    @strawberry.mutation(description="The member's referral code, made on first request.")
+    async def create_referral_code(
+        self, info: Info[Context, None], input: CreateReferralCodeInput
+    ) -> ReferralCodePayload:
+        try:
+            dto = await info.context.membership.create_referral_code(str(input.community_id), str(input.member_id))
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return ReferralCodeSuccess(referral_code=ReferralCode.from_dto(dto))
+
+
+def _not_an_object(field: str) -> ServiceProblem:
+    reason = "must be an object of attribute names to values"
+    return ServiceProblem(
+        "gateway",
+        ProblemBody(
+            title="Invalid input",
+            status=422,
+            code="invalid_input",
+            detail=f"{field}: {reason}",
+            errors=[ProblemField(field=field, reason=reason)],
+        ),
+    )

@@ -1,0 +1,63 @@
+"""Queries of gates: invitation codes, the review queue, referral codes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.gate.types import Application, ApplicationPage, InvitationCode, InvitationCodePage, ReferralCode
+
+
+@strawberry.type
+class GateQuery:
+    @strawberry.field(description="Invitation codes of the community, optionally of one tier.")
+    async def invitation_codes(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        tier_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> InvitationCodePage:
+        try:
+            page = await info.context.membership.list_invitation_codes(
+                str(community_id), tier_id=tier_id, cursor=after, limit=first
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return InvitationCodePage(
+            items=[InvitationCode.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor
+        )
+
+    @strawberry.field(description="Applications, oldest first; status PENDING gives the review queue.")
+    async def applications(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        status: str | None = "pending",
+        tier_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ApplicationPage:
+        try:
+            page = await info.context.membership.list_applications(
+                str(community_id), status=status, tier_id=tier_id, cursor=after, limit=first
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return ApplicationPage(items=[Application.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field(description="The member's referral code; null until one is created.")
+    async def referral_code(
+        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID
+    ) -> ReferralCode | None:
+        try:
+            dto = await info.context.membership.get_referral_code(str(community_id), str(member_id))
+        except ServiceProblem as problem:
+            if problem.code == "referral_code_not_found":
+                return None
+            raise graphql_error_from(problem) from None
+        return ReferralCode.from_dto(dto)

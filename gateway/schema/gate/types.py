@@ -1,0 +1,160 @@
+"""GraphQL types of gates: invitation codes, joins, applications, payments and referral codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gateway.clients.membership.gate import (
+    ApplicationDTO,
+    GateMemberDTO,
+    InvitationCodeDTO,
+    PaymentDTO,
+    ReferralCodeDTO,
+)
+
+
+def _id(value: str | None) -> strawberry.ID | None:
+    return strawberry.ID(value) if value is not None else None
+
+
+@strawberry.type(description="A code that lets its holder through a tier's invitation requirement.")
+class InvitationCode:
+    id: strawberry.ID
+    tier_id: strawberry.ID
+    code: str
+    max_uses: int | None = strawberry.field(description="null: any number of uses.")
+    uses: int
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    note: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: InvitationCodeDTO) -> InvitationCode:
+        return cls(
+            id=strawberry.ID(dto.id),
+            tier_id=strawberry.ID(dto.tier_id),
+            code=dto.code,
+            max_uses=dto.max_uses,
+            uses=dto.uses,
+            expires_at=dto.expires_at,
+            revoked_at=dto.revoked_at,
+            note=dto.note,
+            created_at=dto.created_at,
+        )
+
+
+@strawberry.type(description="A person as a gate sees them: who they are and where they stand.")
+class GateMember:
+    id: strawberry.ID
+    display_name: str
+    external_ref: str | None
+    attributes: JSON
+    status: str | None = strawberry.field(
+        description="applied, pending_payment, probation, active, expired, left, removed or banned."
+    )
+    tier_id: strawberry.ID | None
+    role: str | None
+    source: str | None = strawberry.field(description="How they came in: join, invitation, referral, admin, ...")
+    referrer_member_id: strawberry.ID | None
+    joined_at: datetime | None
+    expires_at: datetime | None
+
+    @classmethod
+    def from_dto(cls, dto: GateMemberDTO) -> GateMember:
+        m = dto.membership
+        return cls(
+            id=strawberry.ID(dto.id),
+            display_name=dto.display_name,
+            external_ref=dto.external_ref,
+            attributes=JSON(dto.attributes),
+            status=m.status if m else None,
+            tier_id=_id(m.tier_id) if m else None,
+            role=m.role if m else None,
+            source=m.source if m else None,
+            referrer_member_id=_id(m.referrer_member_id) if m else None,
+            joined_at=m.joined_at if m else None,
+            expires_at=m.expires_at if m else None,
+        )
+
+
+@strawberry.type(description="Answers to a tier's questions, waiting for (or carrying) a reviewer's decision.")
+class Application:
+    id: strawberry.ID
+    member_id: strawberry.ID
+    tier_id: strawberry.ID
+    answers: JSON
+    status: str = strawberry.field(description="pending, approved or rejected.")
+    submitted_at: datetime
+    decided_at: datetime | None
+    reviewer: str | None
+    reason: str | None
+
+    @classmethod
+    def from_dto(cls, dto: ApplicationDTO) -> Application:
+        return cls(
+            id=strawberry.ID(dto.id),
+            member_id=strawberry.ID(dto.member_id),
+            tier_id=strawberry.ID(dto.tier_id),
+            answers=JSON(dto.answers),
+            status=dto.status,
+            submitted_at=dto.submitted_at,
+            decided_at=dto.decided_at,
+            reviewer=dto.reviewer,
+            reason=dto.reason,
+        )
+
+
+@strawberry.type(description="A confirmed payment, recorded once.")
+class Payment:
+    id: strawberry.ID
+    member_id: strawberry.ID
+    tier_id: strawberry.ID
+    amount: int = strawberry.field(description="In minor units.")
+    currency: str
+    provider: str
+    provider_ref: str
+    kind: str = strawberry.field(description="join, renewal or upgrade.")
+    paid_until: datetime | None
+    recorded_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: PaymentDTO) -> Payment:
+        return cls(
+            id=strawberry.ID(dto.id),
+            member_id=strawberry.ID(dto.member_id),
+            tier_id=strawberry.ID(dto.tier_id),
+            amount=dto.amount,
+            currency=dto.currency,
+            provider=dto.provider,
+            provider_ref=dto.provider_ref,
+            kind=dto.kind,
+            paid_until=dto.paid_until,
+            recorded_at=dto.recorded_at,
+        )
+
+
+@strawberry.type(description="A member's own referral code; people who join with it are attributed to them.")
+class ReferralCode:
+    member_id: strawberry.ID
+    code: str
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: ReferralCodeDTO) -> ReferralCode:
+        return cls(member_id=strawberry.ID(dto.member_id), code=dto.code, created_at=dto.created_at)
+
+
+@strawberry.type
+class InvitationCodePage:
+    items: list[InvitationCode]
+    next_cursor: str | None
+
+
+@strawberry.type
+class ApplicationPage:
+    items: list[Application]
+    next_cursor: str | None

@@ -1,0 +1,54 @@
+"""GraphQL types of the tier ladder, built from the membership service's DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gateway.clients.membership import TierDTO
+
+
+@strawberry.type(description="A step of the tier ladder, from a free lead group to premium membership.")
+class Tier:
+    id: strawberry.ID
+    community_id: strawberry.ID
+    key: str
+    name: str
+    rank: int
+    price_amount: int = strawberry.field(description="Price in minor units (fen, cents); 0 for a free tier.")
+    currency: str | None = strawberry.field(description="ISO 4217 code of the price.")
+    period: str = strawberry.field(description="lifetime, days, monthly or yearly.")
+    period_days: int | None
+    benefits: list[str] = strawberry.field(description="Entitlement keys such as content:premium.")
+    capacity: int | None
+    seats_taken: int
+    fallback_tier_id: strawberry.ID | None
+    requirements: JSON = strawberry.field(
+        description="The gate: a list of requirements, each with a `kind` "
+        "(invitation, application, payment, probation, profile, capacity) and its fields."
+    )
+    archived: bool
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: TierDTO) -> Tier:
+        return cls(
+            id=strawberry.ID(dto.id),
+            community_id=strawberry.ID(dto.community_id),
+            key=dto.key,
+            name=dto.name,
+            rank=dto.rank,
+            price_amount=dto.price_amount,
+            currency=dto.currency,
+            period=dto.period,
+            period_days=dto.period_days,
+            benefits=dto.benefits,
+            capacity=dto.capacity,
+            seats_taken=dto.seats_taken,
+            fallback_tier_id=strawberry.ID(dto.fallback_tier_id) if dto.fallback_tier_id else None,
+            requirements=JSON(dto.requirements),
+            archived=dto.archived,
+            created_at=dto.created_at,
+        )
