@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.membership.api import community, member, tier
+from services.membership.api import community, entitlement, member, tier
+from services.membership.repo.entitlement_cache import EntitlementCache
 from services.membership.settings import MembershipSettings
+from services.membership.usecases.invalidation import track_changes
 
 NAME = "membership"
 
 
 def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
     settings = settings or MembershipSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cache = EntitlementCache(app.state.redis, ttl_seconds=settings.entitlement_cache_ttl_seconds)
+        app.state.entitlement_cache = cache
+        track_changes(app.state.sessionmaker, cache)
+        yield
+
     spec = ServiceSpec(
-        name=NAME, database_url=settings.database_url, routers=[community.router, tier.router, member.router]
+        name=NAME,
+        database_url=settings.database_url,
+        routers=[community.router, tier.router, member.router, entitlement.router],
+        lifespan=lifespan,
     )
     return create_service_app(spec, settings, clocks=clocks)

@@ -7,6 +7,8 @@ from kit.settings import KitSettings
 
 class MembershipSettings(KitSettings):
     membership_database_url: str | None = None
+    # How long an entitlement snapshot may live if an invalidation is lost; changes invalidate at once.
+    entitlement_cache_ttl_seconds: int = 60
 
     @property
     def database_url(self) -> str:
