@@ -63,3 +63,17 @@ async def update_membership(app: FastAPI, member_id: str, **changes: Any) -> Non
         for name, value in changes.items():
             setattr(membership, name, value)
         await session.commit()
+
+
+async def rest_create_live_code(
+    client: httpx.AsyncClient, community_id: str, group_ids: list[str], **overrides: Any
+) -> dict[str, Any]:
+    body = {"name": f"Live code {next(_numbers)}", "routes": [{"group_id": gid} for gid in group_ids], **overrides}
+    response = await client.post(f"/v1/communities/{community_id}/live-codes", json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def route(client: httpx.AsyncClient, community_id: str, live_code_id: str, **newcomer: Any) -> httpx.Response:
+    return await client.post(f"/v1/communities/{community_id}/live-codes/{live_code_id}/routings", json=newcomer)
