@@ -21,7 +21,8 @@ ADMIN = Principal(role="platform_admin", key_id="key_admin")
 
 async def routings(app: FastAPI) -> int:
     async with app.state.sessionmaker() as session:
-        return (await session.exec(select(func.count()).select_from(LiveCodeRouting))).one()
+        count: int = (await session.exec(select(func.count()).select_from(LiveCodeRouting))).one()
+    return count
 
 
 async def test_newcomers_fill_groups_in_order_of_preference(membership: FastAPI) -> None:
