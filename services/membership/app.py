@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.membership.api import community, entitlement, live_code, member, tier
+from services.membership.api import community, entitlement, live_code, member, member_import, tier
 from services.membership.repo.entitlement_cache import EntitlementCache
 from services.membership.settings import MembershipSettings
 from services.membership.usecases.invalidation import track_changes
@@ -30,7 +30,14 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
     spec = ServiceSpec(
         name=NAME,
         database_url=settings.database_url,
-        routers=[community.router, tier.router, member.router, entitlement.router, live_code.router],
+        routers=[
+            community.router,
+            tier.router,
+            member.router,
+            entitlement.router,
+            live_code.router,
+            member_import.router,
+        ],
         lifespan=lifespan,
     )
     return create_service_app(spec, settings, clocks=clocks)

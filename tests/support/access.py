@@ -77,3 +77,11 @@ async def rest_create_live_code(
 
 async def route(client: httpx.AsyncClient, community_id: str, live_code_id: str, **newcomer: Any) -> httpx.Response:
     return await client.post(f"/v1/communities/{community_id}/live-codes/{live_code_id}/routings", json=newcomer)
+
+
+async def rest_import(
+    client: httpx.AsyncClient, community_id: str, records: list[dict[str, str]], **options: Any
+) -> httpx.Response:
+    """Rows numbered from 2, as a spreadsheet under its header row shows them."""
+    rows = [{"row": number, "fields": cells} for number, cells in enumerate(records, start=2)]
+    return await client.post(f"/v1/communities/{community_id}/members:import", json={"rows": rows, **options})
