@@ -15,13 +15,15 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from gateway.schema.access.mutations import AccessMutation
+from gateway.schema.access.queries import AccessQuery
 from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, AccessQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, AccessMutation))
 
 
 def create_schema() -> strawberry.Schema:

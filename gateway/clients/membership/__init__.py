@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from gateway.clients.membership.access import AccessCalls
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
 
 
-class MembershipClient(CommunityCalls):
+class MembershipClient(CommunityCalls, AccessCalls):
     service = "membership"
 
 
