@@ -30,11 +30,12 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
     spec = ServiceSpec(
         name=NAME,
         database_url=settings.database_url,
+        # Entitlement checks first: routes are matched in order, and they are the hottest path.
         routers=[
+            entitlement.router,
             community.router,
             tier.router,
             member.router,
-            entitlement.router,
             live_code.router,
             member_import.router,
         ],
