@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -150,7 +150,7 @@ async def _newcomer(
 
 
 async def _first_with_room(
-    repo: LiveCodeRepository, live_code: LiveCode, *, attributes: dict[str, Any], tier_id: str | None, now: Any
+    repo: LiveCodeRepository, live_code: LiveCode, *, attributes: dict[str, Any], tier_id: str | None, now: datetime
 ) -> tuple[Group, bool]:
     for route in live_code.routes:
         if not rules.matches(route.get("when") or {}, attributes):
