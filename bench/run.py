@@ -72,6 +72,22 @@ def register_graphql_slice() -> None:
 register_graphql_slice()
 
 
+def register_access() -> None:
+    from bench import access
+
+    register(
+        Benchmark(
+            name="access",
+            summary="entitlement checks (cache hit and miss) and joins on the membership service, vs the bare baseline",
+            run=access.run,
+            add_arguments=access.add_arguments,
+        )
+    )
+
+
+register_access()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,8 @@ from kit.migrations import upgrade_sync
 app = typer.Typer(help="Guildhall: the backend for communities that stay alive.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: mint and list.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+import_app = typer.Typer(help="Bring existing data in.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 class Servable(StrEnum):
@@ -132,6 +135,59 @@ def keys_list() -> None:
 
     for line in asyncio.run(list_keys()):
         typer.echo(line)
+
+
+@import_app.command("members")
+def import_members(
+    csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="UTF-8 CSV, header row first.")],
+    community: Annotated[str, typer.Option(help="The community to import into.")],
+    tier: Annotated[str | None, typer.Option(help="Tier key for rows that name none.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row; keep nothing.")] = False,
+    errors: Annotated[Path | None, typer.Option(help="Also write the row errors to this CSV file.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=500, help="Rows per request (one transaction each).")] = 200,
+) -> None:
+    """Import members from CSV: display_name, external_ref, tier, role, a column per platform (telegram,
+    wecom, ...), attr.<name>, tags (a;b), joined_at, expires_at. Bad rows are reported and change nothing;
+    people already imported are skipped, so running the same file again is safe."""
+    from guildhall import importcli
+
+    _logging()
+    try:
+        rows, problems = importcli.read_rows(csv_file)
+    except importcli.ImportRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
+
+    async def run() -> importcli.ImportReport:
+        async with importcli.membership_http() as http:
+            with typer.progressbar(length=len(rows), label="importing") as bar:
+                return await importcli.import_members(
+                    http,
+                    rows,
+                    community_id=community,
+                    tier=tier,
+                    dry_run=dry_run,
+                    batch_size=batch_size,
+                    on_batch=bar.update,
+                )
+
+    try:
+        report = asyncio.run(run())
+    except importcli.ImportRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
+    report.problems = sorted([*problems, *report.problems], key=lambda problem: problem.row)
+    report.failed += len({problem.row for problem in problems})
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.field}: {problem.reason}")
+    if errors is not None:
+        importcli.write_problems(errors, report.problems)
+    if dry_run:
+        typer.echo(f"dry run: {report.valid} valid, {report.skipped} skipped, {report.failed} failed; nothing was kept")
+    else:
+        typer.echo(f"created {report.created}, skipped {report.skipped}, failed {report.failed}")
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

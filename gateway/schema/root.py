@@ -15,6 +15,8 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from gateway.schema.access.mutations import AccessMutation
+from gateway.schema.access.queries import AccessQuery
 from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
@@ -46,6 +48,7 @@ QUERIES = (
     ModerationQuery,
     StandingQuery,
     PurgeQuery,
+    AccessQuery,
 )
 MUTATIONS = (
     CommunityMutation,
@@ -58,6 +61,7 @@ MUTATIONS = (
     ModerationMutation,
     StandingMutation,
     PurgeMutation,
+    AccessMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

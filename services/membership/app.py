@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from kit.clock import Clocks
@@ -11,11 +14,14 @@ from services.membership.api import (
     application,
     ban,
     community,
+    entitlement,
     gate,
     group,
     identity,
     join,
+    live_code,
     member,
+    member_import,
     moderation,
     payment,
     purge,
@@ -25,17 +31,30 @@ from services.membership.api import (
     standing,
     tier,
 )
+from services.membership.repo.entitlement_cache import EntitlementCache
 from services.membership.settings import MembershipSettings
+from services.membership.usecases.invalidation import track_changes
 
 NAME = "membership"
 
 
 def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
     settings = settings or MembershipSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cache = EntitlementCache(app.state.redis, ttl_seconds=settings.entitlement_cache_ttl_seconds)
+        app.state.entitlement_cache = cache
+        track_changes(app.state.sessionmaker, cache)
+        yield
+
     routers = [
+        # Entitlement checks first: routes are matched in order, and they are the hottest path.
+        entitlement.router,
         community.router,
         tier.router,
         member.router,
+        member_import.router,
         group.router,
         role.router,
         renewal.router,
@@ -46,10 +65,11 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         application.router,
         payment.router,
         referral.router,
+        live_code.router,
         moderation.router,
         ban.router,
         standing.router,
         purge.router,
     ]
-    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers)
+    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers, lifespan=lifespan)
     return create_service_app(spec, settings, clocks=clocks)

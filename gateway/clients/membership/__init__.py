@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.clients.membership.access import AccessCalls
 from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
 from gateway.clients.membership.gate import GateCalls
 from gateway.clients.membership.group import GroupCalls
@@ -21,6 +22,7 @@ class MembershipClient(
     ModerationCalls,
     StandingCalls,
     PurgeCalls,
+    AccessCalls,
 ):
     service = "membership"
 

@@ -38,5 +38,7 @@ class Group(MembershipModel, table=True):
     # The members of this many tiers may be in the group; empty means any member of the community.
     tier_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     member_count: int = Field(default=0)
+    # The link (or QR payload) that lets a routed newcomer into this chat, when the platform has one.
+    join_url: str | None = Field(default=None, max_length=500)
     archived: bool = Field(default=False)
     created_at: datetime = Field(sa_type=UtcDateTime)

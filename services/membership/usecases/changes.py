@@ -6,12 +6,13 @@ Use cases note each change here; after the commit the entitlement cache drops th
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 CHANGED_KEY = "membership.changed_members"
 
 
-def note_member_changed(session: AsyncSession, community_id: str, member_id: str) -> None:
+def note_member_changed(session: AsyncSession | Session, community_id: str, member_id: str) -> None:
     changed: set[tuple[str, str]] = session.info.setdefault(CHANGED_KEY, set())
     changed.add((community_id, member_id))
 
@@ -19,3 +20,17 @@ def note_member_changed(session: AsyncSession, community_id: str, member_id: str
 def changed_members(session: AsyncSession) -> set[tuple[str, str]]:
     changed: set[tuple[str, str]] = session.info.get(CHANGED_KEY, set())
     return changed
+
+
+CHANGED_COMMUNITIES_KEY = "membership.changed_communities"
+
+
+def note_community_changed(session: AsyncSession | Session, community_id: str) -> None:
+    """A tier or group changed: every member's entitlements in the community may have changed."""
+    changed: set[str] = session.info.setdefault(CHANGED_COMMUNITIES_KEY, set())
+    changed.add(community_id)
+
+
+def take_changes(session: Session) -> tuple[set[tuple[str, str]], set[str]]:
+    """The members and communities noted so far, forgotten as they are handed out."""
+    return session.info.pop(CHANGED_KEY, set()), session.info.pop(CHANGED_COMMUNITIES_KEY, set())

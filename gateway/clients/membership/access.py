@@ -1,0 +1,125 @@
+"""Membership client calls about access: entitlement checks and live codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from gateway.clients.base import ServiceClient
+
+
+class EntitlementDTO(BaseModel):
+    member_id: str
+    key: str
+    allowed: bool
+    reason: str
+
+
+class EntitlementResultsDTO(BaseModel):
+    results: list[EntitlementDTO]
+
+
+class LiveCodeRouteDTO(BaseModel):
+    group_id: str
+    when: dict[str, Any] = {}
+
+
+class LiveCodeDTO(BaseModel):
+    id: str
+    community_id: str
+    code: str
+    name: str
+    routes: list[LiveCodeRouteDTO]
+    tier_id: str | None
+    overflow_group_id: str | None
+    hold_minutes: int
+    active: bool
+    join_url: str
+    created_at: datetime
+
+
+class LiveCodePageDTO(BaseModel):
+    items: list[LiveCodeDTO]
+    next_cursor: str | None
+
+
+class LiveCodeCreateDTO(BaseModel):
+    name: str
+    routes: list[LiveCodeRouteDTO]
+    tier_id: str | None = None
+    overflow_group_id: str | None = None
+    hold_minutes: int | None = None
+    acting_member_id: str | None = None
+
+
+class NewcomerDTO(BaseModel):
+    member_id: str | None = None
+    newcomer_ref: str | None = None
+    attributes: dict[str, Any] | None = None
+    tier_id: str | None = None
+
+
+class RoutedGroupDTO(BaseModel):
+    id: str
+    name: str
+    platform: str
+    platform_chat_id: str
+    join_url: str | None
+
+
+class RoutingDTO(BaseModel):
+    id: str
+    live_code_id: str
+    status: str
+    overflow: bool
+    member_id: str | None
+    newcomer_ref: str | None
+    held_until: datetime
+    group: RoutedGroupDTO
+
+
+def _idempotency(key: str | None) -> dict[str, str] | None:
+    return {"Idempotency-Key": key} if key else None
+
+
+class AccessCalls(ServiceClient):
+    async def check_entitlement(self, community_id: str, member_id: str, key: str) -> EntitlementDTO:
+        path = f"/v1/communities/{community_id}/members/{quote(member_id, safe='')}/entitlements/{quote(key, safe=':')}"
+        return await self._request("GET", path, EntitlementDTO)
+
+    async def check_entitlements(
+        self, community_id: str, member_ids: Sequence[str], keys: Sequence[str]
+    ) -> list[EntitlementDTO]:
+        body = {"member_ids": list(member_ids), "keys": list(keys)}
+        path = f"/v1/communities/{community_id}/entitlements:check"
+        return (await self._request("POST", path, EntitlementResultsDTO, json=body)).results
+
+    async def create_live_code(
+        self, community_id: str, data: LiveCodeCreateDTO, *, idempotency_key: str | None
+    ) -> LiveCodeDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/live-codes",
+            LiveCodeDTO,
+            json=data.model_dump(exclude_none=True),
+            headers=_idempotency(idempotency_key),
+        )
+
+    async def list_live_codes(self, community_id: str, *, cursor: str | None, limit: int) -> LiveCodePageDTO:
+        params: dict[str, Any] = {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        return await self._request("GET", f"/v1/communities/{community_id}/live-codes", LiveCodePageDTO, params=params)
+
+    async def route_newcomer(
+        self, community_id: str, live_code_id: str, data: NewcomerDTO, *, idempotency_key: str | None
+    ) -> RoutingDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/live-codes/{live_code_id}/routings",
+            RoutingDTO,
+            json=data.model_dump(exclude_none=True),
+            headers=_idempotency(idempotency_key),
+        )

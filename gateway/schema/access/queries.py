@@ -1,0 +1,46 @@
+"""Queries of access: entitlement checks (one, or a batch) and live codes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.access.types import Entitlement, LiveCode, LiveCodePage
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+
+
+@strawberry.type
+class AccessQuery:
+    @strawberry.field(description="May this member have this key (content:premium, group:<id>, standing:core, ...)?")
+    async def entitlement(
+        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID, key: str
+    ) -> Entitlement:
+        try:
+            dto = await info.context.membership.check_entitlement(str(community_id), str(member_id), key)
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return Entitlement.from_dto(dto)
+
+    @strawberry.field(description="Every key for every member: many keys for one member, or one key for many.")
+    async def entitlements(
+        self, info: Info[Context, None], community_id: strawberry.ID, member_ids: list[strawberry.ID], keys: list[str]
+    ) -> list[Entitlement]:
+        try:
+            dtos = await info.context.membership.check_entitlements(
+                str(community_id), [str(m) for m in member_ids], keys
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [Entitlement.from_dto(dto) for dto in dtos]
+
+    @strawberry.field(description="The community's live codes, oldest first.")
+    async def live_codes(
+        self, info: Info[Context, None], community_id: strawberry.ID, first: int = 50, after: str | None = None
+    ) -> LiveCodePage:
+        try:
+            page = await info.context.membership.list_live_codes(str(community_id), cursor=after, limit=first)
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return LiveCodePage(items=[LiveCode.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor)
