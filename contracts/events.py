@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from kit.events import EventData
@@ -76,3 +77,17 @@ class MembershipExpired(EventData):
     membership_id: str
     tier_id: str | None
     fallback_tier_id: str | None = None
+
+
+class MemberActivity(EventData):
+    """A member did something in a group: a message, a reaction, a join (gamification's points input)."""
+
+    event_type: ClassVar[str] = "member.activity"
+
+    member_id: str
+    kind: str  # message, reaction, join
+    group_id: str | None = None
+    platform: str | None = None
+    text_length: int = 0
+    text: str = ""
+    occurred_at: datetime

@@ -143,6 +143,14 @@ def zone(timezone: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def matches(conditions: Conditions, occurrence: Occurrence) -> bool:
     if conditions.group_ids is not None and occurrence.group_id not in conditions.group_ids:
         return False
