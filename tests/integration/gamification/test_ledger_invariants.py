@@ -80,7 +80,7 @@ async def _run(url: str, rounds: list[list[Op]]) -> tuple[dict[str, int], dict[s
                     await session.exec(
                         select(PointEntry.member_id, func.sum(PointEntry.points)).group_by(PointEntry.member_id)
                     )
-                ).all()  # type: ignore[arg-type]
+                ).all()
             )
             balances = {b.member_id: b.balance for b in (await session.exec(select(Balance))).all()}
             entries = (await session.exec(select(PointEntry.source))).all()
