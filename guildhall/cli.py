@@ -19,6 +19,8 @@ from kit.migrations import upgrade_sync
 app = typer.Typer(help="Guildhall: the backend for communities that stay alive.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: mint and list.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+leaderboard_app = typer.Typer(help="Leaderboards: rebuild from the ledger, check against it.", no_args_is_help=True)
+app.add_typer(leaderboard_app, name="leaderboard")
 
 
 class Service(StrEnum):
@@ -130,6 +132,30 @@ def keys_list() -> None:
 
     for line in asyncio.run(list_keys()):
         typer.echo(line)
+
+
+CommunityOption = Annotated[str, typer.Option("--community", help="The community's id.")]
+
+
+@leaderboard_app.command("rebuild")
+def leaderboard_rebuild(community: CommunityOption) -> None:
+    """Rebuild every window's current board of a community from the points ledger."""
+    from guildhall.leaderboardcli import rebuild
+
+    total = asyncio.run(rebuild(community, echo=typer.echo))
+    typer.echo(f"rebuilt {total} board entries")
+
+
+@leaderboard_app.command("check")
+def leaderboard_check(community: CommunityOption) -> None:
+    """Compare the boards with the ledger's sums; exit 1 when they disagree."""
+    from guildhall.leaderboardcli import check
+
+    mismatches = asyncio.run(check(community))
+    for line in mismatches:
+        typer.echo(line)
+    typer.echo("consistent" if not mismatches else f"{len(mismatches)} mismatches")
+    raise typer.Exit(1 if mismatches else 0)
 
 
 def main() -> None:

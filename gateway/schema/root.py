@@ -19,9 +19,11 @@ from gateway.schema.apikey.mutations import ApiKeyMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.gamification.mutations import GamificationMutation
+from gateway.schema.gamification.queries import GamificationQuery
 
-Query = merge_types("Query", (CommunityQuery,))
-Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation))
+Query = merge_types("Query", (CommunityQuery, GamificationQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, ApiKeyMutation, GamificationMutation))
 
 
 def create_schema() -> strawberry.Schema:
