@@ -57,6 +57,22 @@ register(
 )
 
 
+def register_points_pipeline() -> None:
+    from bench import points_pipeline
+
+    register(
+        Benchmark(
+            name="points_pipeline",
+            summary="member.activity → rules → ledger → leaderboards (events/s, lag); top 100 + my rank over 1M",
+            run=points_pipeline.run,
+            add_arguments=points_pipeline.add_arguments,
+        )
+    )
+
+
+register_points_pipeline()
+
+
 def register_graphql_slice() -> None:
     from bench import graphql_slice
 

@@ -18,6 +18,9 @@ class PointsAwarded(EventData):
     balance: int
     lifetime: int
     reason: str
+    kind: str = "award"
+    rule_id: str | None = None
+    source: str | None = None
 
 
 class ChallengeCompleted(EventData):
@@ -26,3 +29,56 @@ class ChallengeCompleted(EventData):
     member_id: str
     challenge_id: str
     enrollment_id: str
+
+
+class PointsSpent(EventData):
+    """Points taken off a member's balance (a spend, a redemption, a negative correction, decay)."""
+
+    event_type: ClassVar[str] = "points.spent"
+
+    member_id: str
+    entry_id: str
+    points: int  # positive: how many left the balance
+    balance: int
+    lifetime: int
+    reason: str
+    kind: str = "spend"
+
+
+class LevelReached(EventData):
+    event_type: ClassVar[str] = "level.reached"
+
+    member_id: str
+    level_id: str
+    rank: int
+    name: str
+    previous_rank: int
+    lifetime: int
+
+
+class BadgeAwarded(EventData):
+    event_type: ClassVar[str] = "badge.awarded"
+
+    member_id: str
+    badge_id: str
+    award_id: str
+    name: str
+
+
+class RewardRedeemed(EventData):
+    event_type: ClassVar[str] = "reward.redeemed"
+
+    member_id: str
+    reward_id: str
+    redemption_id: str
+    cost: int
+
+
+class ProbeClaimed(EventData):
+    event_type: ClassVar[str] = "probe.claimed"
+
+    member_id: str
+    probe_id: str
+    claim_id: str
+    group_id: str | None = None
+    latency_ms: int

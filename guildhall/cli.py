@@ -22,6 +22,8 @@ keys_app = typer.Typer(help="API keys: mint and list.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 import_app = typer.Typer(help="Bring existing data in.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+leaderboard_app = typer.Typer(help="Leaderboards: rebuild from the ledger, check against it.", no_args_is_help=True)
+app.add_typer(leaderboard_app, name="leaderboard")
 
 
 class Servable(StrEnum):
@@ -188,6 +190,30 @@ def import_members(
         typer.echo(f"created {report.created}, skipped {report.skipped}, failed {report.failed}")
     if report.failed:
         raise typer.Exit(1)
+
+
+CommunityOption = Annotated[str, typer.Option("--community", help="The community's id.")]
+
+
+@leaderboard_app.command("rebuild")
+def leaderboard_rebuild(community: CommunityOption) -> None:
+    """Rebuild every window's current board of a community from the points ledger."""
+    from guildhall.leaderboardcli import rebuild
+
+    total = asyncio.run(rebuild(community, echo=typer.echo))
+    typer.echo(f"rebuilt {total} board entries")
+
+
+@leaderboard_app.command("check")
+def leaderboard_check(community: CommunityOption) -> None:
+    """Compare the boards with the ledger's sums; exit 1 when they disagree."""
+    from guildhall.leaderboardcli import check
+
+    mismatches = asyncio.run(check(community))
+    for line in mismatches:
+        typer.echo(line)
+    typer.echo("consistent" if not mismatches else f"{len(mismatches)} mismatches")
+    raise typer.Exit(1 if mismatches else 0)
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ rolls back everything if anything raised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,10 @@ NAMING_CONVENTION = {
 }
 
 Sessionmaker = async_sessionmaker[AsyncSession]
+AfterCommit = Callable[[], Awaitable[None]]
+AFTER_COMMIT_KEY = "after_commit"
+
+log = logging.getLogger(__name__)
 
 
 def new_metadata() -> MetaData:
@@ -113,9 +118,37 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
         except BaseException:
             await session.rollback()
+            discard_after_commit(session)
             raise
         else:
             await session.commit()
+            await run_after_commit(session)
+
+
+def after_commit(session: AsyncSession, action: AfterCommit) -> None:
+    """Run ``action`` once the session's transaction committed (for projections outside the database,
+    such as Redis leaderboards); never if it rolled back. A failing action is logged, not raised: the
+    projection must be rebuildable from the database."""
+    session.info.setdefault(AFTER_COMMIT_KEY, []).append(action)
+
+
+def pending_after_commit(session: AsyncSession) -> list[AfterCommit]:
+    pending: list[AfterCommit] = session.info.setdefault(AFTER_COMMIT_KEY, [])
+    return pending
+
+
+def discard_after_commit(session: AsyncSession, *, keep: int = 0) -> None:
+    """Forget the actions registered after the first ``keep`` (their changes were rolled back)."""
+    del pending_after_commit(session)[keep:]
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    actions = session.info.pop(AFTER_COMMIT_KEY, [])
+    for action in actions:
+        try:
+            await action()
+        except Exception:
+            log.exception("after-commit action failed")
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

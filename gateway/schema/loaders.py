@@ -3,13 +3,14 @@ loader turns one tick's worth of keys into one batch call."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
 from gateway.clients.content import WelcomeTemplateDTO
-from gateway.clients.gamification import LevelDTO
+from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.membership import CommunityDTO
 from gateway.clients.membership.member import MemberDTO
 from gateway.schema.member.loaders import MemberKey, member_loader
@@ -43,6 +44,9 @@ class Loaders:
         self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
         self.welcome_template = DataLoader[str, WelcomeTemplateDTO | None](load_fn=self._load_welcome_templates)
         self.member: DataLoader[MemberKey, MemberDTO | None] = member_loader(principal, membership)
+        # Keyed by (community id, member id): one batch call per community per tick.
+        self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
+        self.member_ranks = DataLoader[tuple[str, str], dict[str, RankedDTO]](load_fn=self._load_member_ranks)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.
@@ -63,3 +67,23 @@ class Loaders:
         allowed, denied = self._split(ids)
         found = await self._content.welcome_templates_by_community(allowed) if allowed else {}
         return [_community_not_found(i) if i in denied else found.get(i) for i in ids]
+
+    async def _load_member_points(self, keys: list[tuple[str, str]]) -> Sequence[BalanceDTO | BaseException]:
+        by_community: dict[str, list[str]] = defaultdict(list)
+        for community_id, member_id in keys:
+            by_community[community_id].append(member_id)
+        found: dict[str, dict[str, BalanceDTO]] = {}
+        for community_id, member_ids in by_community.items():
+            if self._principal.can_access(community_id):
+                found[community_id] = await self._gamification.balances(community_id, member_ids)
+        return [found[c][m] if c in found and m in found[c] else _community_not_found(c) for c, m in keys]
+
+    async def _load_member_ranks(self, keys: list[tuple[str, str]]) -> Sequence[dict[str, RankedDTO] | BaseException]:
+        by_community: dict[str, list[str]] = defaultdict(list)
+        for community_id, member_id in keys:
+            by_community[community_id].append(member_id)
+        found: dict[str, dict[str, dict[str, RankedDTO]]] = {}
+        for community_id, member_ids in by_community.items():
+            if self._principal.can_access(community_id):
+                found[community_id] = await self._gamification.member_ranks(community_id, member_ids)
+        return [found[c].get(m, {}) if c in found else _community_not_found(c) for c, m in keys]

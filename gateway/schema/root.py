@@ -23,6 +23,8 @@ from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.gamification.mutations import GamificationMutation
+from gateway.schema.gamification.queries import GamificationQuery
 from gateway.schema.gate.mutations import GateMutation
 from gateway.schema.gate.queries import GateQuery
 from gateway.schema.group.mutations import GroupMutation
@@ -49,6 +51,7 @@ QUERIES = (
     StandingQuery,
     PurgeQuery,
     AccessQuery,
+    GamificationQuery,
 )
 MUTATIONS = (
     CommunityMutation,
@@ -62,6 +65,7 @@ MUTATIONS = (
     StandingMutation,
     PurgeMutation,
     AccessMutation,
+    GamificationMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

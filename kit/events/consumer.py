@@ -2,8 +2,10 @@
 
 Each service reads the streams it cares about as one consumer group (many replicas share it). An
 event is handled in one database transaction together with its inbox row, then acknowledged: a crash
-before the ack means redelivery, and the inbox row turns the redelivery into a no-op. A handler that
-fails leaves the entry pending; it is retried after ``retry_after`` and, after ``max_attempts``
+before the ack means redelivery, and the inbox row turns the redelivery into a no-op. A batch of entries
+shares one transaction (one multi-row inbox insert, a savepoint per event), which is what lets one
+process handle thousands of events a second. A handler that fails rolls back its savepoint and its inbox
+row and leaves the entry pending; it is retried after ``retry_after`` and, after ``max_attempts``
 deliveries, moved to the group's dead-letter stream so the stream goes on.
 """
 
@@ -23,12 +25,13 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.context import request_id_var
-from kit.db import Sessionmaker
+from kit.db import Sessionmaker, discard_after_commit, pending_after_commit, run_after_commit
 from kit.events.envelope import Envelope, EventData, dead_letter_stream_of
 from kit.metrics import CONSUMER_LAG, CONSUMER_PENDING, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from kit.tables import processed_event
@@ -66,6 +69,14 @@ class Subscriptions:
     @property
     def event_types(self) -> list[str]:
         return sorted(self._by_type)
+
+
+@dataclass(frozen=True)
+class _Work:
+    entry_id: bytes
+    envelope: Envelope
+    subscription: Subscription
+    data: EventData
 
 
 class _Poison(Exception):
@@ -159,9 +170,7 @@ class ConsumerGroup:
         )
         for stream_name, entries in response or []:
             stream = stream_name.decode() if isinstance(stream_name, bytes) else stream_name
-            for entry_id, fields in entries:
-                await self._handle(stream, entry_id, fields)
-                handled += 1
+            handled += await self._handle_batch(stream, entries)
         if time.monotonic() >= self._next_metrics:
             await self.record_metrics()
             self._next_metrics = time.monotonic() + self._metrics_every
@@ -174,38 +183,51 @@ class ConsumerGroup:
                 stream, self.group, min="-", max="+", count=self._batch_size
             )
             due = [p for p in pending if p["time_since_delivered"] >= self._retry_after_ms]
+            retry: list[Any] = []
             for entry in due:
                 entry_id = entry["message_id"]
                 if entry["times_delivered"] >= self._max_attempts:
                     entries: Any = await self._redis.xrange(stream, min=entry_id, max=entry_id)
                     fields = entries[0][1] if entries else {}
                     await self._dead_letter(stream, entry_id, fields, reason="too many attempts")
-                    continue
-                claimed: Any = await self._redis.xclaim(
-                    stream, self.group, self.consumer, self._retry_after_ms, [entry_id]
-                )
-                for claimed_id, fields in claimed:
-                    if fields is None:  # trimmed away meanwhile
-                        await self._redis.xack(stream, self.group, claimed_id)
-                        continue
-                    await self._handle(stream, claimed_id, fields)
-                    handled += 1
+                else:
+                    retry.append(entry_id)
+            if not retry:
+                continue
+            claimed: Any = await self._redis.xclaim(stream, self.group, self.consumer, self._retry_after_ms, retry)
+            batch = []
+            for claimed_id, fields in claimed:
+                if fields is None:  # trimmed away meanwhile
+                    await self._redis.xack(stream, self.group, claimed_id)
+                else:
+                    batch.append((claimed_id, fields))
+            handled += await self._handle_batch(stream, batch)
         return handled
 
-    async def _handle(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
-        try:
-            outcome = await self._process(fields)
-        except _Poison as poison:
-            await self._dead_letter(stream, entry_id, fields, reason=str(poison))
-            return
-        except Exception:
-            EVENTS_CONSUMED.labels(self.group, stream, "failed").inc()
-            log.exception("event handler failed; will retry", extra={"group": self.group, "entry": entry_id})
-            return
-        await self._redis.xack(stream, self.group, entry_id)
-        EVENTS_CONSUMED.labels(self.group, stream, outcome).inc()
+    async def _handle_batch(self, stream: str, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> int:
+        """Handle a batch of entries in one transaction, each event in its own savepoint; ack what is done."""
+        work: list[_Work] = []
+        outcomes: dict[bytes, str] = {}
+        for entry_id, fields in entries:
+            try:
+                item = self._parse(entry_id, fields)
+            except _Poison as poison:
+                await self._dead_letter(stream, entry_id, fields, reason=str(poison))
+                continue
+            if item is None:
+                outcomes[entry_id] = "ignored"
+            else:
+                work.append(item)
+        if work:
+            outcomes.update(await self._process(work))
+        done = [entry_id for entry_id, outcome in outcomes.items() if outcome != "failed"]
+        if done:
+            await self._redis.xack(stream, self.group, *done)
+        for outcome in outcomes.values():
+            EVENTS_CONSUMED.labels(self.group, stream, outcome).inc()
+        return len(outcomes)
 
-    async def _process(self, fields: dict[bytes, bytes]) -> str:
+    def _parse(self, entry_id: bytes, fields: dict[bytes, bytes]) -> _Work | None:
         raw = fields.get(b"envelope")
         if raw is None:
             raise _Poison("entry has no envelope field")
@@ -215,31 +237,73 @@ class ConsumerGroup:
             raise _Poison(f"unreadable envelope: {error.error_count()} errors") from None
         subscription = self._subscriptions.get(envelope.type)
         if subscription is None:
-            return "ignored"
+            return None
         try:
             data = subscription.data_model.model_validate(envelope.data)
         except ValidationError as error:
             raise _Poison(f"{envelope.type} payload does not match its schema: {error}") from None
-        token = request_id_var.set(envelope.trace)
+        return _Work(entry_id, envelope, subscription, data)
+
+    async def _process(self, work: list[_Work]) -> dict[bytes, str]:
+        """One transaction: a multi-row inbox insert claims the events not seen before, then each
+        handler runs in a savepoint, so one failing event leaves the others of the batch in place."""
+        outcomes: dict[bytes, str] = {}
+        first: dict[str, _Work] = {}
+        for item in work:
+            if item.envelope.id in first:
+                outcomes[item.entry_id] = "duplicate"  # the same event twice in one batch
+            else:
+                first[item.envelope.id] = item
+        async with self._sessionmaker() as session:
+            try:
+                fresh = await self._claim_inbox(session, sorted(first))
+                for event_id, item in first.items():
+                    if event_id not in fresh:
+                        outcomes[item.entry_id] = "duplicate"
+                        continue
+                    outcomes[item.entry_id] = await self._run_handler(session, item)
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                discard_after_commit(session)
+                log.exception("event batch failed; will retry", extra={"group": self.group})
+                return {item.entry_id: "failed" for item in work}
+        await run_after_commit(session)
+        return outcomes
+
+    async def _claim_inbox(self, session: AsyncSession, event_ids: list[str]) -> set[str]:
+        """Insert inbox rows for ``event_ids`` (sorted, so concurrent consumers lock in one order);
+        the ids inserted now, not by an earlier delivery."""
+        if not event_ids:
+            return set()
+        connection = await session.connection()
+        now = datetime.now(UTC)
+        dialect = connection.dialect.name
+        insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert_into(processed_event)
+            .values([{"consumer": self.group, "event_id": event_id, "processed_at": now} for event_id in event_ids])
+            .on_conflict_do_nothing()
+            .returning(processed_event.c.event_id)
+        )
+        return set((await connection.execute(statement)).scalars().all())
+
+    async def _run_handler(self, session: AsyncSession, item: _Work) -> str:
+        token = request_id_var.set(item.envelope.trace)
+        mark = len(pending_after_commit(session))
         try:
-            async with self._sessionmaker() as session:
-                try:
-                    await session.exec(
-                        insert(processed_event).values(
-                            consumer=self.group, event_id=envelope.id, processed_at=datetime.now(UTC)
-                        )
-                    )
-                    await session.flush()
-                except IntegrityError:
-                    await session.rollback()
-                    return "duplicate"
-                await subscription.handler(session, envelope, data)
-                try:
-                    await session.commit()
-                except IntegrityError:
-                    # A twin delivery committed first: its inbox row won the race.
-                    await session.rollback()
-                    return "duplicate"
+            async with session.begin_nested():
+                await item.subscription.handler(session, item.envelope, item.data)
+        except Exception:
+            discard_after_commit(session, keep=mark)
+            # Its inbox row goes too, so that the retry is not taken for a duplicate.
+            await session.exec(
+                delete(processed_event).where(
+                    processed_event.c.consumer == self.group, processed_event.c.event_id == item.envelope.id
+                )
+            )
+            log.exception("event handler failed; will retry", extra={"group": self.group, "entry": item.entry_id})
+            return "failed"
         finally:
             request_id_var.reset(token)
         return "handled"

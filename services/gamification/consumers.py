@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.events import CommunityCreated
+from contracts.events import CommunityCreated, MemberActivity, MemberJoined, MemberTierChanged
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
-from services.gamification.usecases import level
+from services.gamification.domain.rule import Occurrence
+from services.gamification.usecases import community, ledger, level, points
 
 subscriptions = Subscriptions()
 STREAMS = [stream_of("membership")]
@@ -15,4 +16,57 @@ STREAMS = [stream_of("membership")]
 
 @subscriptions.on(CommunityCreated)
 async def on_community_created(session: AsyncSession, envelope: Envelope, data: CommunityCreated) -> None:
+    await community.remember_community(
+        session, community_id=data.community_id, timezone=data.timezone, at=envelope.occurred_at
+    )
     await level.create_default_scheme(session, community_id=data.community_id, at=envelope.occurred_at)
+
+
+@subscriptions.on(MemberActivity)
+async def on_member_activity(session: AsyncSession, envelope: Envelope, data: MemberActivity) -> None:
+    if envelope.community_id is None:
+        return
+    occurrence = Occurrence(
+        event=f"member.activity.{data.kind}",
+        member_id=data.member_id,
+        occurred_at=data.occurred_at,
+        group_id=data.group_id,
+        text=data.text,
+        text_length=data.text_length or len(data.text),
+    )
+    await points.apply_occurrence(
+        session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
+    )
+
+
+@subscriptions.on(MemberJoined)
+async def on_member_joined(session: AsyncSession, envelope: Envelope, data: MemberJoined) -> None:
+    if envelope.community_id is None:
+        return
+    await ledger.remember_tier(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        tier_id=data.tier_id,
+        at=envelope.occurred_at,
+    )
+    if data.referrer_member_id is not None:
+        occurrence = Occurrence(
+            event="member.joined.referral", member_id=data.referrer_member_id, occurred_at=envelope.occurred_at
+        )
+        await points.apply_occurrence(
+            session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
+        )
+
+
+@subscriptions.on(MemberTierChanged)
+async def on_member_tier_changed(session: AsyncSession, envelope: Envelope, data: MemberTierChanged) -> None:
+    if envelope.community_id is None:
+        return
+    await ledger.remember_tier(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        tier_id=data.to_tier_id,
+        at=envelope.occurred_at,
+    )

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from kit.auth import PrincipalDep
-from kit.db import SessionDep
+from typing import Annotated
 
-__all__ = ["PrincipalDep", "SessionDep"]
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+
+from kit.auth import PrincipalDep
+from kit.clock import Clocks
+from kit.db import SessionDep
+from kit.idempotency import IdempotencyDep
+from kit.pagination import PageRequestDep
+
+
+def get_clocks(request: Request) -> Clocks:
+    clocks: Clocks = request.app.state.clocks
+    return clocks
+
+
+def get_redis(request: Request) -> Redis:
+    redis: Redis = request.app.state.redis
+    return redis
+
+
+ClocksDep = Annotated[Clocks, Depends(get_clocks)]
+RedisDep = Annotated[Redis, Depends(get_redis)]
+
+__all__ = ["ClocksDep", "IdempotencyDep", "PageRequestDep", "PrincipalDep", "RedisDep", "SessionDep"]

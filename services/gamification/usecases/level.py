@@ -8,11 +8,16 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.gamification import LevelReached
 from kit.auth import Principal, ensure_community_access
+from kit.events import emit
 from kit.ids import new_id
-from services.gamification.domain.level import DEFAULT_SCHEME
+from services.gamification.domain.level import DEFAULT_SCHEME, LevelSpec, level_for
 from services.gamification.models import Level
+from services.gamification.repo.ledger import LedgerRepository
 from services.gamification.repo.level import LevelRepository
+
+LEVELS_CACHE_KEY = "gamification.levels"
 
 
 async def create_default_scheme(session: AsyncSession, *, community_id: str, at: datetime) -> list[Level]:
@@ -32,6 +37,7 @@ async def create_default_scheme(session: AsyncSession, *, community_id: str, at:
         for spec in DEFAULT_SCHEME
     ]
     repo.add_all(levels)
+    session.info.get(LEVELS_CACHE_KEY, {}).pop(community_id, None)
     return levels
 
 
@@ -44,3 +50,56 @@ async def levels_by_community(
     for level in await LevelRepository(session).list_for(community_ids):
         grouped[level.community_id].append(level)
     return {community_id: grouped.get(community_id, []) for community_id in community_ids}
+
+
+async def scheme_of(session: AsyncSession, community_id: str) -> list[Level]:
+    """The community's levels by rank, cached for the session (a consumer batch, a request)."""
+    cache: dict[str, list[Level]] = session.info.setdefault(LEVELS_CACHE_KEY, {})
+    if community_id not in cache:
+        cache[community_id] = list(await LevelRepository(session).list_for([community_id]))
+    return cache[community_id]
+
+
+async def after_lifetime_change(
+    session: AsyncSession, *, community_id: str, member_id: str, lifetime: int, level_rank: int, at: datetime
+) -> Level | None:
+    """Move the member to the level their lifetime points reach; ``level.reached`` when it rose."""
+    levels = await scheme_of(session, community_id)
+    if not levels:
+        return None
+    specs = [LevelSpec(level.rank, level.name, level.threshold) for level in levels]
+    reached = level_for(lifetime, specs)
+    if reached.rank == level_rank:
+        return None
+    await LedgerRepository(session).set_level_rank(community_id, member_id, reached.rank)
+    if reached.rank < level_rank:
+        return None  # a correction took points back: the level follows, silently
+    level = next(level for level in levels if level.rank == reached.rank)
+    await emit(
+        session,
+        LevelReached(
+            member_id=member_id,
+            level_id=level.id,
+            rank=level.rank,
+            name=level.name,
+            previous_rank=level_rank,
+            lifetime=lifetime,
+        ),
+        community_id=community_id,
+        at=at,
+    )
+    return level
+
+
+def progress_of(lifetime: int, levels: Sequence[Level]) -> tuple[Level | None, Level | None, float]:
+    """(current level, next level, progress 0..1 from current to next)."""
+    if not levels:
+        return None, None, 0.0
+    specs = [LevelSpec(level.rank, level.name, level.threshold) for level in levels]
+    current_spec = level_for(lifetime, specs)
+    current = next(level for level in levels if level.rank == current_spec.rank)
+    following = next((level for level in levels if level.rank == current.rank + 1), None)
+    if following is None:
+        return current, None, 1.0
+    span = following.threshold - current.threshold
+    return current, following, min(max((lifetime - current.threshold) / span, 0.0), 1.0)

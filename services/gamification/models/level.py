@@ -1,23 +1,14 @@
-"""Tables of the gamification service."""
+"""Level schemes: names at thresholds of lifetime points."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kit.db import new_metadata
-from kit.tables import install_kit_tables
 from kit.types import UtcDateTime
-
-metadata = new_metadata()
-install_kit_tables(metadata)
-
-
-class GamificationModel(SQLModel, registry=registry(metadata=metadata)):
-    pass
+from services.gamification.models.base import GamificationModel
 
 
 class Level(GamificationModel, table=True):
@@ -28,4 +19,6 @@ class Level(GamificationModel, table=True):
     rank: int
     name: str = Field(max_length=60)
     threshold: int
+    # Optional chat role granted while a member holds this level (and removed when they move on).
+    chat_role: str | None = Field(default=None, max_length=60)
     created_at: datetime = Field(sa_type=UtcDateTime)

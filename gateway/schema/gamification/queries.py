@@ -1,0 +1,59 @@
+"""Queries of gamification: member views (batched), leaderboards, point rules."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.gamification.types import (
+    Leaderboard,
+    LeaderboardWindow,
+    MemberGamification,
+    PointRule,
+    RankedMember,
+)
+
+
+@strawberry.type
+class GamificationQuery:
+    @strawberry.field(description="Members' points, levels, ranks and recent entries; batched per community.")
+    async def member_gamification(
+        self, info: Info[Context, None], community_id: strawberry.ID, member_ids: list[strawberry.ID]
+    ) -> list[MemberGamification]:
+        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        return [MemberGamification(community_id=community_id, member_id=member_id) for member_id in member_ids]
+
+    @strawberry.field(description="Top N of a window's current period; optionally a member's rank and neighbours.")
+    async def leaderboard(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        window: LeaderboardWindow = LeaderboardWindow.ALL,
+        limit: int = 100,
+        member_id: strawberry.ID | None = None,
+        radius: int = 0,
+    ) -> Leaderboard:
+        try:
+            dto = await info.context.gamification.leaderboard(
+                str(community_id), window.value, limit=limit, member_id=member_id, radius=radius
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return Leaderboard(
+            window=LeaderboardWindow(dto.window),
+            period=dto.period,
+            top=[RankedMember.from_dto(r) for r in dto.top],
+            me=RankedMember.from_dto(dto.me) if dto.me else None,
+            around=[RankedMember.from_dto(r) for r in dto.around],
+        )
+
+    @strawberry.field(description="The current version of each point rule.")
+    async def point_rules(self, info: Info[Context, None], community_id: strawberry.ID) -> list[PointRule]:
+        try:
+            rules = await info.context.gamification.rules(str(community_id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [PointRule.from_dto(rule) for rule in rules]

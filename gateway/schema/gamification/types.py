@@ -1,0 +1,173 @@
+"""GraphQL types of points, levels, ranks, rules and leaderboards, built from the gamification DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.clients.gamification import EntryDTO, RankedDTO, RuleDTO
+from gateway.schema.community.types import Level
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+
+
+@strawberry.enum
+class LeaderboardWindow(Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+@strawberry.type(description="A posting in the points ledger; never edited, corrected by another entry.")
+class PointEntry:
+    id: strawberry.ID
+    member_id: strawberry.ID
+    kind: str
+    points: int
+    reason: str
+    rule_version_id: strawberry.ID | None
+    corrects_entry_id: strawberry.ID | None
+    occurred_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: EntryDTO) -> PointEntry:
+        return cls(
+            id=strawberry.ID(dto.id),
+            member_id=strawberry.ID(dto.member_id),
+            kind=dto.kind,
+            points=dto.points,
+            reason=dto.reason,
+            rule_version_id=strawberry.ID(dto.rule_version_id) if dto.rule_version_id else None,
+            corrects_entry_id=strawberry.ID(dto.corrects_entry_id) if dto.corrects_entry_id else None,
+            occurred_at=dto.occurred_at,
+        )
+
+
+@strawberry.type
+class Rank:
+    window: LeaderboardWindow
+    rank: int
+    score: int
+
+
+@strawberry.type
+class RankedMember:
+    member_id: strawberry.ID
+    rank: int
+    score: int
+
+    @classmethod
+    def from_dto(cls, dto: RankedDTO) -> RankedMember:
+        return cls(member_id=strawberry.ID(dto.member_id), rank=dto.rank, score=dto.score)
+
+
+@strawberry.type
+class Leaderboard:
+    window: LeaderboardWindow
+    period: str
+    top: list[RankedMember]
+    me: RankedMember | None
+    around: list[RankedMember]
+
+
+@strawberry.type(description="A point rule's current version; changing a rule adds a version.")
+class PointRule:
+    id: strawberry.ID = strawberry.field(description="This version's id; ledger entries reference it.")
+    rule_id: strawberry.ID
+    version: int
+    name: str
+    event: str
+    points: int
+    daily_cap: int | None
+    cooldown_seconds: int
+    conditions: JSON
+    tier_multipliers: JSON
+    enabled: bool
+
+    @classmethod
+    def from_dto(cls, dto: RuleDTO) -> PointRule:
+        return cls(
+            id=strawberry.ID(dto.id),
+            rule_id=strawberry.ID(dto.rule_id),
+            version=dto.version,
+            name=dto.name,
+            event=dto.event,
+            points=dto.points,
+            daily_cap=dto.daily_cap,
+            cooldown_seconds=dto.cooldown_seconds,
+            conditions=cast(JSON, dto.conditions),
+            tier_multipliers=cast(JSON, dto.tier_multipliers),
+            enabled=dto.enabled,
+        )
+
+
+@strawberry.type(description="A member's points, level, progress, ranks and recent ledger entries.")
+class MemberGamification:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
+
+    async def _balance(self, info: Info[Context, None]) -> tuple[int, int]:
+        try:
+            dto = await info.context.loaders.member_points.load((str(self.community_id), str(self.member_id)))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return dto.balance, dto.lifetime
+
+    @strawberry.field(description="Points that can be spent.")
+    async def points(self, info: Info[Context, None]) -> int:
+        return (await self._balance(info))[0]
+
+    @strawberry.field(description="Points ever earned (levels and the all-time board count these).")
+    async def lifetime_points(self, info: Info[Context, None]) -> int:
+        return (await self._balance(info))[1]
+
+    async def _levels(self, info: Info[Context, None]) -> tuple[Level | None, Level | None, float]:
+        lifetime = (await self._balance(info))[1]
+        levels = sorted(await info.context.loaders.levels.load(str(self.community_id)), key=lambda lvl: lvl.rank)
+        reached = [lvl for lvl in levels if lifetime >= lvl.threshold]
+        if not reached:
+            return None, None, 0.0
+        current = reached[-1]
+        following = next((lvl for lvl in levels if lvl.rank == current.rank + 1), None)
+        if following is None:
+            return Level.from_dto(current), None, 1.0
+        progress = (lifetime - current.threshold) / (following.threshold - current.threshold)
+        return Level.from_dto(current), Level.from_dto(following), round(progress, 4)
+
+    @strawberry.field
+    async def level(self, info: Info[Context, None]) -> Level | None:
+        return (await self._levels(info))[0]
+
+    @strawberry.field
+    async def next_level(self, info: Info[Context, None]) -> Level | None:
+        return (await self._levels(info))[1]
+
+    @strawberry.field(description="From the current level's threshold (0) to the next one's (1).")
+    async def progress_to_next_level(self, info: Info[Context, None]) -> float:
+        return (await self._levels(info))[2]
+
+    @strawberry.field(description="Rank in each window's current period where the member has points.")
+    async def ranks(self, info: Info[Context, None]) -> list[Rank]:
+        try:
+            found = await info.context.loaders.member_ranks.load((str(self.community_id), str(self.member_id)))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [
+            Rank(window=LeaderboardWindow(window), rank=ranked.rank, score=ranked.score)
+            for window, ranked in found.items()
+        ]
+
+    @strawberry.field
+    async def recent_entries(self, info: Info[Context, None], limit: int = 10) -> list[PointEntry]:
+        try:
+            page = await info.context.gamification.entries(str(self.community_id), str(self.member_id), limit=limit)
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [PointEntry.from_dto(entry) for entry in page.items]

@@ -1,0 +1,177 @@
+"""``/v1/communities/{community_id}/points``: grants, spends, corrections, balances and ledger entries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from kit.auth import ensure_community_access
+from kit.errors import InvalidInput
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
+from services.gamification.api.schemas.ledger import (
+    BalanceBatch,
+    BalanceRead,
+    CorrectionCreate,
+    EntryPage,
+    EntryRead,
+    GrantCreate,
+    PointSettings,
+    PointSettingsRead,
+    PostedRead,
+    SpendCreate,
+)
+from services.gamification.domain.rule import is_timezone
+from services.gamification.models import Balance
+from services.gamification.usecases import community as community_usecases
+from services.gamification.usecases import ledger as usecases
+from services.gamification.usecases.ledger import Posted
+
+router = APIRouter(prefix="/v1/communities/{community_id}", tags=["points"])
+
+
+def posted_read(posted: Posted) -> PostedRead:
+    return PostedRead(entry=EntryRead.model_validate(posted.entry), balance=posted.balance, lifetime=posted.lifetime)
+
+
+def balance_read(balance: Balance) -> BalanceRead:
+    return BalanceRead(
+        member_id=balance.member_id,
+        balance=balance.balance,
+        lifetime=balance.lifetime,
+        level_rank=balance.level_rank,
+        tier_id=balance.tier_id,
+        last_active_at=balance.last_active_at,
+    )
+
+
+@router.post("/points/grants", status_code=201, response_model=PostedRead)
+async def grant_points(
+    community_id: str,
+    body: GrantCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    ensure_community_access(principal, community_id)
+
+    async def run() -> PostedRead:
+        posted = await usecases.grant(
+            session,
+            community_id=community_id,
+            member_id=body.member_id,
+            points=body.points,
+            reason=body.reason,
+            at=clocks.now(community_id),
+            idempotency_key=idempotency.key,
+        )
+        return posted_read(posted)
+
+    return await idempotency.run(run)
+
+
+@router.post("/points/spends", status_code=201, response_model=PostedRead)
+async def spend_points(
+    community_id: str,
+    body: SpendCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    ensure_community_access(principal, community_id)
+
+    async def run() -> PostedRead:
+        posted = await usecases.spend(
+            session,
+            community_id=community_id,
+            member_id=body.member_id,
+            points=body.points,
+            reason=body.reason,
+            at=clocks.now(community_id),
+            idempotency_key=idempotency.key,
+        )
+        return posted_read(posted)
+
+    return await idempotency.run(run)
+
+
+@router.post("/points/corrections", status_code=201, response_model=PostedRead)
+async def correct_points(
+    community_id: str,
+    body: CorrectionCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    ensure_community_access(principal, community_id)
+
+    async def run() -> PostedRead:
+        posted = await usecases.correct(
+            session,
+            community_id=community_id,
+            entry_id=body.entry_id,
+            points=body.points,
+            reason=body.reason,
+            at=clocks.now(community_id),
+            idempotency_key=idempotency.key,
+        )
+        return posted_read(posted)
+
+    return await idempotency.run(run)
+
+
+@router.get("/members/{member_id}/points")
+async def member_points(community_id: str, member_id: str, session: SessionDep, principal: PrincipalDep) -> BalanceRead:
+    ensure_community_access(principal, community_id)
+    return balance_read(await usecases.balance_of(session, community_id=community_id, member_id=member_id))
+
+
+@router.get("/members/{member_id}/points/entries")
+async def member_entries(
+    community_id: str,
+    member_id: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    before: Annotated[str | None, Query(description="entries older than this entry id")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> EntryPage:
+    ensure_community_access(principal, community_id)
+    rows = await usecases.entries_of(
+        session, community_id=community_id, member_id=member_id, before=before, limit=limit + 1
+    )
+    items = [EntryRead.model_validate(row) for row in rows[:limit]]
+    return EntryPage(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
+
+
+@router.get("/points/balances")
+async def batch_balances(
+    community_id: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    member_id: Annotated[list[str], Query(min_length=1, max_length=200)],
+) -> BalanceBatch:
+    ensure_community_access(principal, community_id)
+    balances = await usecases.balances_of(session, community_id=community_id, member_ids=member_id)
+    return BalanceBatch(items=[balance_read(b) for b in balances])
+
+
+@router.put("/points/settings")
+async def change_point_settings(
+    community_id: str, body: PointSettings, session: SessionDep, principal: PrincipalDep, clocks: ClocksDep
+) -> PointSettingsRead:
+    ensure_community_access(principal, community_id)
+    if body.timezone is not None and not is_timezone(body.timezone):
+        raise InvalidInput.of("timezone", "is not an IANA time zone")
+    row = await community_usecases.change_settings(
+        session,
+        community_id=community_id,
+        timezone=body.timezone,
+        decay_after_days=body.decay_after_days,
+        decay_percent=body.decay_percent,
+        at=clocks.now(community_id),
+    )
+    return PointSettingsRead.model_validate(row)

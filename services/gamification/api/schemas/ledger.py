@@ -1,0 +1,81 @@
+"""Request and response bodies for points: grants, spends, corrections, balances, entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GrantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str = Field(min_length=1, max_length=40)
+    points: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class SpendCreate(GrantCreate):
+    pass
+
+
+class CorrectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: str
+    points: int | None = Field(default=None, description="the offsetting amount; the entry's opposite by default")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class EntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    member_id: str
+    kind: str
+    points: int
+    reason: str
+    source: str
+    rule_version_id: str | None
+    corrects_entry_id: str | None
+    occurred_at: datetime
+
+
+class PostedRead(BaseModel):
+    entry: EntryRead
+    balance: int
+    lifetime: int
+
+
+class BalanceRead(BaseModel):
+    member_id: str
+    balance: int
+    lifetime: int
+    level_rank: int
+    tier_id: str | None = None
+    last_active_at: datetime | None = None
+
+
+class BalanceBatch(BaseModel):
+    items: list[BalanceRead]
+
+
+class EntryPage(BaseModel):
+    items: list[EntryRead]
+    next_cursor: str | None
+
+
+class PointSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = None
+    decay_after_days: int | None = Field(default=None, ge=1)
+    decay_percent: int | None = Field(default=None, ge=0, le=100)
+
+
+class PointSettingsRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    timezone: str
+    decay_after_days: int | None
+    decay_percent: int

@@ -1,0 +1,55 @@
+"""Request and response bodies for point rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RuleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    event: str = Field(description="member.activity.message, checkin.recorded, manual, ... (see RULE_EVENTS)")
+    points: int
+    daily_cap: int | None = Field(default=None, description="most points per member per local day")
+    cooldown_seconds: int = 0
+    conditions: dict[str, Any] = Field(
+        default_factory=dict, description="group_ids, min_length, keyword, tier_ids; all must hold"
+    )
+    tier_multipliers: dict[str, float] = Field(default_factory=dict)
+    enabled: bool = True
+
+
+class RuleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    event: str | None = None
+    points: int | None = None
+    daily_cap: int | None = None
+    cooldown_seconds: int | None = None
+    conditions: dict[str, Any] | None = None
+    tier_multipliers: dict[str, float] | None = None
+    enabled: bool | None = None
+
+
+class RuleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(description="this version's id; ledger entries reference it")
+    rule_id: str
+    version: int
+    community_id: str
+    name: str
+    event: str
+    points: int
+    daily_cap: int | None
+    cooldown_seconds: int
+    conditions: dict[str, Any]
+    tier_multipliers: dict[str, float]
+    enabled: bool
+    current: bool
+    created_at: datetime

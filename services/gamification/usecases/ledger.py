@@ -1,0 +1,277 @@
+"""Posting to the points ledger: one entry per source, balances in the same transaction, events, boards.
+
+Every change of points goes through ``post``: an entry keyed by its source (an event id and rule, or an
+Idempotency-Key) is appended at most once; a credit upserts the balance row, a debit is a conditional
+UPDATE that refuses to take the balance below zero; corrections are entries of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contracts.gamification import PointsAwarded, PointsSpent
+from kit.errors import Conflict, InvalidInput, NotFound
+from kit.events import emit
+from kit.ids import new_id
+from services.gamification.domain.ledger import EntryKind, lifetime_delta
+from services.gamification.domain.rule import local_day
+from services.gamification.models import Balance, PointEntry
+from services.gamification.repo.ledger import LedgerRepository, Totals
+from services.gamification.usecases import leaderboard, level
+from services.gamification.usecases.community import settings_of
+
+
+class InsufficientPoints(Conflict):
+    code = "insufficient_points"
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: PointEntry
+    balance: int
+    lifetime: int
+    replayed: bool = False
+
+
+async def post(
+    session: AsyncSession,
+    *,
+    community_id: str,
+    member_id: str,
+    source: str,
+    kind: EntryKind,
+    points: int,
+    reason: str,
+    at: datetime,
+    rule_id: str | None = None,
+    rule_version_id: str | None = None,
+    corrects_entry_id: str | None = None,
+) -> Posted:
+    repo = LedgerRepository(session)
+    entry = PointEntry(
+        id=new_id("pte"),
+        community_id=community_id,
+        member_id=member_id,
+        source=source,
+        kind=kind.value,
+        points=points,
+        reason=reason,
+        rule_version_id=rule_version_id,
+        corrects_entry_id=corrects_entry_id,
+        occurred_at=at,
+        created_at=at,
+    )
+    if not await repo.insert_entry(entry.model_dump()):
+        return await _replay(repo, community_id=community_id, member_id=member_id, source=source)
+    earned = lifetime_delta(kind, points)
+    totals: Totals | None
+    if points >= 0:
+        totals = await repo.credit(
+            community_id=community_id,
+            member_id=member_id,
+            points=points,
+            lifetime=earned,
+            at=at,
+            active=kind in (EntryKind.AWARD, EntryKind.BONUS),
+        )
+    else:
+        totals = await repo.debit(
+            community_id=community_id, member_id=member_id, points=-points, lifetime=earned, at=at
+        )
+        if totals is None:
+            raise InsufficientPoints(f"member {member_id} has fewer than {-points} points")
+    settings = await settings_of(session, community_id)
+    if points > 0:
+        data_in = PointsAwarded(
+            member_id=member_id,
+            entry_id=entry.id,
+            points=points,
+            balance=totals.balance,
+            lifetime=totals.lifetime,
+            reason=reason,
+            kind=kind.value,
+            rule_id=rule_id,
+            source=source,
+        )
+        await emit(session, data_in, community_id=community_id, at=at)
+    elif points < 0:
+        data_out = PointsSpent(
+            member_id=member_id,
+            entry_id=entry.id,
+            points=-points,
+            balance=totals.balance,
+            lifetime=totals.lifetime,
+            reason=reason,
+            kind=kind.value,
+        )
+        await emit(session, data_out, community_id=community_id, at=at)
+    if earned:
+        leaderboard.record(
+            session, community_id=community_id, member_id=member_id, points=earned, at=at, timezone=settings.timezone
+        )
+        await level.after_lifetime_change(
+            session,
+            community_id=community_id,
+            member_id=member_id,
+            lifetime=totals.lifetime,
+            level_rank=totals.level_rank,
+            at=at,
+        )
+    return Posted(entry, totals.balance, totals.lifetime)
+
+
+async def _replay(repo: LedgerRepository, *, community_id: str, member_id: str, source: str) -> Posted:
+    existing = await repo.entry_by_source(community_id, source)
+    assert existing is not None, "a conflicting source has an entry"
+    if existing.member_id != member_id:
+        raise Conflict(f"source {source} already posted for another member", code="ledger_source_reused")
+    balance = await repo.balance_or_none(community_id, member_id)
+    return Posted(existing, balance.balance if balance else 0, balance.lifetime if balance else 0, replayed=True)
+
+
+def source_for(kind: EntryKind, idempotency_key: str | None) -> str:
+    """A manual posting's source: its Idempotency-Key when there is one, otherwise a fresh id."""
+    return f"{kind.value}:key:{idempotency_key}" if idempotency_key else f"{kind.value}:{new_id('src')}"
+
+
+async def grant(
+    session: AsyncSession,
+    *,
+    community_id: str,
+    member_id: str,
+    points: int,
+    reason: str,
+    at: datetime,
+    idempotency_key: str | None,
+) -> Posted:
+    if points <= 0:
+        raise InvalidInput.of("points", "must be positive")
+    return await post(
+        session,
+        community_id=community_id,
+        member_id=member_id,
+        source=source_for(EntryKind.GRANT, idempotency_key),
+        kind=EntryKind.GRANT,
+        points=points,
+        reason=reason,
+        at=at,
+    )
+
+
+async def spend(
+    session: AsyncSession,
+    *,
+    community_id: str,
+    member_id: str,
+    points: int,
+    reason: str,
+    at: datetime,
+    idempotency_key: str | None,
+    kind: EntryKind = EntryKind.SPEND,
+    source: str | None = None,
+) -> Posted:
+    if points <= 0:
+        raise InvalidInput.of("points", "must be positive")
+    return await post(
+        session,
+        community_id=community_id,
+        member_id=member_id,
+        source=source or source_for(kind, idempotency_key),
+        kind=kind,
+        points=-points,
+        reason=reason,
+        at=at,
+    )
+
+
+async def correct(
+    session: AsyncSession,
+    *,
+    community_id: str,
+    entry_id: str,
+    points: int | None,
+    reason: str,
+    at: datetime,
+    idempotency_key: str | None,
+) -> Posted:
+    """An offsetting entry for ``entry_id`` (by default its exact opposite); the original stays."""
+    repo = LedgerRepository(session)
+    original = await repo.entry_or_none(community_id, entry_id)
+    if original is None:
+        raise NotFound(f"entry {entry_id} not found", code="entry_not_found")
+    amount = -original.points if points is None else points
+    if amount == 0:
+        raise InvalidInput.of("points", "must not be zero")
+    kind = (
+        EntryKind.CORRECTION
+        if original.kind in {k.value for k in (EntryKind.AWARD, EntryKind.GRANT, EntryKind.BONUS, EntryKind.CORRECTION)}
+        else EntryKind.REFUND
+    )
+    return await post(
+        session,
+        community_id=community_id,
+        member_id=original.member_id,
+        source=source_for(EntryKind.CORRECTION, idempotency_key),
+        kind=kind,
+        points=amount,
+        reason=reason,
+        at=at,
+        corrects_entry_id=original.id,
+    )
+
+
+async def balance_of(session: AsyncSession, *, community_id: str, member_id: str) -> Balance:
+    found = await LedgerRepository(session).balance_or_none(community_id, member_id)
+    return found or Balance(community_id=community_id, member_id=member_id, updated_at=datetime.min)
+
+
+async def balances_of(session: AsyncSession, *, community_id: str, member_ids: Sequence[str]) -> list[Balance]:
+    found = {b.member_id: b for b in await LedgerRepository(session).balances(community_id, member_ids)}
+    return [
+        found.get(m) or Balance(community_id=community_id, member_id=m, updated_at=datetime.min)
+        for m in dict.fromkeys(member_ids)
+    ]
+
+
+async def entries_of(
+    session: AsyncSession, *, community_id: str, member_id: str, before: str | None, limit: int
+) -> Sequence[PointEntry]:
+    return await LedgerRepository(session).entries(community_id, member_id, before=before, limit=limit)
+
+
+async def decay(session: AsyncSession, *, community_id: str, at: datetime) -> int:
+    """Shrink the balances of members inactive longer than the community allows; once per member and day."""
+    settings = await settings_of(session, community_id)
+    if settings.decay_after_days is None or settings.decay_percent <= 0:
+        return 0
+    day = local_day(at, settings.timezone).isoformat()
+    cutoff = at - timedelta(days=settings.decay_after_days)
+    decayed = 0
+    for balance in await LedgerRepository(session).inactive_since(community_id, cutoff):
+        amount = balance.balance * settings.decay_percent // 100
+        if amount <= 0:
+            continue
+        posted = await spend(
+            session,
+            community_id=community_id,
+            member_id=balance.member_id,
+            points=amount,
+            reason=f"inactive for {settings.decay_after_days} days",
+            at=at,
+            idempotency_key=None,
+            kind=EntryKind.DECAY,
+            source=f"decay:{balance.member_id}:{day}",
+        )
+        decayed += 0 if posted.replayed else 1
+    return decayed
+
+
+async def remember_tier(
+    session: AsyncSession, *, community_id: str, member_id: str, tier_id: str | None, at: datetime
+) -> None:
+    """Keep the member's tier beside their balance: rules condition on it and multiply by it."""
+    await LedgerRepository(session).set_tier(community_id, member_id, tier_id, at)

@@ -1,0 +1,95 @@
+"""Gamification through the gateway: rules, grants and spends, then the member view and the leaderboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.factories import create_community
+from tests.support.guildhall import GraphQL, eventually
+
+CREATE_RULE = """
+mutation Rule($input: CreatePointRuleInput!) {
+  createPointRule(input: $input) {
+    __typename
+    ... on CreatePointRuleSuccess { rule { ruleId version event points dailyCap } }
+    ... on InvalidInputError { code fields { field reason } }
+  }
+}
+"""
+
+GRANT = """
+mutation Grant($input: PointsInput!) {
+  grantPoints(input: $input) {
+    __typename
+    ... on PointsPosted { balance lifetimePoints entry { kind points } }
+  }
+}
+"""
+
+SPEND = """
+mutation Spend($input: PointsInput!) {
+  spendPoints(input: $input) {
+    __typename
+    ... on PointsPosted { balance }
+    ... on ConflictError { code }
+  }
+}
+"""
+
+VIEW = """
+query View($community: ID!, $members: [ID!]!) {
+  memberGamification(communityId: $community, memberIds: $members) {
+    memberId points lifetimePoints progressToNextLevel
+    level { rank name } nextLevel { rank threshold }
+    ranks { window rank score }
+    recentEntries(limit: 5) { kind points }
+  }
+  leaderboard(communityId: $community, window: ALL, memberId: "mbr_b") { top { memberId rank score } me { rank } }
+  pointRules(communityId: $community) { name event }
+}
+"""
+
+
+async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderboard(admin: GraphQL) -> None:
+    community = await create_community(admin, name="Runners", timezone="Europe/Berlin")
+    cid = community["id"]
+
+    async def levels_ready() -> Any:
+        body = await admin("query($id: ID!) { community(id: $id) { levels { rank } } }", id=cid)
+        return body["data"]["community"]["levels"] or None
+
+    await eventually(levels_ready)
+
+    rule = await admin(
+        CREATE_RULE,
+        input={"communityId": cid, "name": "Posts", "event": "member.activity.message", "points": 3, "dailyCap": 30},
+    )
+    bad_rule = await admin(CREATE_RULE, input={"communityId": cid, "name": "?", "event": "member.dance", "points": 3})
+    granted = await admin(
+        GRANT,
+        input={"communityId": cid, "memberId": "mbr_a", "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
+    )
+    await admin(
+        GRANT,
+        input={"communityId": cid, "memberId": "mbr_a", "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
+    )
+    await admin(GRANT, input={"communityId": cid, "memberId": "mbr_b", "points": 40, "reason": "welcome"})
+    spent = await admin(SPEND, input={"communityId": cid, "memberId": "mbr_a", "points": 50, "reason": "mug"})
+    too_much = await admin(SPEND, input={"communityId": cid, "memberId": "mbr_b", "points": 41, "reason": "mug"})
+    view = (await admin(VIEW, community=cid, members=["mbr_a", "mbr_b"]))["data"]
+
+    assert rule["data"]["createPointRule"]["rule"]["dailyCap"] == 30
+    assert bad_rule["data"]["createPointRule"]["fields"][0]["field"] == "event"
+    assert granted["data"]["grantPoints"]["balance"] == 150
+    assert spent["data"]["spendPoints"]["balance"] == 100
+    assert too_much["data"]["spendPoints"] == {"__typename": "ConflictError", "code": "insufficient_points"}
+    a, b = view["memberGamification"]
+    assert (a["points"], a["lifetimePoints"], a["level"]["name"]) == (100, 150, "Regular")
+    assert a["nextLevel"] == {"rank": 3, "threshold": 500}
+    assert a["progressToNextLevel"] == round(50 / 400, 4)
+    assert {r["window"]: r["rank"] for r in a["ranks"]} == {"DAY": 1, "WEEK": 1, "MONTH": 1, "ALL": 1}
+    assert [(e["kind"], e["points"]) for e in a["recentEntries"]] == [("spend", -50), ("grant", 150)]
+    assert (b["points"], b["level"]["name"]) == (40, "Newcomer")
+    assert [(r["memberId"], r["score"]) for r in view["leaderboard"]["top"]] == [("mbr_a", 150), ("mbr_b", 40)]
+    assert view["leaderboard"]["me"] == {"rank": 2}
+    assert view["pointRules"] == [{"name": "Posts", "event": "member.activity.message"}]
