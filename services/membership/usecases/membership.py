@@ -101,7 +101,7 @@ async def change_status(
     membership.updated_at = at
     if is_inside(to) and not is_inside(before):
         membership.joined_at = at
-    _log(session, membership, kind="status", before=before, after=to, actor=actor, reason=reason, at=at)
+    log_transition(session, membership, kind="status", before=before, after=to, actor=actor, reason=reason, at=at)
     await _announce_status(session, membership, before=before, actor=actor, reason=reason, at=at)
     await ban_list.follow_status(session, membership, before=before, actor=actor, reason=reason, at=at)
 
@@ -130,7 +130,7 @@ async def change_tier(
     membership.tier_id = tier_id
     membership.expires_at = expires_at
     membership.updated_at = at
-    _log(session, membership, kind="tier", before=before, after=tier_id, actor=actor, reason=reason, at=at)
+    log_transition(session, membership, kind="tier", before=before, after=tier_id, actor=actor, reason=reason, at=at)
     await emit(
         session,
         MemberTierChanged(
@@ -154,7 +154,7 @@ async def change_role(
         return
     membership.role = role
     membership.updated_at = at
-    _log(session, membership, kind="role", before=before, after=role, actor=actor, reason=reason, at=at)
+    log_transition(session, membership, kind="role", before=before, after=role, actor=actor, reason=reason, at=at)
     await emit(
         session,
         MemberRoleChanged(
@@ -169,7 +169,7 @@ async def change_role(
     )
 
 
-def _log(
+def log_transition(
     session: AsyncSession,
     membership: Membership,
     *,
@@ -180,6 +180,7 @@ def _log(
     reason: str | None,
     at: datetime,
 ) -> None:
+    """One row of the transition log (status, tier, role, standing, ...), and the member noted as changed."""
     MembershipRepository(session).log(
         MembershipTransition(
             id=new_id("mtr"),

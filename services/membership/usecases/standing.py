@@ -18,7 +18,6 @@ from contracts.events import MemberStandingChanged
 from kit.clock import Clocks
 from kit.errors import InvalidInput, NotFound
 from kit.events import emit
-from kit.ids import new_id
 from services.membership.domain.actor import SYSTEM_ACTOR, Actor
 from services.membership.domain.role import Permission
 from services.membership.domain.standing import (
@@ -30,13 +29,11 @@ from services.membership.domain.standing import (
     decide,
     rules_from_settings,
 )
-from services.membership.models import Community, Membership, MembershipTransition
+from services.membership.models import Community, Membership
 from services.membership.models.standing import StandingRecord
 from services.membership.repo.community import CommunityRepository
-from services.membership.repo.membership import MembershipRepository
 from services.membership.repo.standing import StandingRepository
-from services.membership.usecases.changes import note_member_changed
-from services.membership.usecases.membership import get_membership_or_raise, require
+from services.membership.usecases.membership import get_membership_or_raise, log_transition, require
 
 SETTINGS_KEY = "standing"
 
@@ -158,7 +155,7 @@ async def apply_standing(
         return
     membership.standing = to
     membership.updated_at = at
-    _log(session, membership, kind="standing", before=before, after=to, actor=actor, reason=reason, at=at)
+    log_transition(session, membership, kind="standing", before=before, after=to, actor=actor, reason=reason, at=at)
     await emit(
         session,
         MemberStandingChanged(
@@ -173,33 +170,6 @@ async def apply_standing(
         community_id=membership.community_id,
         at=at,
     )
-
-
-def _log(
-    session: AsyncSession,
-    membership: Membership,
-    *,
-    kind: str,
-    before: str | None,
-    after: str | None,
-    actor: Actor,
-    reason: str | None,
-    at: datetime,
-) -> None:
-    MembershipRepository(session).log(
-        MembershipTransition(
-            id=new_id("mtr"),
-            community_id=membership.community_id,
-            membership_id=membership.id,
-            kind=kind,
-            from_value=before,
-            to_value=after,
-            actor=actor.label,
-            reason=reason,
-            at=at,
-        )
-    )
-    note_member_changed(session, membership.community_id, membership.member_id)
 
 
 async def lock_standing(
@@ -220,7 +190,7 @@ async def lock_standing(
     if standing is not None and standing != membership.standing:
         why = f"set by an admin: {reason}" if reason else "set by an admin"
         await apply_standing(session, membership, standing, actor=actor, at=at, reason=why)
-    _log(
+    log_transition(
         session,
         membership,
         kind="standing_lock",
@@ -248,7 +218,7 @@ async def unlock_standing(
         record = (await StandingRepository(session).records(community_id, [member_id])).get(member_id)
         if record is not None:
             record.below_since = None
-        _log(
+        log_transition(
             session, membership, kind="standing_lock", before=None, after="unlocked", actor=actor, reason=reason, at=at
         )
         await session.flush()
