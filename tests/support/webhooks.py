@@ -1,8 +1,14 @@
-"""The shared webhook acceptance corpus (``<repo>/../shared/fixtures/webhooks``) and helpers to replay it."""
+"""The shared webhook acceptance corpus (``shared/fixtures/webhooks``) and helpers to replay it.
+
+The corpus is not copied into the repository: it lives in the team's read-only ``shared`` folder, which
+grows between sessions. It is found through ``GUILDHALL_SHARED_DIR``, else beside the checkout
+(``<repo>/../shared``), else at ``/work/shared`` (the workplace's copy, for clones made elsewhere).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +16,19 @@ from typing import Any
 from gateway.connectors.base import ConnectionRef, WebhookRequest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = (REPO / ".." / "shared" / "fixtures" / "webhooks").resolve()
+
+
+def _shared_dir() -> Path:
+    candidates = [Path(os.environ["GUILDHALL_SHARED_DIR"])] if os.environ.get("GUILDHALL_SHARED_DIR") else []
+    candidates += [REPO.parent / "shared", Path("/work/shared")]
+    for candidate in candidates:
+        if (candidate / "fixtures" / "webhooks" / "manifest.json").is_file():
+            return candidate.resolve()
+    tried = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(f"the shared webhook corpus was not found (tried {tried}); set GUILDHALL_SHARED_DIR")
+
+
+FIXTURES = _shared_dir() / "fixtures" / "webhooks"
 CONNECTION = ConnectionRef(id="conn_test", community_id="cmty_test", platform="telegram")
 
 
