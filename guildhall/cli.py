@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from gateway import app as gateway_app
 from gateway.settings import GatewaySettings
 from guildhall.http import serve_http
 from guildhall.parts import GATEWAY, MIGRATED_PARTS, SERVICES, database_url_of
@@ -75,6 +74,8 @@ def serve(part: Servable, host: HostOption = None, port: PortOption = None) -> N
         if missing:
             names = ", ".join(f"GUILDHALL_{n.upper()}_URL" for n in missing)
             raise typer.BadParameter(f"the gateway needs the services' URLs in distributed mode: set {names}")
+        from gateway import app as gateway_app  # the GraphQL schema is costly to import: only where served
+
         application = gateway_app.create_app(settings)
     else:
         application = SERVICES[part.value].build(SERVICES[part.value].settings())
@@ -91,6 +92,8 @@ def worker(part: Servable) -> None:
     async def main() -> None:
         if part is Servable.gateway:
             gateway_settings = GatewaySettings()
+            from gateway import app as gateway_app
+
             application = gateway_app.create_app(gateway_settings)
         else:
             service = SERVICES[part.value]

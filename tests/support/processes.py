@@ -64,7 +64,7 @@ class Processes:
             timeout=timeout,
         )
 
-    async def wait_healthy(self, process: Process, *, within: float = 30.0) -> None:
+    async def wait_healthy(self, process: Process, *, within: float = 90.0) -> None:
         deadline = asyncio.get_running_loop().time() + within
         async with httpx.AsyncClient() as client:
             while True:
