@@ -76,6 +76,10 @@ class ProbeRepository:
         connection = await self.session.connection()
         await connection.execute(update(CLAIM).where(CLAIM.c.id == claim_id).values(entry_id=entry_id))
 
+    async def has_claimed(self, probe_id: str, member_id: str) -> bool:
+        query = select(ProbeClaim.id).where(ProbeClaim.probe_id == probe_id, ProbeClaim.member_id == member_id)
+        return (await self.session.exec(query)).first() is not None
+
     async def claims(self, probe_id: str) -> Sequence[ProbeClaim]:
         query = select(ProbeClaim).where(ProbeClaim.probe_id == probe_id).order_by(col(ProbeClaim.claimed_at))
         return (await self.session.exec(query)).all()

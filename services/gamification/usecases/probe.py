@@ -122,6 +122,8 @@ async def claim(
     probe = await probe_or_raise(session, community_id=community_id, probe_id=probe_id)
     if group_id is not None and group_id not in {g.group_id for g in await repo.groups([probe_id])}:
         raise InvalidInput.of("group_id", f"the probe was not dropped into group {group_id}")
+    if await repo.has_claimed(probe_id, member_id):
+        raise ProbeAlreadyClaimed(f"member {member_id} already claimed probe {probe_id}")
     problem = claim_problem(
         open_=probe.status == "open",
         expires_at=probe.expires_at,
