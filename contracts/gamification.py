@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from kit.events import EventData
@@ -54,6 +55,9 @@ class LevelReached(EventData):
     name: str
     previous_rank: int
     lifetime: int
+    # The chat role of the level reached and of the one left; membership swaps it in the member's groups.
+    chat_role: str | None = None
+    previous_chat_role: str | None = None
 
 
 class BadgeAwarded(EventData):
@@ -63,6 +67,8 @@ class BadgeAwarded(EventData):
     badge_id: str
     award_id: str
     name: str
+    award_key: str = "once"
+    image_url: str | None = None
 
 
 class RewardRedeemed(EventData):
@@ -82,3 +88,14 @@ class ProbeClaimed(EventData):
     claim_id: str
     group_id: str | None = None
     latency_ms: int
+
+
+class ProbeDropped(EventData):
+    """An attention probe was dropped: membership, which knows the groups' chat addresses, sends ``text``."""
+
+    event_type: ClassVar[str] = "probe.dropped"
+
+    probe_id: str
+    group_ids: list[str]
+    text: str
+    expires_at: datetime

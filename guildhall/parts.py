@@ -18,6 +18,7 @@ from services.content import consumers as content_consumers
 from services.content.settings import ContentSettings
 from services.gamification import app as gamification_app
 from services.gamification import consumers as gamification_consumers
+from services.gamification import jobs as gamification_jobs
 from services.gamification.settings import GamificationSettings
 from services.membership import app as membership_app
 from services.membership import consumers as membership_consumers
@@ -61,6 +62,7 @@ SERVICES: dict[str, ServicePart] = {
         gamification_app.create_app,
         gamification_consumers.subscriptions,
         gamification_consumers.STREAMS,
+        gamification_jobs.job_runners,
     ),
     "content": ServicePart(
         "content",

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from gateway.clients.base import ServiceClient
+from gateway.clients.rewards import BadgeCalls, ProbeCalls, RewardCalls, SurpriseCalls
 
 
 class LevelDTO(BaseModel):
@@ -187,5 +188,5 @@ class PointsCalls(ServiceClient):
         )
 
 
-class GamificationClient(LevelCalls, PointsCalls):
+class GamificationClient(LevelCalls, PointsCalls, BadgeCalls, RewardCalls, SurpriseCalls, ProbeCalls):
     service = "gamification"

@@ -13,6 +13,7 @@ from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.membership import CommunityDTO
 from gateway.clients.membership.member import MemberDTO
+from gateway.clients.rewards import AwardDTO
 from gateway.schema.member.loaders import MemberKey, member_loader
 from kit.auth import Principal
 from kit.errors import ProblemBody
@@ -47,6 +48,7 @@ class Loaders:
         # Keyed by (community id, member id): one batch call per community per tick.
         self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
         self.member_ranks = DataLoader[tuple[str, str], dict[str, RankedDTO]](load_fn=self._load_member_ranks)
+        self.member_badges = DataLoader[tuple[str, str], list[AwardDTO]](load_fn=self._load_member_badges)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.
@@ -87,3 +89,13 @@ class Loaders:
             if self._principal.can_access(community_id):
                 found[community_id] = await self._gamification.member_ranks(community_id, member_ids)
         return [found[c].get(m, {}) if c in found else _community_not_found(c) for c, m in keys]
+
+    async def _load_member_badges(self, keys: list[tuple[str, str]]) -> Sequence[list[AwardDTO] | BaseException]:
+        by_community: dict[str, list[str]] = defaultdict(list)
+        for community_id, member_id in keys:
+            by_community[community_id].append(member_id)
+        found: dict[str, dict[str, list[AwardDTO]]] = {}
+        for community_id, member_ids in by_community.items():
+            if self._principal.can_access(community_id):
+                found[community_id] = await self._gamification.member_badges(community_id, member_ids)
+        return [found[c].get(m, []) if c in found else _community_not_found(c) for c, m in keys]

@@ -35,6 +35,8 @@ from gateway.schema.moderation.mutations import ModerationMutation
 from gateway.schema.moderation.queries import ModerationQuery
 from gateway.schema.purge.mutations import PurgeMutation
 from gateway.schema.purge.queries import PurgeQuery
+from gateway.schema.rewards.mutations import RewardsMutation
+from gateway.schema.rewards.queries import RewardsQuery
 from gateway.schema.standing.mutations import StandingMutation
 from gateway.schema.standing.queries import StandingQuery
 from gateway.schema.tier.mutations import TierMutation
@@ -52,6 +54,7 @@ QUERIES = (
     PurgeQuery,
     AccessQuery,
     GamificationQuery,
+    RewardsQuery,
 )
 MUTATIONS = (
     CommunityMutation,
@@ -66,6 +69,7 @@ MUTATIONS = (
     PurgeMutation,
     AccessMutation,
     GamificationMutation,
+    RewardsMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
-from services.gamification.api import leaderboard, ledger, level, rule
+from services.gamification.api import badge, leaderboard, ledger, level, probe, reward, rule, surprise
 from services.gamification.settings import GamificationSettings
 from services.gamification.usecases.leaderboard import REDIS_INFO_KEY
 
@@ -32,7 +32,16 @@ def create_app(settings: GamificationSettings | None = None, *, clocks: Clocks |
     spec = ServiceSpec(
         name=NAME,
         database_url=settings.database_url,
-        routers=[level.router, rule.router, ledger.router, leaderboard.router],
+        routers=[
+            level.router,
+            rule.router,
+            ledger.router,
+            leaderboard.router,
+            badge.router,
+            reward.router,
+            surprise.router,
+            probe.router,
+        ],
         lifespan=lifespan,
     )
     return create_service_app(spec, settings, clocks=clocks)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import CommunityCreated, MemberActivity, MemberJoined, MemberTierChanged
+from contracts.gamification import ChallengeCompleted
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
 from services.gamification.domain.rule import Occurrence
-from services.gamification.usecases import community, ledger, level, points
+from services.gamification.usecases import badge, community, ledger, level, points
+from services.gamification.usecases.occurrence import after_occurrence
 
 subscriptions = Subscriptions()
-STREAMS = [stream_of("membership")]
+# Its own stream too, for challenge.completed (badges); other own events are acked unread by any handler.
+STREAMS = [stream_of("membership"), stream_of("gamification")]
 
 
 @subscriptions.on(CommunityCreated)
@@ -37,6 +40,7 @@ async def on_member_activity(session: AsyncSession, envelope: Envelope, data: Me
     await points.apply_occurrence(
         session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
     )
+    await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
 
 
 @subscriptions.on(MemberJoined)
@@ -57,6 +61,7 @@ async def on_member_joined(session: AsyncSession, envelope: Envelope, data: Memb
         await points.apply_occurrence(
             session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
         )
+        await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
 
 
 @subscriptions.on(MemberTierChanged)
@@ -69,4 +74,18 @@ async def on_member_tier_changed(session: AsyncSession, envelope: Envelope, data
         member_id=data.member_id,
         tier_id=data.to_tier_id,
         at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(ChallengeCompleted)
+async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data: ChallengeCompleted) -> None:
+    if envelope.community_id is None:
+        return
+    await badge.record_occurrence(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        event="challenge.completed",
+        at=envelope.occurred_at,
+        challenge_id=data.challenge_id,
     )

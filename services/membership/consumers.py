@@ -7,10 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from contracts.events import AssignmentMissed
-from contracts.gamification import ChallengeCompleted, PointsAwarded
+from contracts.gamification import ChallengeCompleted, LevelReached, PointsAwarded, ProbeDropped
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
-from services.membership.usecases import activity, ban_list, probation, purge
+from services.membership.usecases import activity, ban_list, gamification_chat, probation, purge
 
 subscriptions = Subscriptions()
 STREAMS: list[str] = [stream_of("gateway"), stream_of("content"), stream_of("gamification")]
@@ -75,5 +75,35 @@ async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data
         community_id=envelope.community_id,
         member_id=data.member_id,
         challenge_id=data.challenge_id,
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(LevelReached)
+async def on_level_reached(session: AsyncSession, envelope: Envelope, data: LevelReached) -> None:
+    """The level-up role swap: membership knows the member's groups and platform accounts."""
+    if envelope.community_id is None:
+        return
+    await gamification_chat.swap_level_role(
+        session,
+        community_id=envelope.community_id,
+        member_id=data.member_id,
+        level_id=data.level_id,
+        chat_role=data.chat_role,
+        previous_chat_role=data.previous_chat_role,
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(ProbeDropped)
+async def on_probe_dropped(session: AsyncSession, envelope: Envelope, data: ProbeDropped) -> None:
+    if envelope.community_id is None:
+        return
+    await gamification_chat.send_probe(
+        session,
+        community_id=envelope.community_id,
+        probe_id=data.probe_id,
+        group_ids=data.group_ids,
+        text=data.text,
         at=envelope.occurred_at,
     )

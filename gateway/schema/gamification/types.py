@@ -15,6 +15,7 @@ from gateway.clients.gamification import EntryDTO, RankedDTO, RuleDTO
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
+from gateway.schema.rewards.types import BadgeAward
 
 
 @strawberry.enum
@@ -163,6 +164,14 @@ class MemberGamification:
             Rank(window=LeaderboardWindow(window), rank=ranked.rank, score=ranked.score)
             for window, ranked in found.items()
         ]
+
+    @strawberry.field(description="Badges the member holds, batched per community.")
+    async def badges(self, info: Info[Context, None]) -> list[BadgeAward]:
+        try:
+            awards = await info.context.loaders.member_badges.load((str(self.community_id), str(self.member_id)))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [BadgeAward.from_dto(award) for award in awards]
 
     @strawberry.field
     async def recent_entries(self, info: Info[Context, None], limit: int = 10) -> list[PointEntry]:

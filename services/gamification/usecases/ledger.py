@@ -21,7 +21,7 @@ from services.gamification.domain.ledger import EntryKind, lifetime_delta
 from services.gamification.domain.rule import local_day
 from services.gamification.models import Balance, PointEntry
 from services.gamification.repo.ledger import LedgerRepository, Totals
-from services.gamification.usecases import leaderboard, level
+from services.gamification.usecases import badge, leaderboard, level
 from services.gamification.usecases.community import settings_of
 
 
@@ -121,6 +121,10 @@ async def post(
             level_rank=totals.level_rank,
             at=at,
         )
+        if earned > 0:
+            await badge.after_lifetime(
+                session, community_id=community_id, member_id=member_id, lifetime=totals.lifetime, at=at
+            )
     return Posted(entry, totals.balance, totals.lifetime)
 
 

@@ -75,6 +75,7 @@ async def after_lifetime_change(
     if reached.rank < level_rank:
         return None  # a correction took points back: the level follows, silently
     level = next(level for level in levels if level.rank == reached.rank)
+    previous = next((level for level in levels if level.rank == level_rank), None)
     await emit(
         session,
         LevelReached(
@@ -84,6 +85,8 @@ async def after_lifetime_change(
             name=level.name,
             previous_rank=level_rank,
             lifetime=lifetime,
+            chat_role=level.chat_role,
+            previous_chat_role=previous.chat_role if previous else None,
         ),
         community_id=community_id,
         at=at,
