@@ -66,6 +66,7 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         payment.router,
         referral.router,
         live_code.router,
+        live_code.link_router,
         moderation.router,
         ban.router,
         standing.router,

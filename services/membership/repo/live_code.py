@@ -24,6 +24,10 @@ class LiveCodeRepository:
         row = await self.session.get(LiveCode, live_code_id)
         return row if row is not None and row.community_id == community_id else None
 
+    async def by_code(self, code: str) -> LiveCode | None:
+        """The live code behind a public join link; codes are unique across communities."""
+        return (await self.session.exec(select(LiveCode).where(LiveCode.code == code))).first()
+
     async def list(self, community_id: str, *, after: str | None, limit: int) -> Sequence[LiveCode]:
         query = select(LiveCode).where(LiveCode.community_id == community_id).order_by(col(LiveCode.id)).limit(limit)
         if after is not None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from sqlmodel import func, select
 
-from kit.auth import Principal
+from kit.auth import SYSTEM, Principal
 from kit.clock import ManualClock
 from services.membership.models.live_code import LiveCodeRouting
 from tests.support.access import create_group, rest_create_live_code, route
@@ -156,3 +156,30 @@ async def test_bad_live_codes_are_named_change_nothing_and_stay_in_their_communi
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "routes"
     assert listed == []
     assert foreign.status_code == 404 and foreign_route.status_code == 404
+
+
+async def test_the_public_link_routes_by_code_for_the_gateway_only(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        group = await create_group(membership, cid, capacity=2, join_url="https://t.me/+x")
+        code = await rest_create_live_code(client, cid, [group.id])
+    link = f"/v1/live-code-links/{code['code']}/routings"
+    async with service_client(membership, SYSTEM) as gateway:
+        first = await gateway.post(link, json={"newcomer_ref": "cookie:a"})
+        again = await gateway.post(link, json={"newcomer_ref": "cookie:a"})
+        second = await gateway.post(link, json={"newcomer_ref": "cookie:b"})
+        full = await gateway.post(link, json={"newcomer_ref": "cookie:c"})
+        unknown = await gateway.post("/v1/live-code-links/nosuchcode/routings", json={"newcomer_ref": "x"})
+        nobody = await gateway.post(link, json={})
+    async with service_client(membership, Principal(role="community_admin", community_id=cid)) as community_key:
+        own_key = await community_key.post(link, json={"newcomer_ref": "cookie:d"})
+
+    assert first.status_code == 201 and first.json()["group"]["id"] == group.id
+    assert first.json()["live_code_id"] == code["id"] and first.json()["newcomer_ref"] == "cookie:a"
+    assert again.json()["id"] == first.json()["id"], "the same newcomer keeps one place"
+    assert second.status_code == 201
+    assert full.status_code == 409 and full.json()["code"] == "live_code_full"
+    assert unknown.status_code == 404 and unknown.json()["code"] == "live_code_not_found"
+    assert nobody.status_code == 422 and nobody.json()["errors"][0]["field"] == "newcomer_ref"
+    assert own_key.status_code == 404, "community keys cannot resolve codes across communities"
+    assert await routings(membership) == 2
