@@ -157,6 +157,31 @@ async def route_by_code(session: AsyncSession, *, code: str, clocks: Clocks, new
     )
 
 
+def identity_ref(platform: str, platform_user_id: str) -> str:
+    """The ``newcomer_ref`` that names a platform account: an integrator who knows the account passes it."""
+    return f"{platform}:{platform_user_id}"
+
+
+async def settle_join(
+    session: AsyncSession, group: Group, *, member_id: str, platform_user_id: str, at: datetime
+) -> LiveCodeRouting | None:
+    """Someone joined ``group``: the routing that sent them there becomes ``joined`` and its hold is released
+    (the chat side now counts them in ``member_count``). Their own hold if one names them (member or platform
+    account), else the oldest unexpired hold that names nobody (an anonymous link visitor). None: no hold."""
+    repo = LiveCodeRepository(session)
+    routing = await repo.hold_of(
+        group.id, member_id=member_id, identity_ref=identity_ref(group.platform, platform_user_id), now=at
+    )
+    if routing is None:
+        routing = await repo.oldest_anonymous_hold(group.id, platform=group.platform, now=at)
+    if routing is None:
+        return None
+    routing.status = "joined"
+    routing.member_id = routing.member_id or member_id
+    await session.flush()
+    return routing
+
+
 async def _newcomer(
     session: AsyncSession, community_id: str, member_id: str | None, attributes: dict[str, Any], tier_id: str | None
 ) -> tuple[dict[str, Any], str | None]:
