@@ -53,6 +53,7 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         entitlement.router,
         community.router,
         tier.router,
+        tier.batch_router,
         member.router,
         member_import.router,
         group.router,
