@@ -17,6 +17,7 @@ from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import build_connectors
 from gateway.ingress import webhook_router
 from gateway.keys import KeyAuthenticator
+from gateway.public import join_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
 from gateway.settings import GatewaySettings
@@ -89,7 +90,10 @@ def create_app(
             await app.state.connections.aclose()
 
     spec = ServiceSpec(
-        name=NAME, database_url=settings.database_url, routers=[graphql, webhook_router()], lifespan=gateway_lifespan
+        name=NAME,
+        database_url=settings.database_url,
+        routers=[graphql, webhook_router(), join_router()],
+        lifespan=gateway_lifespan,
     )
     app = create_service_app(spec, settings)
     app.add_exception_handler(GraphQLUnauthenticated, on_unauthenticated)

@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
 from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
-from gateway.clients.membership import CommunityDTO
+from gateway.clients.membership import CommunityDTO, TierDTO
 from gateway.clients.membership.member import MemberDTO
 from gateway.clients.rewards import AwardDTO
 from gateway.schema.member.loaders import MemberKey, member_loader
@@ -43,6 +43,7 @@ class Loaders:
         self._content = content
         self.community = DataLoader[str, CommunityDTO | None](load_fn=self._load_communities)
         self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
+        self.tiers = DataLoader[str, list[TierDTO]](load_fn=self._load_tiers)
         self.welcome_template = DataLoader[str, WelcomeTemplateDTO | None](load_fn=self._load_welcome_templates)
         self.member: DataLoader[MemberKey, MemberDTO | None] = member_loader(principal, membership)
         # Keyed by (community id, member id): one batch call per community per tick.
@@ -64,6 +65,11 @@ class Loaders:
         allowed, denied = self._split(ids)
         found = await self._gamification.levels_by_community(allowed) if allowed else {}
         return [_community_not_found(i) if i in denied else found.get(i, []) for i in ids]
+
+    async def _load_tiers(self, ids: list[str]) -> Sequence[list[TierDTO] | BaseException]:
+        allowed, _ = self._split(ids)
+        found = await self._membership.tiers_by_community(allowed) if allowed else {}
+        return [found[i] if i in found else _community_not_found(i) for i in ids]
 
     async def _load_welcome_templates(self, ids: list[str]) -> Sequence[WelcomeTemplateDTO | BaseException | None]:
         allowed, denied = self._split(ids)

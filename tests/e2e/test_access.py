@@ -35,7 +35,10 @@ mutation Create($input: CreateLiveCodeInput!) {
 
 LIVE_CODES = """
 query Codes($cid: ID!) {
-  liveCodes(communityId: $cid) { items { id joinUrl qrSvg(scale: 2) qrPngDataUrl } nextCursor }
+  liveCodes(communityId: $cid) {
+    edges { cursor node { id joinUrl qrSvg(scale: 2) qrPngDataUrl } }
+    pageInfo { endCursor hasNextPage }
+  }
 }
 """
 
@@ -90,7 +93,9 @@ async def test_entitlements_and_live_codes_through_graphql(admin: GraphQL, guild
     ]
     assert live_code["joinUrl"].endswith(f"/join/{live_code['code']}")
     assert live_code["routes"][1] == {"groupId": roomy.id, "when": {"region": "Shanghai"}}
-    [item] = listed["data"]["liveCodes"]["items"]
+    [edge] = listed["data"]["liveCodes"]["edges"]
+    item = edge["node"]
+    assert edge["cursor"] and listed["data"]["liveCodes"]["pageInfo"] == {"endCursor": None, "hasNextPage": False}
     assert item["qrSvg"].startswith("<svg")
     prefix = "data:image/png;base64,"
     assert base64.b64decode(item["qrPngDataUrl"].removeprefix(prefix)).startswith(b"\x89PNG")

@@ -26,29 +26,36 @@ JOIN = f"""
 mutation($input: JoinInput!) {{
   join(input: $input) {{
     __typename
-    ... on JoinSuccess {{ status member {{ id status tierId source referrerMemberId }} application {{ id }} }}
+    ... on JoinSuccess {{
+      status member {{ id membership {{ status tierId source referrerMemberId }} }} application {{ id }}
+    }}
     {ERRORS}
   }}
 }}"""
 REVIEW = f"""
 mutation($input: ReviewApplicationInput!) {{
   reviewApplication(input: $input) {{
-    __typename ... on ReviewApplicationSuccess {{ application {{ status reviewer }} member {{ status }} }} {ERRORS}
+    __typename
+    ... on ReviewApplicationSuccess {{ application {{ status reviewer }} member {{ membership {{ status }} }} }}
+    {ERRORS}
   }}
 }}"""
 PAY = f"""
 mutation($input: ConfirmPaymentInput!) {{
   confirmPayment(input: $input) {{
     __typename
-    ... on ConfirmPaymentSuccess {{ duplicate payment {{ id kind amount }} member {{ status tierId }} }}
+    ... on ConfirmPaymentSuccess {{
+      duplicate payment {{ id kind amount }} member {{ membership {{ status tierId }} }}
+    }}
     {ERRORS}
   }}
 }}"""
 QUEUE = """
 query($cid: ID!) {
-  applications(communityId: $cid) { items { id memberId answers status } }
+  applications(communityId: $cid) { nodes { id memberId answers status } pageInfo { hasNextPage } }
   tiers(communityId: $cid) { key seatsTaken }
-  invitationCodes(communityId: $cid) { items { code uses } }
+  community(id: $cid) { tiers { key } }
+  invitationCodes(communityId: $cid) { edges { node { code uses } } }
 }"""
 REFERRAL = """
 mutation($input: CreateReferralCodeInput!) {
@@ -131,18 +138,21 @@ async def test_a_ladder_of_gates_through_graphql(admin: GraphQL) -> None:
     assert gated["tier"]["requirements"] == [
         {**questions, "questions": [{"key": "why", "prompt": "Why?", "required": True}]}
     ]
-    assert invited["status"] == "active" and invited["member"]["source"] == "invitation"
+    assert invited["status"] == "active" and invited["member"]["membership"]["source"] == "invitation"
     assert applied["status"] == "applied"
-    assert [(a["memberId"], a["answers"]) for a in queue["applications"]["items"]] == [
+    assert [(a["memberId"], a["answers"]) for a in queue["applications"]["nodes"]] == [
         (applied["member"]["id"], {"why": "to build"})
     ]
-    assert reviewed["member"]["status"] == "pending_payment" and reviewed["application"]["status"] == "approved"
+    assert reviewed["member"]["membership"]["status"] == "PENDING_PAYMENT"
+    assert reviewed["application"]["status"] == "approved"
     assert paid["__typename"] == "ConfirmPaymentSuccess" and paid["duplicate"] is False
-    assert paid["payment"]["kind"] == "join" and paid["member"] == {"status": "active", "tierId": core["id"]}
+    assert paid["payment"]["kind"] == "join"
+    assert paid["member"]["membership"] == {"status": "ACTIVE", "tierId": core["id"]}
     assert again["duplicate"] is True and again["payment"]["id"] == paid["payment"]["id"]
-    assert after["applications"]["items"] == []
+    assert after["applications"] == {"nodes": [], "pageInfo": {"hasNextPage": False}}
     assert after["tiers"] == [{"key": "lead", "seatsTaken": 1}, {"key": "core", "seatsTaken": 1}]
-    assert after["invitationCodes"]["items"] == [{"code": code["code"], "uses": 1}]
+    assert after["invitationCodes"]["edges"] == [{"node": {"code": code["code"], "uses": 1}}]
+    assert after["community"]["tiers"] == [{"key": "lead"}, {"key": "core"}]
 
 
 async def test_gate_errors_and_referrals_through_graphql(admin: GraphQL) -> None:
@@ -183,8 +193,8 @@ async def test_gate_errors_and_referrals_through_graphql(admin: GraphQL) -> None
     assert bad_gate["__typename"] == "InvalidInputError"
     assert bad_gate["fields"][0]["field"] == "requirements.0.kind"
     assert read["data"]["referralCode"]["code"] == referral["code"]
-    assert referred["member"]["source"] == "referral"
-    assert referred["member"]["referrerMemberId"] == first["member"]["id"]
+    assert referred["member"]["membership"]["source"] == "referral"
+    assert referred["member"]["membership"]["referrerMemberId"] == first["member"]["id"]
     assert self_referral["__typename"] == "ConflictError" and self_referral["code"] == "already_member"
     assert bad_name["__typename"] == "InvalidInputError"
     assert bad_name["fields"][0]["field"] == "person.displayName"

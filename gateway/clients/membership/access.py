@@ -123,3 +123,12 @@ class AccessCalls(ServiceClient):
             json=data.model_dump(exclude_none=True),
             headers=_idempotency(idempotency_key),
         )
+
+    async def route_link_newcomer(self, code: str, newcomer_ref: str) -> RoutingDTO:
+        """Someone opened a public join link: route them in the live code's community (system principal only)."""
+        return await self._request(
+            "POST",
+            f"/v1/live-code-links/{quote(code, safe='')}/routings",
+            RoutingDTO,
+            json={"newcomer_ref": newcomer_ref},
+        )

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.clients.base import ServiceClient
+from gateway.clients.membership.member import MemberDTO
 
 
 class InvitationCodeDTO(BaseModel):
@@ -26,25 +27,6 @@ class InvitationCodeDTO(BaseModel):
 class InvitationCodePageDTO(BaseModel):
     items: list[InvitationCodeDTO]
     next_cursor: str | None
-
-
-class GateMembershipDTO(BaseModel):
-    id: str
-    tier_id: str | None
-    role: str
-    status: str
-    source: str
-    referrer_member_id: str | None
-    joined_at: datetime | None
-    expires_at: datetime | None
-
-
-class GateMemberDTO(BaseModel):
-    id: str
-    display_name: str
-    external_ref: str | None
-    attributes: dict[str, Any]
-    membership: GateMembershipDTO | None
 
 
 class ApplicationDTO(BaseModel):
@@ -66,13 +48,13 @@ class ApplicationPageDTO(BaseModel):
 
 class JoinDTO(BaseModel):
     status: str
-    member: GateMemberDTO
+    member: MemberDTO
     application: ApplicationDTO | None
 
 
 class DecisionDTO(BaseModel):
     application: ApplicationDTO
-    member: GateMemberDTO
+    member: MemberDTO
 
 
 class PaymentDTO(BaseModel):
@@ -91,7 +73,7 @@ class PaymentDTO(BaseModel):
 class PaymentResultDTO(BaseModel):
     payment: PaymentDTO
     duplicate: bool
-    member: GateMemberDTO
+    member: MemberDTO
 
 
 class ReferralCodeDTO(BaseModel):

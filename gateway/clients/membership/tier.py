@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,15 @@ class TierListDTO(RootModel[list[TierDTO]]):
     """The tier list endpoint answers a bare JSON array."""
 
 
+class CommunityTiersDTO(BaseModel):
+    community_id: str
+    tiers: list[TierDTO]
+
+
+class CommunityTiersBatchDTO(BaseModel):
+    items: list[CommunityTiersDTO]
+
+
 def _idempotency(key: str | None) -> dict[str, str] | None:
     return {"Idempotency-Key": key} if key else None
 
@@ -46,6 +56,13 @@ class TierCalls(ServiceClient):
             params={"include_archived": include_archived},
         )
         return page.root
+
+    async def tiers_by_community(self, community_ids: Sequence[str]) -> dict[str, list[TierDTO]]:
+        """Live ladders of several communities in one call; communities the caller may not see are left out."""
+        batch = await self._request(
+            "GET", "/v1/tiers", CommunityTiersBatchDTO, params={"community_id": list(community_ids)}
+        )
+        return {item.community_id: item.tiers for item in batch.items}
 
     async def get_tier(self, community_id: str, tier_id: str) -> TierDTO:
         return await self._request("GET", f"/v1/communities/{community_id}/tiers/{tier_id}", TierDTO)

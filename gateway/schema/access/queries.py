@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.schema.access.types import Entitlement, LiveCode, LiveCodePage
+from gateway.schema.access.types import Entitlement, LiveCode, LiveCodeConnection
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 
@@ -38,9 +38,9 @@ class AccessQuery:
     @strawberry.field(description="The community's live codes, oldest first.")
     async def live_codes(
         self, info: Info[Context, None], community_id: strawberry.ID, first: int = 50, after: str | None = None
-    ) -> LiveCodePage:
+    ) -> LiveCodeConnection:
         try:
             page = await info.context.membership.list_live_codes(str(community_id), cursor=after, limit=first)
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return LiveCodePage(items=[LiveCode.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor)
+        return LiveCodeConnection.of([LiveCode.from_dto(dto) for dto in page.items], page.next_cursor)

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.clients.membership.access import EntitlementDTO, LiveCodeDTO, RoutingDTO
+from gateway.schema.relay import PageInfo, cursor_of
 from kit.qr import qr_png, qr_svg
 
 
@@ -73,9 +74,26 @@ class LiveCode:
 
 
 @strawberry.type
-class LiveCodePage:
-    items: list[LiveCode]
-    next_cursor: str | None
+class LiveCodeEdge:
+    cursor: str
+    node: LiveCode
+
+
+@strawberry.type
+class LiveCodeConnection:
+    edges: list[LiveCodeEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[LiveCode]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def of(cls, nodes: list[LiveCode], next_cursor: str | None) -> LiveCodeConnection:
+        return cls(
+            edges=[LiveCodeEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
+            page_info=PageInfo.of(next_cursor),
+        )
 
 
 @strawberry.type(description="The chat a newcomer was sent to.")

@@ -15,6 +15,7 @@ from gateway.clients.gamification import LevelDTO
 from gateway.clients.membership import CommunityDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
+from gateway.schema.tier.types import Tier
 
 
 @strawberry.type(description="A step of the community's level scheme, reached at a number of lifetime points.")
@@ -75,6 +76,14 @@ class Community:
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
         return [Level.from_dto(level) for level in levels]
+
+    @strawberry.field(description="The tier ladder, lowest rank first (archived tiers left out).")
+    async def tiers(self, info: Info[Context, None]) -> list[Tier]:
+        try:
+            tiers = await info.context.loaders.tiers.load(str(self.id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return [Tier.from_dto(tier) for tier in tiers]
 
     @strawberry.field(description="The welcome greeting; null until the community's defaults are set up.")
     async def welcome_template(self, info: Info[Context, None]) -> WelcomeTemplate | None:

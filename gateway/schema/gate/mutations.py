@@ -13,8 +13,9 @@ from strawberry.types import Info
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
-from gateway.schema.gate.types import Application, GateMember, InvitationCode, Payment, ReferralCode
+from gateway.schema.gate.types import Application, InvitationCode, Payment, ReferralCode
 from gateway.schema.member.mutations import IdentityInput
+from gateway.schema.member.types import Member
 from kit.errors import FieldError as ProblemField
 from kit.errors import ProblemBody
 
@@ -77,7 +78,7 @@ class JoinInput:
 @strawberry.type(description="Where the person stands now: active, probation, applied or pending_payment.")
 class JoinSuccess:
     status: str
-    member: GateMember
+    member: Member
     application: Application | None
 
 
@@ -102,7 +103,7 @@ class ReviewApplicationInput:
 @strawberry.type
 class ReviewApplicationSuccess:
     application: Application
-    member: GateMember
+    member: Member
 
 
 ReviewApplicationPayload = Annotated[ReviewApplicationSuccess | Errors, strawberry.union("ReviewApplicationPayload")]
@@ -124,7 +125,7 @@ class ConfirmPaymentInput:
 class ConfirmPaymentSuccess:
     payment: Payment
     duplicate: bool = strawberry.field(description="true: this payment was already recorded; nothing changed.")
-    member: GateMember
+    member: Member
 
 
 ConfirmPaymentPayload = Annotated[ConfirmPaymentSuccess | Errors, strawberry.union("ConfirmPaymentPayload")]
@@ -214,7 +215,7 @@ class GateMutation:
             return user_error_from(problem)
         return JoinSuccess(
             status=dto.status,
-            member=GateMember.from_dto(dto.member),
+            member=Member.from_dto(dto.member),
             application=Application.from_dto(dto.application) if dto.application else None,
         )
 
@@ -230,7 +231,7 @@ class GateMutation:
         except ServiceProblem as problem:
             return user_error_from(problem)
         return ReviewApplicationSuccess(
-            application=Application.from_dto(dto.application), member=GateMember.from_dto(dto.member)
+            application=Application.from_dto(dto.application), member=Member.from_dto(dto.member)
         )
 
     @strawberry.mutation(description="Confirm a payment you received; a repeated confirmation changes nothing.")
@@ -250,7 +251,7 @@ class GateMutation:
         except ServiceProblem as problem:
             return user_error_from(problem)
         return ConfirmPaymentSuccess(
-            payment=Payment.from_dto(dto.payment), duplicate=dto.duplicate, member=GateMember.from_dto(dto.member)
+            payment=Payment.from_dto(dto.payment), duplicate=dto.duplicate, member=Member.from_dto(dto.member)
         )
 
     @strawberry.mutation(description="The member's referral code, made on first request.")

@@ -8,7 +8,13 @@ from strawberry.types import Info
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.gate.types import Application, ApplicationPage, InvitationCode, InvitationCodePage, ReferralCode
+from gateway.schema.gate.types import (
+    Application,
+    ApplicationConnection,
+    InvitationCode,
+    InvitationCodeConnection,
+    ReferralCode,
+)
 
 
 @strawberry.type
@@ -21,16 +27,14 @@ class GateQuery:
         tier_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> InvitationCodePage:
+    ) -> InvitationCodeConnection:
         try:
             page = await info.context.membership.list_invitation_codes(
                 str(community_id), tier_id=tier_id, cursor=after, limit=first
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return InvitationCodePage(
-            items=[InvitationCode.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor
-        )
+        return InvitationCodeConnection.of([InvitationCode.from_dto(dto) for dto in page.items], page.next_cursor)
 
     @strawberry.field(description="Applications, oldest first; status PENDING gives the review queue.")
     async def applications(
@@ -41,14 +45,14 @@ class GateQuery:
         tier_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> ApplicationPage:
+    ) -> ApplicationConnection:
         try:
             page = await info.context.membership.list_applications(
                 str(community_id), status=status, tier_id=tier_id, cursor=after, limit=first
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return ApplicationPage(items=[Application.from_dto(dto) for dto in page.items], next_cursor=page.next_cursor)
+        return ApplicationConnection.of([Application.from_dto(dto) for dto in page.items], page.next_cursor)
 
     @strawberry.field(description="The member's referral code; null until one is created.")
     async def referral_code(

@@ -9,15 +9,11 @@ from strawberry.scalars import JSON
 
 from gateway.clients.membership.gate import (
     ApplicationDTO,
-    GateMemberDTO,
     InvitationCodeDTO,
     PaymentDTO,
     ReferralCodeDTO,
 )
-
-
-def _id(value: str | None) -> strawberry.ID | None:
-    return strawberry.ID(value) if value is not None else None
+from gateway.schema.relay import PageInfo, cursor_of
 
 
 @strawberry.type(description="A code that lets its holder through a tier's invitation requirement.")
@@ -44,40 +40,6 @@ class InvitationCode:
             revoked_at=dto.revoked_at,
             note=dto.note,
             created_at=dto.created_at,
-        )
-
-
-@strawberry.type(description="A person as a gate sees them: who they are and where they stand.")
-class GateMember:
-    id: strawberry.ID
-    display_name: str
-    external_ref: str | None
-    attributes: JSON
-    status: str | None = strawberry.field(
-        description="applied, pending_payment, probation, active, expired, left, removed or banned."
-    )
-    tier_id: strawberry.ID | None
-    role: str | None
-    source: str | None = strawberry.field(description="How they came in: join, invitation, referral, admin, ...")
-    referrer_member_id: strawberry.ID | None
-    joined_at: datetime | None
-    expires_at: datetime | None
-
-    @classmethod
-    def from_dto(cls, dto: GateMemberDTO) -> GateMember:
-        m = dto.membership
-        return cls(
-            id=strawberry.ID(dto.id),
-            display_name=dto.display_name,
-            external_ref=dto.external_ref,
-            attributes=JSON(dto.attributes),
-            status=m.status if m else None,
-            tier_id=_id(m.tier_id) if m else None,
-            role=m.role if m else None,
-            source=m.source if m else None,
-            referrer_member_id=_id(m.referrer_member_id) if m else None,
-            joined_at=m.joined_at if m else None,
-            expires_at=m.expires_at if m else None,
         )
 
 
@@ -149,12 +111,46 @@ class ReferralCode:
 
 
 @strawberry.type
-class InvitationCodePage:
-    items: list[InvitationCode]
-    next_cursor: str | None
+class InvitationCodeEdge:
+    cursor: str
+    node: InvitationCode
 
 
 @strawberry.type
-class ApplicationPage:
-    items: list[Application]
-    next_cursor: str | None
+class InvitationCodeConnection:
+    edges: list[InvitationCodeEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[InvitationCode]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def of(cls, nodes: list[InvitationCode], next_cursor: str | None) -> InvitationCodeConnection:
+        return cls(
+            edges=[InvitationCodeEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
+            page_info=PageInfo.of(next_cursor),
+        )
+
+
+@strawberry.type
+class ApplicationEdge:
+    cursor: str
+    node: Application
+
+
+@strawberry.type
+class ApplicationConnection:
+    edges: list[ApplicationEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[Application]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def of(cls, nodes: list[Application], next_cursor: str | None) -> ApplicationConnection:
+        return cls(
+            edges=[ApplicationEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
+            page_info=PageInfo.of(next_cursor),
+        )

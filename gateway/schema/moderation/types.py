@@ -16,7 +16,7 @@ from gateway.clients.membership.moderation import (
     SpamSettingsDTO,
     StrikeDTO,
 )
-from gateway.schema.relay import PageInfo
+from gateway.schema.relay import PageInfo, cursor_of
 
 
 @strawberry.enum(description="A step of the escalation ladder.")
@@ -66,9 +66,20 @@ class Strike:
 
 
 @strawberry.type
+class StrikeEdge:
+    cursor: str
+    node: Strike
+
+
+@strawberry.type
 class StrikeConnection:
     nodes: list[Strike]
     page_info: PageInfo
+
+    @strawberry.field(description="The nodes with their cursors.")
+    def edges(self) -> list[StrikeEdge]:
+        return [StrikeEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]
+
     active_strikes: int = strawberry.field(description="Unexpired, unrevoked strikes now, counted by weight.")
 
 
@@ -138,9 +149,19 @@ class Ban:
 
 
 @strawberry.type
+class BanEdge:
+    cursor: str
+    node: Ban
+
+
+@strawberry.type
 class BanConnection:
     nodes: list[Ban]
     page_info: PageInfo
+
+    @strawberry.field(description="The nodes with their cursors.")
+    def edges(self) -> list[BanEdge]:
+        return [BanEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]
 
 
 @strawberry.type(description="One moderation action: who did what to whom, why and when.")
@@ -167,6 +188,16 @@ class ModerationAuditEntry:
 
 
 @strawberry.type
+class ModerationAuditEntryEdge:
+    cursor: str
+    node: ModerationAuditEntry
+
+
+@strawberry.type
 class ModerationAuditConnection:
     nodes: list[ModerationAuditEntry]
     page_info: PageInfo
+
+    @strawberry.field(description="The nodes with their cursors.")
+    def edges(self) -> list[ModerationAuditEntryEdge]:
+        return [ModerationAuditEntryEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]

@@ -14,8 +14,8 @@ from gateway.clients.membership.purge import (
     PurgeRulesDTO,
     PurgeRunDTO,
     PurgeRunMemberDTO,
-    PurgeRunPageDTO,
 )
+from gateway.schema.relay import PageInfo, cursor_of
 
 
 @strawberry.type(description="Why a member is listed: `inactive` or `missed_assignments`, with a readable detail.")
@@ -150,13 +150,26 @@ class PurgeRun:
 
 
 @strawberry.type
-class PurgeRunPage:
-    nodes: list[PurgeRun]
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page; null on the last.")
+class PurgeRunEdge:
+    cursor: str
+    node: PurgeRun
+
+
+@strawberry.type
+class PurgeRunConnection:
+    edges: list[PurgeRunEdge]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[PurgeRun]:
+        return [edge.node for edge in self.edges]
 
     @classmethod
-    def from_dto(cls, dto: PurgeRunPageDTO) -> PurgeRunPage:
-        return cls(nodes=[PurgeRun.from_dto(run) for run in dto.items], end_cursor=dto.next_cursor)
+    def of(cls, nodes: list[PurgeRun], next_cursor: str | None) -> PurgeRunConnection:
+        return cls(
+            edges=[PurgeRunEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
+            page_info=PageInfo.of(next_cursor),
+        )
 
 
 @strawberry.type

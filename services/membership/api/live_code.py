@@ -11,6 +11,7 @@ from kit.pagination import Page, PageOut
 from kit.qr import PNG_MEDIA_TYPE, SVG_MEDIA_TYPE, qr_png, qr_svg
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.membership.api.schemas.live_code import (
+    LinkNewcomerIn,
     LiveCodeCreate,
     LiveCodeRead,
     NewcomerIn,
@@ -23,6 +24,8 @@ from services.membership.usecases import live_code as usecases
 from services.membership.usecases.membership import resolve_actor
 
 router = APIRouter(prefix="/v1/communities/{community_id}/live-codes", tags=["live codes"])
+# The public join link knows only the code, not the community: the gateway resolves it here.
+link_router = APIRouter(prefix="/v1/live-code-links", tags=["live codes"])
 
 
 def join_url(request: Request, live_code: LiveCode) -> str:
@@ -152,16 +155,44 @@ async def route_newcomer(
             attributes=body.attributes,
             tier_id=body.tier_id,
         )
-        routing = routed.routing
-        return RoutingRead(
-            id=routing.id,
-            live_code_id=routing.live_code_id,
-            status=routing.status,
-            overflow=routing.overflow,
-            member_id=routing.member_id,
-            newcomer_ref=routing.newcomer_ref,
-            held_until=routing.held_until,
-            group=RoutedGroupRead.model_validate(routed.group),
+        return routing_read(routed)
+
+    return await idempotency.run(route)
+
+
+def routing_read(routed: usecases.Routed) -> RoutingRead:
+    routing = routed.routing
+    return RoutingRead(
+        id=routing.id,
+        live_code_id=routing.live_code_id,
+        status=routing.status,
+        overflow=routing.overflow,
+        member_id=routing.member_id,
+        newcomer_ref=routing.newcomer_ref,
+        held_until=routing.held_until,
+        group=RoutedGroupRead.model_validate(routed.group),
+    )
+
+
+@link_router.post("/{code}/routings", status_code=201, response_model=RoutingRead)
+async def route_link_newcomer(
+    code: str,
+    body: LinkNewcomerIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    """Someone opened ``<public_url>/join/<code>``: the group they should join, across communities.
+
+    Only Guildhall itself (the gateway serving the link) and platform admins may ask; a community's key
+    gets 404 whatever the code, so it learns nothing about other communities' codes."""
+
+    async def route() -> RoutingRead:
+        if not principal.is_platform_admin:
+            raise usecases.LiveCodeNotFound("no live code with this code")
+        return routing_read(
+            await usecases.route_by_code(session, code=code, clocks=clocks, newcomer_ref=body.newcomer_ref)
         )
 
     return await idempotency.run(route)

@@ -8,12 +8,29 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.tier import TierCreate, TierRead, TierUpdate
+from services.membership.api.schemas.tier import CommunityTiers, CommunityTiersBatch, TierCreate, TierRead, TierUpdate
 from services.membership.usecases import tier as usecases
 from services.membership.usecases.member import get_tier_or_raise
 from services.membership.usecases.membership import resolve_actor
 
 router = APIRouter(prefix="/v1/communities/{community_id}/tiers", tags=["tiers"])
+# Ladders of several communities in one call, for the gateway's DataLoader (``Community.tiers``).
+batch_router = APIRouter(prefix="/v1/tiers", tags=["tiers"])
+
+
+@batch_router.get("")
+async def batch_tiers(
+    session: SessionDep,
+    principal: PrincipalDep,
+    community_id: Annotated[list[str], Query(min_length=1, max_length=200)],
+) -> CommunityTiersBatch:
+    ladders = await usecases.tiers_by_community(session, principal=principal, community_ids=community_id)
+    return CommunityTiersBatch(
+        items=[
+            CommunityTiers(community_id=cid, tiers=[TierRead.model_validate(tier) for tier in tiers])
+            for cid, tiers in ladders.items()
+        ]
+    )
 
 
 @router.post("", status_code=201, response_model=TierRead)

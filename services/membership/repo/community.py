@@ -25,5 +25,8 @@ class CommunityRepository:
             query = query.where(col(Community.id) > after)
         return (await self.session.exec(query)).all()
 
+    async def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        return set((await self.session.exec(select(col(Community.id)).where(col(Community.id).in_(ids)))).all())
+
     def add(self, community: Community) -> None:
         self.session.add(community)

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import and_, delete, exists, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.membership.models import Group
+from services.membership.models import Group, Identity
 from services.membership.models.group_member import GroupMember
 from services.membership.repo.upsert import insert_for
+
+
+@dataclass(frozen=True)
+class ChatSeat:
+    """A member in one bound group, with the platform account to address there.
+
+    ``present`` says presence records it; False is the fallback for a group with no presence at all yet
+    (bound before presence was tracked, or nobody seen there): the member's account on the group's platform."""
+
+    group: Group
+    member_id: str
+    platform_user_id: str
+    display_name: str | None
+    present: bool
 
 
 class GroupRepository:
@@ -107,3 +122,48 @@ class GroupRepository:
         if after is not None:
             query = query.where(col(GroupMember.member_id) > after)
         return (await self.session.exec(query)).all()
+
+    async def seats_of(self, community_id: str, member_ids: Sequence[str]) -> Sequence[ChatSeat]:
+        """Where commands reach these members: each live group bound through a connection where presence has
+        them (addressed through the account that is there), plus, for groups with no presence known at all,
+        every account the member has on the group's platform on its platform. Ordered by group, member, account."""
+        if not member_ids:
+            return []
+        bound = and_(
+            col(Group.community_id) == community_id,
+            col(Group.archived).is_(False),
+            col(Group.connection_id).is_not(None),
+        )
+        present = (
+            select(Group, GroupMember, Identity.display_name)
+            .join(GroupMember, col(GroupMember.group_id) == col(Group.id))
+            .outerjoin(
+                Identity,
+                and_(
+                    col(Identity.community_id) == col(GroupMember.community_id),
+                    col(Identity.platform) == col(Group.platform),
+                    col(Identity.platform_user_id) == col(GroupMember.platform_user_id),
+                ),
+            )
+            .where(bound, col(GroupMember.community_id) == community_id, col(GroupMember.member_id).in_(member_ids))
+        )
+        seats = [
+            ChatSeat(group, presence.member_id, presence.platform_user_id, name, present=True)
+            for group, presence, name in (await self.session.exec(present)).all()
+        ]
+        nobody_known = ~exists().where(col(GroupMember.group_id) == col(Group.id))
+        fallback = (
+            select(Group, Identity)
+            .join(Identity, col(Identity.platform) == col(Group.platform))
+            .where(
+                bound,
+                nobody_known,
+                col(Identity.community_id) == community_id,
+                col(Identity.member_id).in_(member_ids),
+            )
+        )
+        seats.extend(
+            ChatSeat(group, identity.member_id, identity.platform_user_id, identity.display_name, present=False)
+            for group, identity in (await self.session.exec(fallback)).all()
+        )
+        return sorted(seats, key=lambda seat: (seat.group.id, seat.member_id, seat.platform_user_id))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.membership.models import Group
@@ -23,6 +23,10 @@ class LiveCodeRepository:
     async def get(self, community_id: str, live_code_id: str) -> LiveCode | None:
         row = await self.session.get(LiveCode, live_code_id)
         return row if row is not None and row.community_id == community_id else None
+
+    async def by_code(self, code: str) -> LiveCode | None:
+        """The live code behind a public join link; codes are unique across communities."""
+        return (await self.session.exec(select(LiveCode).where(LiveCode.code == code))).first()
 
     async def list(self, community_id: str, *, after: str | None, limit: int) -> Sequence[LiveCode]:
         query = select(LiveCode).where(LiveCode.community_id == community_id).order_by(col(LiveCode.id)).limit(limit)
@@ -64,3 +68,39 @@ class LiveCodeRepository:
         else:
             query = query.where(LiveCodeRouting.newcomer_ref == newcomer_ref)
         return (await self.session.exec(query.order_by(col(LiveCodeRouting.id).desc()))).first()
+
+    async def hold_of(
+        self, group_id: str, *, member_id: str, identity_ref: str, now: datetime
+    ) -> LiveCodeRouting | None:
+        """The unexpired hold in the group that names this person: by member, or by ``<platform>:<user id>``."""
+        query = (
+            select(LiveCodeRouting)
+            .where(
+                LiveCodeRouting.group_id == group_id,
+                LiveCodeRouting.status == "pending",
+                col(LiveCodeRouting.held_until) > now,
+                or_(col(LiveCodeRouting.member_id) == member_id, col(LiveCodeRouting.newcomer_ref) == identity_ref),
+            )
+            .order_by(col(LiveCodeRouting.created_at), col(LiveCodeRouting.id))
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.exec(query)).first()
+
+    async def oldest_anonymous_hold(self, group_id: str, *, platform: str, now: datetime) -> LiveCodeRouting | None:
+        """The oldest unexpired hold in the group that names nobody (no member, no account on this platform)."""
+        query = (
+            select(LiveCodeRouting)
+            .where(
+                LiveCodeRouting.group_id == group_id,
+                LiveCodeRouting.status == "pending",
+                col(LiveCodeRouting.held_until) > now,
+                col(LiveCodeRouting.member_id).is_(None),
+                or_(
+                    col(LiveCodeRouting.newcomer_ref).is_(None),
+                    col(LiveCodeRouting.newcomer_ref).not_like(f"{platform}:%"),
+                ),
+            )
+            .order_by(col(LiveCodeRouting.created_at), col(LiveCodeRouting.id))
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.exec(query)).first()

@@ -9,8 +9,9 @@ from sqlalchemy import delete, func
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.membership.models import Group, Identity
+from services.membership.models import Identity
 from services.membership.models.moderation import Ban, ModerationAudit, SpamWindow, Strike
+from services.membership.repo.group import ChatSeat, GroupRepository
 
 
 class StrikeRepository:
@@ -146,19 +147,7 @@ class SpamWindowRepository:
         self.session.add(window)
 
 
-async def member_chats(session: AsyncSession, community_id: str, member_id: str) -> list[tuple[Group, Identity]]:
-    """The groups the member can be in: every live group bound through a connection on a platform where the
-    member has an account, paired with that account (to act on it there)."""
-    query = (
-        select(Group, Identity)
-        .join(Identity, col(Identity.platform) == col(Group.platform))
-        .where(
-            Group.community_id == community_id,
-            col(Group.archived).is_(False),
-            col(Group.connection_id).is_not(None),
-            Identity.community_id == community_id,
-            Identity.member_id == member_id,
-        )
-        .order_by(col(Group.id), col(Identity.platform_user_id))
-    )
-    return [(group, identity) for group, identity in (await session.exec(query)).all()]
+async def member_chats(session: AsyncSession, community_id: str, member_id: str) -> list[ChatSeat]:
+    """The groups the member is in, by presence (ADR 0008), each with the account that is there; for a group
+    whose presence is not known at all, the member's account on its platform (see ``seats_of``)."""
+    return list(await GroupRepository(session).seats_of(community_id, [member_id]))

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.membership.domain.membership import INSIDE
 from services.membership.domain.purge import RunStatus
-from services.membership.models import ActivityDay, Group, Identity, Member, Membership
+from services.membership.models import ActivityDay, Member, Membership
 from services.membership.models.purge import AssignmentMiss, PurgeExemption, PurgeRun, PurgeRunMember
 
 
@@ -77,29 +77,6 @@ class PurgeRepository:
 
     async def exemption(self, community_id: str, member_id: str) -> PurgeExemption | None:
         return await self.session.get(PurgeExemption, (community_id, member_id))
-
-    async def groups(self, community_id: str) -> Sequence[Group]:
-        """The community's groups a command can reach (bound through a connection, not archived)."""
-        query = (
-            select(Group)
-            .where(
-                Group.community_id == community_id,
-                col(Group.archived).is_(False),
-                col(Group.connection_id).is_not(None),
-            )
-            .order_by(col(Group.id))
-        )
-        return (await self.session.exec(query)).all()
-
-    async def identities(self, community_id: str, member_ids: Sequence[str]) -> Sequence[Identity]:
-        if not member_ids:
-            return []
-        query = (
-            select(Identity)
-            .where(Identity.community_id == community_id, col(Identity.member_id).in_(member_ids))
-            .order_by(col(Identity.member_id), col(Identity.platform), col(Identity.platform_user_id))
-        )
-        return (await self.session.exec(query)).all()
 
     async def open_run(self, community_id: str) -> PurgeRun | None:
         query = select(PurgeRun).where(PurgeRun.community_id == community_id, PurgeRun.status == RunStatus.WARNING)

@@ -25,6 +25,15 @@ class TierRepository:
             query = query.where(col(Tier.archived).is_(False))
         return (await self.session.exec(query)).all()
 
+    async def list_for_communities(self, community_ids: Sequence[str]) -> Sequence[Tier]:
+        """The live ladders of several communities, by community, then rank."""
+        query = (
+            select(Tier)
+            .where(col(Tier.community_id).in_(community_ids), col(Tier.archived).is_(False))
+            .order_by(col(Tier.community_id), col(Tier.rank), col(Tier.id))
+        )
+        return (await self.session.exec(query)).all()
+
     def add(self, tier: Tier) -> None:
         self.session.add(tier)
 

@@ -39,7 +39,7 @@ from services.membership.repo.group import GroupRepository
 from services.membership.repo.member import MemberRepository
 from services.membership.repo.membership import MembershipRepository
 from services.membership.repo.tier import TierRepository
-from services.membership.usecases import spam
+from services.membership.usecases import live_code, spam
 from services.membership.usecases.member import IdentitySpec, create_member, new_membership
 from services.membership.usecases.membership import TierFull, change_status
 from services.membership.usecases.sender import Sender
@@ -258,6 +258,9 @@ async def record_join(session: AsyncSession, envelope: Envelope, joined: ChatMem
         return
     member, membership = resolved
     await _enter(session, where, member, joined.member.platform_user_id, at)
+    await live_code.settle_join(
+        session, where.group, member_id=member.id, platform_user_id=joined.member.platform_user_id, at=at
+    )
     await _announce(session, where, member, membership, kind=ActivityKind.JOIN, platform=platform, at=at)
 
 

@@ -34,9 +34,9 @@ def address_of(group: Group) -> ChatAddress:
 async def targets_of(
     session: AsyncSession, community_id: str, member_id: str, *, also: ChatTarget | None = None
 ) -> list[ChatTarget]:
-    """Every chat the member can be in (see ``member_chats``), plus ``also`` (where the violation happened)."""
+    """Every chat the member is in (see ``member_chats``), plus ``also`` (where the violation happened)."""
     chats = await member_chats(session, community_id, member_id)
-    targets = [ChatTarget(address_of(group), identity.platform_user_id) for group, identity in chats]
+    targets = [ChatTarget(address_of(seat.group), seat.platform_user_id) for seat in chats]
     if also is not None and also not in targets:
         targets.append(also)
     return targets

@@ -31,6 +31,7 @@ from services.membership.models.referral import ReferralCode
 from services.membership.repo.gate import ApplicationRepository
 from services.membership.repo.member import MemberRepository
 from services.membership.repo.membership import MembershipRepository
+from services.membership.usecases import ban_list
 from services.membership.usecases import referral as referrals
 from services.membership.usecases.gate import gate_of, invalid, redeem_invitation_code
 from services.membership.usecases.member import (
@@ -89,6 +90,7 @@ async def join(
     tier = await get_tier_or_raise(session, community_id, tier_id)
     gate = gate_of(tier)
     member, membership = await _person(session, community_id, member_id=member_id, person=person)
+    await _refuse_banned(session, community_id, member=member, person=person)
     if membership is not None and is_inside(membership.status):
         return await _move_inside(session, membership, tier=tier, gate=gate, inputs=inputs, actor=actor, at=at)
     attributes = member.attributes if member is not None else (person.attributes if person else {})
@@ -141,6 +143,27 @@ async def _person(
                 code="join_in_progress",
             )
     return member, membership
+
+
+async def _refuse_banned(
+    session: AsyncSession, community_id: str, *, member: Member | None, person: NewPerson | None
+) -> None:
+    """The ban list holds members and platform accounts (ADR 0009): a new person who brings a banned account,
+    or a member on the list by id or by any of their accounts, is refused before anything is written."""
+    if member is not None:
+        identities = await MemberRepository(session).identities(community_id, member.id)
+        accounts = [(i.platform, i.platform_user_id) for i in identities]
+        if await ban_list.is_banned(session, community_id, member_id=member.id) or any(
+            [await ban_list.is_banned(session, community_id, platform=p, platform_user_id=u) for p, u in accounts]
+        ):
+            raise MemberBanned(f"member {member.id} is banned from this community")
+        return
+    for index, spec in enumerate(person.identities if person is not None else ()):
+        if await ban_list.is_banned(
+            session, community_id, platform=spec.platform, platform_user_id=spec.platform_user_id
+        ):
+            reason = f"the {spec.platform} account {spec.platform_user_id} is banned from this community"
+            raise MemberBanned(reason, errors=[FieldError(field=f"person.identities.{index}", reason=reason)])
 
 
 def _check_immediate(gate: Gate, tier: Tier, *, attributes: dict[str, Any], inputs: GateInputs) -> None:

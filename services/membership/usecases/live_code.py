@@ -88,6 +88,14 @@ async def get_live_code_or_raise(session: AsyncSession, community_id: str, live_
     return live_code
 
 
+async def get_live_code_by_code_or_raise(session: AsyncSession, code: str) -> LiveCode:
+    """The live code of a public join link, whichever community it belongs to."""
+    live_code = await LiveCodeRepository(session).by_code(code)
+    if live_code is None:
+        raise LiveCodeNotFound("no live code with this code")
+    return live_code
+
+
 async def list_live_codes(
     session: AsyncSession, *, community_id: str, after: str | None, limit: int
 ) -> Sequence[LiveCode]:
@@ -134,6 +142,44 @@ async def route_newcomer(
     repo.add(routing)
     await session.flush()
     return Routed(routing, group)
+
+
+async def route_by_code(session: AsyncSession, *, code: str, clocks: Clocks, newcomer_ref: str) -> Routed:
+    """A newcomer who opened the public join link ``<public_url>/join/<code>``: routed like any other,
+    in the live code's own community. Only the caller that serves the link (the gateway) may ask."""
+    live_code = await get_live_code_by_code_or_raise(session, code)
+    return await route_newcomer(
+        session,
+        community_id=live_code.community_id,
+        live_code_id=live_code.id,
+        clocks=clocks,
+        newcomer_ref=newcomer_ref,
+    )
+
+
+def identity_ref(platform: str, platform_user_id: str) -> str:
+    """The ``newcomer_ref`` that names a platform account: an integrator who knows the account passes it."""
+    return f"{platform}:{platform_user_id}"
+
+
+async def settle_join(
+    session: AsyncSession, group: Group, *, member_id: str, platform_user_id: str, at: datetime
+) -> LiveCodeRouting | None:
+    """Someone joined ``group``: the routing that sent them there becomes ``joined`` and its hold is released
+    (the chat side now counts them in ``member_count``). Their own hold if one names them (member or platform
+    account), else the oldest unexpired hold that names nobody (an anonymous link visitor). None: no hold."""
+    repo = LiveCodeRepository(session)
+    routing = await repo.hold_of(
+        group.id, member_id=member_id, identity_ref=identity_ref(group.platform, platform_user_id), now=at
+    )
+    if routing is None:
+        routing = await repo.oldest_anonymous_hold(group.id, platform=group.platform, now=at)
+    if routing is None:
+        return None
+    routing.status = "joined"
+    routing.member_id = routing.member_id or member_id
+    await session.flush()
+    return routing
 
 
 async def _newcomer(

@@ -211,9 +211,9 @@ async def _demote(session: AsyncSession, target: Target, sanction: Sanction, *, 
     except TierFull:
         return False
     # Out of the groups that only the higher tiers may be in.
-    for group, identity in await member_chats(session, membership.community_id, membership.member_id):
-        if group.tier_ids and lower.id not in group.tier_ids:
-            where = ChatTarget(address_of(group), identity.platform_user_id)
+    for seat in await member_chats(session, membership.community_id, membership.member_id):
+        if seat.group.tier_ids and lower.id not in seat.group.tier_ids:
+            where = ChatTarget(address_of(seat.group), seat.platform_user_id)
             await act(session, where, "remove", community_id=membership.community_id, at=at, reason=sanction.reason)
     return True
 

@@ -1,8 +1,9 @@
 """The chat commands of a purge: warnings to the groups listed members are in, and their removal from them.
 
-Which groups a member is in is approximated from what membership knows: the community's groups bound
-through a connection, on a platform where the member has an identity, open to the member's tier (or to
-every tier). Warnings are batched: one message per group mentions up to ``MENTIONS_PER_MESSAGE`` members,
+Which groups a member is in comes from presence (ADR 0008): the bound, live groups where they are, addressed
+through the account that is there. A group with no presence known at all falls back to the old
+approximation: the member's account on its platform, when the group is open to their tier.
+Warnings are batched: one message per group mentions up to ``MENTIONS_PER_MESSAGE`` members,
 since chat platforms cap messages per group, not mentions.
 """
 
@@ -17,9 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from contracts.chat import ChatAction, ChatAddress, ChatSend
 from kit.events import emit
 from services.membership.domain.purge import PurgeRules, warning_message
-from services.membership.models import Group, Identity, Membership
+from services.membership.models import Group, Membership
 from services.membership.models.purge import PurgeRun, PurgeRunMember
-from services.membership.repo.purge import PurgeRepository
+from services.membership.repo.group import ChatSeat, GroupRepository
 
 MENTIONS_PER_MESSAGE = 20
 
@@ -36,19 +37,15 @@ def _open_to(group: Group, membership: Membership) -> bool:
 
 async def _presence(
     session: AsyncSession, community_id: str, memberships: Mapping[str, Membership]
-) -> list[tuple[Group, list[Identity]]]:
-    """Each reachable group with the identities of the given members that are (taken to be) in it."""
-    repo = PurgeRepository(session)
-    identities = await repo.identities(community_id, list(memberships))
-    by_platform: dict[str, list[Identity]] = defaultdict(list)
-    for identity in identities:
-        by_platform[identity.platform].append(identity)
-    presence = []
-    for group in await repo.groups(community_id):
-        present = [i for i in by_platform[group.platform] if _open_to(group, memberships[i.member_id])]
-        if present:
-            presence.append((group, present))
-    return presence
+) -> list[tuple[Group, list[ChatSeat]]]:
+    """Each reachable group with the given members in it (see ``GroupRepository.seats_of``)."""
+    by_group: dict[str, list[ChatSeat]] = defaultdict(list)
+    groups: dict[str, Group] = {}
+    for seat in await GroupRepository(session).seats_of(community_id, list(memberships)):
+        if seat.present or _open_to(seat.group, memberships[seat.member_id]):
+            groups[seat.group.id] = seat.group
+            by_group[seat.group.id].append(seat)
+    return [(groups[group_id], seats) for group_id, seats in by_group.items()]
 
 
 async def send_warnings(
@@ -66,16 +63,16 @@ async def send_warnings(
     for group, present in await _presence(session, run.community_id, memberships):
         for start in range(0, len(present), MENTIONS_PER_MESSAGE):
             chunk = present[start : start + MENTIONS_PER_MESSAGE]
-            mentions = [f"@{identity.display_name or identity.platform_user_id}" for identity in chunk]
+            mentions = [f"@{seat.display_name or seat.platform_user_id}" for seat in chunk]
             command = ChatSend(
                 command_id=f"{run.id}:warn:{group.id}:{start // MENTIONS_PER_MESSAGE}",
                 chat=_address(group),
                 text=warning_message(rules.warning_text, mentions=mentions, grace_days=rules.grace_days),
-                mentions=[identity.platform_user_id for identity in chunk],
+                mentions=[seat.platform_user_id for seat in chunk],
             )
             await emit(session, command, community_id=run.community_id, at=at)
             sent += 1
-            for member_id in {identity.member_id for identity in chunk}:
+            for member_id in {seat.member_id for seat in chunk}:
                 rows[member_id].warnings_sent += 1
     return sent
 
@@ -86,11 +83,11 @@ async def send_removals(
     """Emit ``chat.action remove`` for each group the member is in; returns the commands sent."""
     sent = 0
     for group, present in await _presence(session, run.community_id, {membership.member_id: membership}):
-        for identity in present:
+        for seat in present:
             command = ChatAction(
-                command_id=f"{run.id}:remove:{group.id}:{identity.platform_user_id}",
+                command_id=f"{run.id}:remove:{group.id}:{seat.platform_user_id}",
                 chat=_address(group),
-                platform_user_id=identity.platform_user_id,
+                platform_user_id=seat.platform_user_id,
                 action="remove",
                 reason=reason,
             )

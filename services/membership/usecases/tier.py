@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.auth import Principal
 from kit.clock import Clocks
 from kit.errors import Conflict, InvalidInput
 from kit.ids import new_id
@@ -15,6 +16,7 @@ from services.membership.domain.actor import Actor
 from services.membership.domain.role import Permission
 from services.membership.domain.tier import Period
 from services.membership.models import Tier
+from services.membership.repo.community import CommunityRepository
 from services.membership.repo.tier import TierRepository
 from services.membership.usecases.member import get_tier_or_raise
 from services.membership.usecases.membership import require
@@ -93,3 +95,18 @@ async def update_tier(
 
 async def list_tiers(session: AsyncSession, *, community_id: str, include_archived: bool) -> Sequence[Tier]:
     return await TierRepository(session).list(community_id, include_archived=include_archived)
+
+
+async def tiers_by_community(
+    session: AsyncSession, *, principal: Principal, community_ids: Sequence[str]
+) -> dict[str, list[Tier]]:
+    """The live ladders of the communities the caller may see that exist; others are left out, so a batch
+    never tells one community's key anything about another."""
+    allowed = [cid for cid in dict.fromkeys(community_ids) if principal.can_access(cid)]
+    if not allowed:
+        return {}
+    existing = await CommunityRepository(session).existing_ids(allowed)
+    ladders: dict[str, list[Tier]] = {cid: [] for cid in allowed if cid in existing}
+    for tier in await TierRepository(session).list_for_communities(list(ladders)):
+        ladders[tier.community_id].append(tier)
+    return ladders

@@ -14,6 +14,7 @@ from tests.support.factories import rest_create_community
 from tests.support.guildhall import service_client
 from tests.support.membership import rest_add_member
 from tests.support.moderation import add_group, chat_commands, emitted
+from tests.support.presence import add_presence
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
 TELEGRAM = {"platform": "telegram", "platform_user_id": "1001"}
@@ -156,3 +157,25 @@ async def test_a_retried_ban_with_the_same_key_bans_once(membership: FastAPI) ->
     assert first.status_code == again.status_code == 201
     assert again.headers.get("Idempotent-Replayed") == "true" and again.json() == first.json()
     assert len(listed) == 1
+
+
+async def test_a_ban_acts_in_the_groups_the_member_is_in_and_where_presence_is_unknown(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        present_in = await add_group(membership, cid)
+        elsewhere = await add_group(membership, cid)
+        unknown = await add_group(membership, cid)
+        member = (await rest_add_member(client, cid, identities=[TELEGRAM]))["id"]
+        someone = (await rest_add_member(client, cid, identities=[{"platform": "telegram", "platform_user_id": "2"}]))[
+            "id"
+        ]
+        await add_presence(membership, present_in, member, "1001")
+        await add_presence(membership, elsewhere, someone, "2")
+        banned = await client.post(f"/v1/communities/{cid}/bans", json={"member_id": member})
+
+    assert banned.status_code == 201, banned.text
+    actions = [
+        (e["data"]["chat"]["platform_chat_id"], e["data"]["platform_user_id"])
+        for e in await emitted(membership, "chat.action")
+    ]
+    assert sorted(actions) == sorted([(present_in.platform_chat_id, "1001"), (unknown.platform_chat_id, "1001")])

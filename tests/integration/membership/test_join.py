@@ -217,3 +217,30 @@ async def test_another_communitys_key_cannot_join_or_list_codes(membership: Fast
         gate = await client.put(f"/v1/communities/{theirs}/tiers/{tier['id']}/gate", json={"requirements": []})
 
     assert {joined.status_code, codes.status_code, gate.status_code} == {404}
+
+
+async def test_a_new_person_bringing_a_banned_platform_account_is_refused(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        tier = await rest_create_tier(client, cid)
+        banned = await client.post(
+            f"/v1/communities/{cid}/bans", json={"platform": "telegram", "platform_user_id": "666", "reason": "spam"}
+        )
+        accounts = [
+            {"platform": "telegram", "platform_user_id": "1"},
+            {"platform": "telegram", "platform_user_id": "666"},
+        ]
+        refused = await post_join(client, cid, tier["id"], person=person(identities=accounts))
+        members_after_refusal = (await client.get(f"/v1/communities/{cid}/members")).json()["items"]
+        clean = await post_join(
+            client, cid, tier["id"], person=person(identities=[{"platform": "telegram", "platform_user_id": "1"}])
+        )
+        other_platform = await post_join(
+            client, cid, tier["id"], person=person(identities=[{"platform": "slack", "platform_user_id": "666"}])
+        )
+
+    assert banned.status_code == 201, banned.text
+    assert refused.status_code == 403 and refused.json()["code"] == "member_banned"
+    assert refused.json()["errors"][0]["field"] == "person.identities.1"
+    assert members_after_refusal == [], "a refused join writes nothing"
+    assert clean.status_code == 201 and other_platform.status_code == 201

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from sqlmodel import func, select
 
-from kit.auth import Principal
+from kit.auth import SYSTEM, Principal
 from kit.clock import ManualClock
 from services.membership.models.live_code import LiveCodeRouting
 from tests.support.access import create_group, rest_create_live_code, route
 from tests.support.factories import rest_create_community
 from tests.support.guildhall import service_client
+from tests.support.lifecycle import ChatFeed, rest_create_group, user
 from tests.support.membership import rest_add_member, rest_create_tier
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
@@ -156,3 +159,80 @@ async def test_bad_live_codes_are_named_change_nothing_and_stay_in_their_communi
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "routes"
     assert listed == []
     assert foreign.status_code == 404 and foreign_route.status_code == 404
+
+
+async def test_the_public_link_routes_by_code_for_the_gateway_only(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        group = await create_group(membership, cid, capacity=2, join_url="https://t.me/+x")
+        code = await rest_create_live_code(client, cid, [group.id])
+    link = f"/v1/live-code-links/{code['code']}/routings"
+    async with service_client(membership, SYSTEM) as gateway:
+        first = await gateway.post(link, json={"newcomer_ref": "cookie:a"})
+        again = await gateway.post(link, json={"newcomer_ref": "cookie:a"})
+        second = await gateway.post(link, json={"newcomer_ref": "cookie:b"})
+        full = await gateway.post(link, json={"newcomer_ref": "cookie:c"})
+        unknown = await gateway.post("/v1/live-code-links/nosuchcode/routings", json={"newcomer_ref": "x"})
+        nobody = await gateway.post(link, json={})
+    async with service_client(membership, Principal(role="community_admin", community_id=cid)) as community_key:
+        own_key = await community_key.post(link, json={"newcomer_ref": "cookie:d"})
+
+    assert first.status_code == 201 and first.json()["group"]["id"] == group.id
+    assert first.json()["live_code_id"] == code["id"] and first.json()["newcomer_ref"] == "cookie:a"
+    assert again.json()["id"] == first.json()["id"], "the same newcomer keeps one place"
+    assert second.status_code == 201
+    assert full.status_code == 409 and full.json()["code"] == "live_code_full"
+    assert unknown.status_code == 404 and unknown.json()["code"] == "live_code_not_found"
+    assert nobody.status_code == 422 and nobody.json()["errors"][0]["field"] == "newcomer_ref"
+    assert own_key.status_code == 404, "community keys cannot resolve codes across communities"
+    assert await routings(membership) == 2
+
+
+async def list_members(client: httpx.AsyncClient, cid: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = (await client.get(f"/v1/communities/{cid}/members")).json()["items"]
+    return items
+
+
+async def holds_by_ref(app: FastAPI) -> dict[str, tuple[str, str | None]]:
+    """Each routing's (status, member id), keyed by its newcomer ref (or member id)."""
+    async with app.state.sessionmaker() as session:
+        rows = (await session.exec(select(LiveCodeRouting))).all()
+    return {(row.newcomer_ref or row.member_id or ""): (row.status, row.member_id) for row in rows}
+
+
+async def test_a_join_in_the_group_settles_the_newcomers_own_hold_or_the_oldest_anonymous_one(
+    membership: FastAPI,
+) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        group = await rest_create_group(client, cid, capacity=10)
+        code = await rest_create_live_code(client, cid, [group["id"]])
+        known = await rest_add_member(client, cid, identities=[{"platform": "telegram", "platform_user_id": "42"}])
+        await route(client, cid, code["id"], newcomer_ref="cookie:a")
+        await route(client, cid, code["id"], member_id=known["id"])
+        await route(client, cid, code["id"], newcomer_ref="telegram:77")
+        await route(client, cid, code["id"], newcomer_ref="cookie:b")
+        feed = ChatFeed(membership, cid)
+        await feed.join(group, user("42"))
+        await feed.join(group, user("77"))
+        after_named = await holds_by_ref(membership)
+        await feed.join(group, user("99"), at=datetime.now(UTC) + timedelta(days=2))  # every hold ran out by then
+        after_late = await holds_by_ref(membership)
+        await feed.join(group, user("100"))
+        settled = await holds_by_ref(membership)
+        await feed.join(group, user("101"))
+        await feed.join(group, user("102"))  # no hold left: nothing to settle, nothing breaks
+        final = await holds_by_ref(membership)
+        members = {m["identities"][0]["platform_user_id"]: m["id"] for m in await list_members(client, cid)}
+        room = (await client.get(f"/v1/communities/{cid}/groups/{group['id']}")).json()["member_count"]
+
+    assert after_named == {
+        "cookie:a": ("pending", None),
+        known["id"]: ("joined", known["id"]),
+        "telegram:77": ("joined", members["77"]),
+        "cookie:b": ("pending", None),
+    }, "a hold that names the person is theirs, whoever scanned earlier"
+    assert after_late == after_named
+    assert settled["cookie:a"] == ("joined", members["100"]) and settled["cookie:b"] == ("pending", None)
+    assert final["cookie:b"] == ("joined", members["101"])
+    assert room == 6

@@ -22,6 +22,7 @@ from tests.support.events import consume, publish
 from tests.support.factories import rest_create_community
 from tests.support.guildhall import eventually, service_client
 from tests.support.membership import rest_add_member, rest_create_tier
+from tests.support.presence import add_presence
 from tests.support.standing import START, add_activity, add_group, events, membership_on_clock, set_membership
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
@@ -305,3 +306,40 @@ async def test_the_worker_loop_removes_members_whose_grace_period_ended(app: Fas
     finally:
         stop.set()
         await asyncio.gather(*loops)
+
+
+async def test_warnings_and_removals_go_where_presence_says_with_a_fallback_for_groups_of_unknown_presence(
+    app: FastAPI, clock: ManualClock
+) -> None:
+    async with service_client(app, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        accounts = telegram("111", "Quiet") + telegram("112", "Quiet too")
+        quiet = (await rest_add_member(client, cid, identities=accounts))["id"]
+        other = (await rest_add_member(client, cid, identities=telegram("333", "Other")))["id"]
+        quiet_in = await add_group(app, cid, platform_chat_id="-1001")
+        other_in = await add_group(app, cid, platform_chat_id="-1002")
+        unknown = await add_group(app, cid, platform_chat_id="-1003")  # nobody recorded there yet
+        await add_presence(app, quiet_in, quiet, "112")
+        await add_presence(app, other_in, other, "333")
+        clock.advance(timedelta(days=40))
+        started = await client.post(f"/v1/communities/{cid}/purge/runs", json={"grace_days": 1})
+        clock.advance(timedelta(days=2))
+        await run_due(app, cid, clock)
+
+    assert started.status_code == 201, started.text
+    warnings = {w["data"]["chat"]["platform_chat_id"]: w["data"]["mentions"] for w in await events(app, "chat.send")}
+    assert warnings == {
+        quiet_in.platform_chat_id: ["112"],
+        other_in.platform_chat_id: ["333"],
+        unknown.platform_chat_id: ["111", "112", "333"],
+    }
+    removals = {
+        (r["data"]["chat"]["platform_chat_id"], r["data"]["platform_user_id"]) for r in await events(app, "chat.action")
+    }
+    assert removals == {
+        (quiet_in.platform_chat_id, "112"),
+        (other_in.platform_chat_id, "333"),
+        (unknown.platform_chat_id, "111"),
+        (unknown.platform_chat_id, "112"),
+        (unknown.platform_chat_id, "333"),
+    }

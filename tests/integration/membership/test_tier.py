@@ -78,3 +78,22 @@ async def test_a_full_tier_admits_nobody_more(membership: FastAPI) -> None:
     assert refused.status_code == 409 and refused.json()["code"] == "tier_full"
     assert after["seats_taken"] == 1
     assert len(members["items"]) == 1
+
+
+async def test_ladders_of_several_communities_come_in_one_batch_within_the_callers_reach(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        first = (await rest_create_community(client))["id"]
+        second = (await rest_create_community(client))["id"]
+        high = await rest_create_tier(client, first, rank=2)
+        low = await rest_create_tier(client, first, rank=1)
+        archived = await rest_create_tier(client, first, rank=3)
+        await client.patch(f"/v1/communities/{first}/tiers/{archived['id']}", json={"archived": True})
+        batch = await client.get("/v1/tiers", params={"community_id": [first, second, "cmty_missing"]})
+        empty = await client.get("/v1/tiers")
+    async with service_client(membership, Principal(role="community_admin", community_id=second)) as client:
+        own = await client.get("/v1/tiers", params={"community_id": [first, second]})
+
+    ladders = {item["community_id"]: [t["id"] for t in item["tiers"]] for item in batch.json()["items"]}
+    assert ladders == {first: [low["id"], high["id"]], second: []}
+    assert empty.status_code == 422
+    assert own.json()["items"] == [{"community_id": second, "tiers": []}], "another community's ladder stays hidden"

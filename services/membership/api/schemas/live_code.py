@@ -73,6 +73,14 @@ class NewcomerIn(BaseModel):
         return member_rules.clean_attributes(value)
 
 
+class LinkNewcomerIn(BaseModel):
+    """Someone who opened the public join link, known only by the reference the gateway gives them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    newcomer_ref: str = Field(min_length=1, max_length=200)
+
+
 class RoutedGroupRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -94,3 +94,14 @@ class TierRead(BaseModel):
     requirements: list[dict[str, Any]]
     archived: bool
     created_at: datetime
+
+
+class CommunityTiers(BaseModel):
+    community_id: str
+    tiers: list[TierRead]
+
+
+class CommunityTiersBatch(BaseModel):
+    """Ladders of the asked communities the caller may see; others are left out."""
+
+    items: list[CommunityTiers]
