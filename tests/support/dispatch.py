@@ -121,7 +121,8 @@ class DispatchHarness:
     async def delivery(self, command_id: str) -> ChatDelivery | None:
         async with self.app.state.sessionmaker() as session:
             rows = await session.exec(select(ChatDelivery).where(ChatDelivery.command_id == command_id))
-            return rows.first()
+            found: ChatDelivery | None = rows.first()
+            return found
 
     async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """The gateway's outbox envelopes (``chat.delivered`` and ``chat.delivery_failed``), oldest first."""
