@@ -101,11 +101,11 @@ async def claim_delivery(
             or_(_table.c.lease_until.is_(None), _table.c.lease_until <= now),
         )
         .values(lease_until=lease_until, updated_at=now)
+        .returning(*_table.c)
     )
     result: Any = await session.exec(statement)
-    if not result.rowcount:
-        return None
-    return await session.get(ChatDelivery, delivery_id)
+    row = result.first()
+    return ChatDelivery(**row._mapping) if row is not None else None
 
 
 async def record_outcome(

@@ -1,11 +1,15 @@
 """Rate limits shared by every dispatcher replica, kept in Redis.
 
 Each limited scope (a chat, a connection) has one key per rate holding the earliest time, in
-milliseconds, at which its next call may go (a GCRA without burst: ``next = max(next, now) + interval``),
+milliseconds, at which its next call may go (a GCRA without burst: ``next = max(next, now - slack) + interval``),
 and one *block* key set from a platform's ``Retry-After``. ``acquire`` checks every key of a call and
 takes a slot of every rate **only if all allow it**, atomically: one Lua script on Redis, or, where the
 server has no Lua (the embedded fakeredis without ``lupa``), an optimistic ``WATCH``/``MULTI``
-transaction retried on conflict, which is just as correct between clients of one server. The caller
+transaction retried on conflict, which is just as correct between clients of one server.
+
+``slack`` lets a caller that comes a little late (an event loop busy elsewhere) keep the schedule instead of
+losing the time for good; with ``interval = window / count * (1 + h)`` and ``slack <= h * window`` any
+``count + 1`` calls still span at least the window, so the platform's sliding window holds. The caller
 passes ``now``, so tests drive time by hand; replicas' clocks need to agree (NTP) to the milliseconds.
 Keys carry the connection id as a hash tag, so one call's keys share a Redis Cluster slot.
 """
@@ -35,7 +39,8 @@ for i = 1, #KEYS do
 end
 if wait > 0 then return {wait, blocker} end
 for i = 1, rates do
-  local nxt = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now) + tonumber(ARGV[2 + i])
+  local nxt = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now - tonumber(ARGV[2 + rates + i]))
+    + tonumber(ARGV[2 + i])
   redis.call('SET', KEYS[i], nxt, 'PX', nxt - now + 1000)
 end
 return {0, 0}
@@ -49,6 +54,7 @@ class Limit:
     key: str
     scope: str
     interval_ms: int | None
+    slack_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,10 @@ def connection_tag(connection_id: str) -> str:
     return f"{PREFIX}:{{{connection_id}}}:bot"
 
 
-def rate_limit(tag: str, index: int, scope: str, interval_seconds: float) -> Limit:
-    return Limit(f"{tag}:rate:{index}", scope, max(1, math.ceil(interval_seconds * 1000)))
+def rate_limit(tag: str, index: int, scope: str, interval_seconds: float, slack_seconds: float = 0.0) -> Limit:
+    return Limit(
+        f"{tag}:rate:{index}", scope, max(1, math.ceil(interval_seconds * 1000)), max(0, int(slack_seconds * 1000))
+    )
 
 
 def block_limit(tag: str, scope: str) -> Limit:
@@ -120,7 +128,12 @@ class RateLimiter:
 
     async def _acquire_lua(self, ordered: Sequence[Limit], rates: int, now_ms: int) -> tuple[int, int] | None:
         keys = [limit.key for limit in ordered]
-        args: list[int] = [now_ms, rates, *[limit.interval_ms or 0 for limit in ordered[:rates]]]
+        args: list[int] = [
+            now_ms,
+            rates,
+            *[limit.interval_ms or 0 for limit in ordered[:rates]],
+            *[limit.slack_ms for limit in ordered[:rates]],
+        ]
         try:
             if self._sha is None:
                 self._sha = await self._redis.script_load(_ACQUIRE)
@@ -154,7 +167,7 @@ class RateLimiter:
                     pipe.multi()  # type: ignore[no-untyped-call]
                     for limit, value in zip(ordered[:rates], stored[:rates], strict=True):
                         assert limit.interval_ms is not None
-                        following = max(value, now_ms) + limit.interval_ms
+                        following = max(value, now_ms - limit.slack_ms) + limit.interval_ms
                         pipe.set(limit.key, following, px=following - now_ms + 1000)
                     await pipe.execute()
                     return 0, 0

@@ -33,8 +33,8 @@ class Pending:
 
 class ChatQueues:
     def __init__(self) -> None:
-        # community -> its chats in turn order; the first community and chat go next
-        self._turns: OrderedDict[str, OrderedDict[ChatKey, None]] = OrderedDict()
+        # community -> its connections -> their chats, each in turn order: the first ones go next
+        self._turns: OrderedDict[str, OrderedDict[str, OrderedDict[ChatKey, None]]] = OrderedDict()
         self._queues: dict[ChatKey, deque[Pending]] = {}
         self._known: set[str] = set()
         self._busy: set[ChatKey] = set()
@@ -54,25 +54,27 @@ class ChatQueues:
         self._known.add(item.delivery_id)
         queue = self._queues.setdefault(item.chat, deque())
         queue.append(item)
-        self._turns.setdefault(item.community_id, OrderedDict()).setdefault(item.chat, None)
+        connections = self._turns.setdefault(item.community_id, OrderedDict())
+        connections.setdefault(item.connection_id, OrderedDict()).setdefault(item.chat, None)
         return True
 
-    def _ready(self, chat: ChatKey, now: float) -> bool:
-        if chat in self._busy or self._chat_parked.get(chat, 0.0) > now:
-            return False
-        if self._connection_parked.get(chat[0], 0.0) > now:
-            return False
-        return self._queues[chat][0].not_before <= now
+    def _chat_ready_at(self, chat: ChatKey) -> float:
+        return max(self._queues[chat][0].not_before, self._chat_parked.get(chat, 0.0))
 
     def take(self, now: float) -> Pending | None:
-        """The head of the next ready chat in turn, marked busy until ``finish``/``release``; None if none is."""
-        for community, chats in self._turns.items():
-            for chat in chats:
-                if self._ready(chat, now):
-                    chats.move_to_end(chat)
-                    self._turns.move_to_end(community)
-                    self._busy.add(chat)
-                    return self._queues[chat][0]
+        """The head of the next ready chat in turn, marked busy until ``finish``/``release``; None if none is.
+        A parked connection is passed over whole, however many chats it has."""
+        for community, connections in self._turns.items():
+            for connection, chats in connections.items():
+                if self._connection_parked.get(connection, 0.0) > now:
+                    continue
+                for chat in chats:
+                    if chat not in self._busy and self._chat_ready_at(chat) <= now:
+                        chats.move_to_end(chat)
+                        connections.move_to_end(connection)
+                        self._turns.move_to_end(community)
+                        self._busy.add(chat)
+                        return self._queues[chat][0]
         return None
 
     def release(self, item: Pending, *, until: float, scope: str | None) -> None:
@@ -82,6 +84,13 @@ class ChatQueues:
             self._connection_parked[item.connection_id] = max(until, self._connection_parked.get(item.connection_id, 0))
         else:
             self._chat_parked[item.chat] = max(until, self._chat_parked.get(item.chat, 0.0))
+
+    def hold(self, item: Pending, *, chat_until: float, connection_until: float) -> None:
+        """The head is going now; its chat and its connection have no free slot before these times."""
+        if chat_until > self._chat_parked.get(item.chat, 0.0):
+            self._chat_parked[item.chat] = chat_until
+        if connection_until > self._connection_parked.get(item.connection_id, 0.0):
+            self._connection_parked[item.connection_id] = connection_until
 
     def finish(self, item: Pending, *, retry_at: float | None = None) -> None:
         """The head went (sent, failed for good, or taken by another replica), or waits for a retry."""
@@ -96,24 +105,39 @@ class ChatQueues:
             queue.remove(item)
         self._known.discard(item.delivery_id)
         if queue is not None and not queue:
-            del self._queues[item.chat]
-            self._chat_parked.pop(item.chat, None)
-            chats = self._turns.get(item.community_id)
-            if chats is not None:
-                chats.pop(item.chat, None)
-                if not chats:
-                    del self._turns[item.community_id]
+            self._forget_chat(item)
+
+    def _forget_chat(self, item: Pending) -> None:
+        del self._queues[item.chat]
+        self._chat_parked.pop(item.chat, None)
+        connections = self._turns.get(item.community_id, OrderedDict())
+        chats = connections.get(item.connection_id)
+        if chats is None:
+            return
+        chats.pop(item.chat, None)
+        if not chats:
+            del connections[item.connection_id]
+            if not any(item.connection_id in other for other in self._turns.values()):
+                self._connection_parked.pop(item.connection_id, None)
+        if not connections:
+            self._turns.pop(item.community_id, None)
 
     def next_time(self, now: float) -> float | None:
-        """The earliest time a chat that is waiting becomes ready (``now`` if one is ready now)."""
+        """The earliest time a waiting chat may be ready (``now`` if one is ready now). A parked connection
+        counts as ready when its park ends: at worst that is one pass too early, never one too late."""
         earliest: float | None = None
-        for chat, queue in self._queues.items():
-            if chat in self._busy:
-                continue
-            at = max(queue[0].not_before, self._chat_parked.get(chat, 0.0), self._connection_parked.get(chat[0], 0.0))
-            earliest = at if earliest is None else min(earliest, at)
-            if earliest <= now:
-                return now
+        for connections in self._turns.values():
+            for connection, chats in connections.items():
+                parked = self._connection_parked.get(connection, 0.0)
+                if parked > now:
+                    at: float | None = parked
+                else:
+                    at = min((self._chat_ready_at(chat) for chat in chats if chat not in self._busy), default=None)
+                if at is None:
+                    continue
+                earliest = at if earliest is None else min(earliest, at)
+                if earliest <= now:
+                    return now
         return earliest
 
 

@@ -34,7 +34,7 @@ from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import Connector, Delivered, PlatformCall, PlatformError
 from gateway.dispatch.delivery import claim_delivery, due_deliveries, record_outcome
 from gateway.dispatch.limiter import Limit, RateLimiter, block_limit, chat_tag, connection_tag, rate_limit
-from gateway.dispatch.limits import PlatformLimits, limits_table
+from gateway.dispatch.limits import PlatformLimits, Rate, limits_table
 from gateway.dispatch.schedule import ChatQueues, Pending, backoff_seconds
 from gateway.models import ChatDelivery
 from gateway.settings import GatewaySettings
@@ -110,6 +110,7 @@ class Dispatcher:
         self._kick = asyncio.Event()
         self._reload = True
         self._next_poll = 0.0
+        self._loading: asyncio.Task[None] | None = None
 
     async def wake(self) -> None:
         """Something was queued (in this process): look at the log now rather than at the next poll."""
@@ -130,6 +131,8 @@ class Dispatcher:
                     self._reload = True
                 await self._idle(stop)
         finally:
+            if self._loading is not None:
+                await asyncio.gather(self._loading, return_exceptions=True)
             if self._in_flight:
                 await asyncio.wait(self._in_flight, timeout=self.settings.timeout_seconds)
             if owns_http:
@@ -157,15 +160,23 @@ class Dispatcher:
         self._kick.clear()
 
     async def run_once(self) -> int:
-        """Load what is due if it is time, then start every send that may go now. Returns sends started."""
-        if self._reload or self._now() >= self._next_poll:
-            await self.load()
+        """Start loading what is due if it is time (in the background: sends go on meanwhile), then start
+        every send that may go now. Returns sends started."""
+        if (self._reload or self._now() >= self._next_poll) and (self._loading is None or self._loading.done()):
+            self._reload = False
+            self._next_poll = self._now() + self.settings.poll_seconds
+            self._loading = asyncio.create_task(self._load_and_kick())
         return await self._start_ready()
+
+    async def _load_and_kick(self) -> None:
+        try:
+            if await self.load():
+                self._kick.set()
+        except Exception:
+            log.exception("loading due deliveries failed")
 
     async def load(self) -> int:
         now = self._now()
-        self._reload = False
-        self._next_poll = now + self.settings.poll_seconds
         if len(self.queues) >= self.settings.window:
             return 0
         async with self._sessionmaker() as session:
@@ -193,31 +204,42 @@ class Dispatcher:
             item = self.queues.take(now)
             if item is None:
                 break
-            decision = await self._limiter.acquire(self._limits_of(item), now=now)
+            limits, chat_gap, connection_gap = self._limits_of(item)
+            decision = await self._limiter.acquire(limits, now=now)
             if not decision.allowed:
                 self.queues.release(item, until=now + decision.wait_seconds, scope=decision.scope)
                 continue
+            # No slot of these limits is free before then: don't ask the limiter sooner.
+            self.queues.hold(item, chat_until=now + chat_gap, connection_until=now + connection_gap)
             task = asyncio.create_task(self._deliver(item))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             started += 1
         return started
 
-    def _limits_of(self, item: Pending) -> list[Limit]:
+    def _limits_of(self, item: Pending) -> tuple[list[Limit], float, float]:
+        """The limiter keys of ``item``, and the least time until its chat's and its connection's next slot."""
         platform_limits = self._platform_limits(item)
         chat, bot = chat_tag(item.connection_id, item.platform_chat_id), connection_tag(item.connection_id)
-        scale, headroom = self.settings.scale, self.settings.headroom
         limits = [block_limit(chat, "chat"), block_limit(bot, "connection")]
+        chat_gap = connection_gap = 0.0
         if item.kind == "send":
-            limits += [
-                rate_limit(chat, i, "chat", rate.interval(scale=scale, headroom=headroom))
-                for i, rate in enumerate(platform_limits.per_chat)
-            ]
-        limits += [
-            rate_limit(bot, i, "connection", rate.interval(scale=scale, headroom=headroom))
-            for i, rate in enumerate(platform_limits.per_connection)
-        ]
-        return limits
+            for index, rate in enumerate(platform_limits.per_chat):
+                limit, gap = self._rate_limit(chat, index, "chat", rate)
+                limits.append(limit)
+                chat_gap = max(chat_gap, gap)
+        for index, rate in enumerate(platform_limits.per_connection):
+            limit, gap = self._rate_limit(bot, index, "connection", rate)
+            limits.append(limit)
+            connection_gap = max(connection_gap, gap)
+        return limits, chat_gap, connection_gap
+
+    def _rate_limit(self, tag: str, index: int, scope: str, rate: Rate) -> tuple[Limit, float]:
+        # A quarter of the headroom lets a late wake-up keep the schedule (slack); the rest absorbs jitter.
+        scale, headroom = self.settings.scale, self.settings.headroom
+        interval = rate.interval(scale=scale, headroom=headroom)
+        slack = rate.seconds / scale * headroom / 4
+        return rate_limit(tag, index, scope, interval, slack), interval - slack
 
     def _platform_limits(self, item: Pending) -> PlatformLimits:
         return self.settings.limits.get(item.platform, PlatformLimits())

@@ -83,3 +83,17 @@ async def test_a_block_holds_a_chat_back_until_its_time(redis: Redis) -> None:
     assert (blocked.allowed, blocked.wait_seconds, blocked.scope) == (False, 4.0, "chat")
     assert elsewhere.allowed
     assert later.allowed
+
+
+async def test_a_late_caller_keeps_the_schedule_within_its_slack(redis: Redis) -> None:
+    limiter = RateLimiter(redis)
+    paced = [rate_limit(BOT, 0, "connection", 1.0, slack_seconds=0.2)]
+
+    await limiter.acquire(paced, now=T0)  # next slot: T0 + 1 - 0.2
+    late = await limiter.acquire(paced, now=T0 + 1.15)  # 350 ms after its slot: it may catch up 200 of them
+    early = await limiter.acquire(paced, now=T0 + 1.9)
+    on_time = await limiter.acquire(paced, now=T0 + 1.95)
+
+    assert late.allowed and on_time.allowed
+    # The next slot is 1 s after the late call less the slack, not 1 s after the call: time is not lost.
+    assert (early.allowed, early.wait_seconds) == (False, pytest.approx(0.05))
