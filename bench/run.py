@@ -104,6 +104,22 @@ def register_access() -> None:
 register_access()
 
 
+def register_dispatch() -> None:
+    from bench import dispatch
+
+    register(
+        Benchmark(
+            name="dispatch",
+            summary="broadcast to 1,000 groups through the chat dispatcher vs the least time Telegram's limits allow",
+            run=dispatch.run,
+            add_arguments=dispatch.add_arguments,
+        )
+    )
+
+
+register_dispatch()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",

@@ -34,6 +34,18 @@ class GatewaySettings(KitSettings):
     dingtalk_api_url: str = "https://api.dingtalk.com"
     dingtalk_oapi_url: str = "https://oapi.dingtalk.com"
     platform_timeout_seconds: float = 10.0
+    # Chat dispatcher. Limits per platform override gateway/dispatch/limits.py's table, as JSON:
+    # {"telegram": {"per_chat": [[20, 60]], "per_connection": [[30, 1]]}} ([count, seconds] pairs).
+    dispatch_limits: dict[str, dict[str, list[list[float]]]] = {}
+    dispatch_limit_scale: float = 1.0  # multiplies every rate: > 1 only against fake platforms (tests, benchmarks)
+    dispatch_limit_headroom: float = 0.02  # pace this share below each limit, for network jitter
+    dispatch_max_attempts: int = 6
+    dispatch_backoff_seconds: float = 2.0
+    dispatch_backoff_max_seconds: float = 300.0
+    dispatch_concurrency: int = 32  # platform calls in flight per replica
+    dispatch_poll_seconds: float = 1.0  # how often a replica looks for deliveries another one accepted
+    dispatch_lease_seconds: float = 60.0  # a claimed delivery whose replica died is retried after this
+    dispatch_queued_per_chat: int = 50  # deliveries of one chat held in memory at once
 
     @field_validator("bootstrap_api_key", mode="after")
     @classmethod

@@ -84,7 +84,8 @@ def serve(part: Servable, host: HostOption = None, port: PortOption = None) -> N
 
 @app.command()
 def worker(part: Servable) -> None:
-    """Run one part's background work: its outbox relay and its event consumers (the gateway: its relay)."""
+    """Run one part's background work: its outbox relay and its event consumers (the gateway: its relay and
+    the chat dispatcher)."""
     from guildhall.workers import gateway_workers, run_until_stopped, workers_of
 
     _logging()

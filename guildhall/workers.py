@@ -10,6 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from gateway.dispatch import dispatch_workers
+from gateway.settings import GatewaySettings
 from guildhall.parts import GATEWAY, ServicePart
 from kit.events import ConsumerGroup, OutboxRelay
 from kit.settings import KitSettings
@@ -30,8 +32,10 @@ def relay_of(producer: str, app: FastAPI, settings: KitSettings) -> OutboxRelay:
 
 
 def gateway_workers(app: FastAPI, settings: KitSettings) -> list[Worker]:
-    """The gateway's background work: the relay that publishes accepted webhooks as ``chat.*`` events."""
-    return [relay_of(GATEWAY, app, settings).run]
+    """The gateway's background work: the relay that publishes its ``chat.*`` events (accepted webhooks,
+    delivery outcomes), and the chat dispatcher (intake of every service's commands, and the sender)."""
+    assert isinstance(settings, GatewaySettings)
+    return [relay_of(GATEWAY, app, settings).run, *dispatch_workers(app, settings)]
 
 
 def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:

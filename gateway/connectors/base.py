@@ -112,11 +112,19 @@ class Delivered:
 class PlatformError(Exception):
     """The platform refused or failed; ``retryable`` when trying again later may help (429, 5xx, network)."""
 
-    def __init__(self, reason: str, *, retryable: bool = False, status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, *, retryable: bool = False, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
         self.status = status
+        # Seconds the platform asked us to wait (429 Retry-After, Telegram's parameters.retry_after).
+        self.retry_after = retry_after
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429 or self.retry_after is not None
 
 
 class ActionUnsupported(PlatformError):
@@ -195,9 +203,35 @@ def command_of(text: str) -> tuple[str | None, str | None]:
     return name, rest.strip() or None
 
 
+def _seconds(value: Any) -> float | None:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0 <= seconds < 86_400 else None
+
+
+def retry_after_of(response: httpx.Response) -> float | None:
+    """How long a 429 asks us to wait: the ``Retry-After`` header (Slack, Discord, most HTTP APIs), else
+    the body's ``retry_after`` (Discord, in seconds with a fraction) or ``parameters.retry_after`` (Telegram)."""
+    if (header := _seconds(response.headers.get("retry-after"))) is not None:
+        return header
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    if (direct := _seconds(body.get("retry_after"))) is not None:
+        return direct
+    return _seconds(obj(body.get("parameters")).get("retry_after"))
+
+
 def ensure_ok(response: httpx.Response, platform: str) -> Any:
     """The JSON body of a successful platform call, or ``PlatformError``."""
-    if response.status_code == 429 or response.status_code >= 500:
+    if response.status_code == 429:
+        raise PlatformError(f"{platform}: HTTP 429", retryable=True, status=429, retry_after=retry_after_of(response))
+    if response.status_code >= 500:
         raise PlatformError(f"{platform}: HTTP {response.status_code}", retryable=True, status=response.status_code)
     if response.status_code >= 400:
         raise PlatformError(f"{platform}: HTTP {response.status_code}", status=response.status_code)

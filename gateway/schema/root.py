@@ -22,6 +22,7 @@ from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
+from gateway.schema.delivery.queries import DeliveryQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 from gateway.schema.gamification.mutations import GamificationMutation
 from gateway.schema.gamification.queries import GamificationQuery
@@ -55,6 +56,7 @@ QUERIES = (
     AccessQuery,
     GamificationQuery,
     RewardsQuery,
+    DeliveryQuery,
 )
 MUTATIONS = (
     CommunityMutation,

@@ -1,0 +1,1 @@
+"""The chat dispatcher's delivery log in GraphQL."""

@@ -1,0 +1,57 @@
+"""Reading the delivery log: a community key sees its own community's deliveries, a platform admin any."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from gateway.dispatch import delivery
+from gateway.schema.context import Context
+from gateway.schema.delivery.types import ChatDelivery, ChatDeliveryConnection, ChatDeliveryKind, ChatDeliveryStatus
+from gateway.schema.errors import not_found
+from gateway.schema.relay import PageInfo
+from kit.errors import InvalidInput
+from kit.pagination import decode_cursor, encode_cursor
+
+MAX_FIRST = 200
+
+
+@strawberry.type
+class DeliveryQuery:
+    @strawberry.field(description="The community's chat deliveries, newest first, optionally filtered.")
+    async def deliveries(
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        status: ChatDeliveryStatus | None = None,
+        kind: ChatDeliveryKind | None = None,
+        connection_id: strawberry.ID | None = None,
+        platform_chat_id: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ChatDeliveryConnection:
+        context = info.context
+        if not context.principal.can_access(str(community_id)):
+            raise not_found(f"community {community_id} not found", "community_not_found")
+        try:
+            before = decode_cursor(after) if after else None
+        except InvalidInput:
+            raise GraphQLError(
+                "after: is not a cursor this API returned", extensions={"code": "BAD_USER_INPUT", "field": "after"}
+            ) from None
+        limit = max(1, min(first, MAX_FIRST))
+        async with context.sessionmaker() as session:
+            rows = await delivery.list_deliveries(
+                session,
+                community_id=str(community_id),
+                status=status.value if status is not None else None,
+                kind=kind.value if kind is not None else None,
+                connection_id=str(connection_id) if connection_id is not None else None,
+                platform_chat_id=platform_chat_id,
+                before=before,
+                limit=limit + 1,
+            )
+        page = rows[:limit]
+        cursor = encode_cursor(page[-1].id) if len(rows) > limit and page else None
+        return ChatDeliveryConnection(nodes=[ChatDelivery.from_row(row) for row in page], page_info=PageInfo.of(cursor))

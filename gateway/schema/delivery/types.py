@@ -1,0 +1,72 @@
+"""GraphQL types of the delivery log: one row per chat command the dispatcher accepted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from gateway.models import ChatDelivery as ChatDeliveryRow
+from gateway.schema.connection.types import ChatPlatform
+from gateway.schema.relay import PageInfo
+
+
+@strawberry.enum(description="QUEUED until the platform took it (SENT) or it could not go (FAILED).")
+class ChatDeliveryStatus(Enum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@strawberry.enum(description="A message (chat.send) or a moderation or membership action (chat.action).")
+class ChatDeliveryKind(Enum):
+    SEND = "send"
+    ACTION = "action"
+
+
+@strawberry.type(description="One chat command and what became of it.")
+class ChatDelivery:
+    id: strawberry.ID
+    command_id: str = strawberry.field(description="The command's own id: the same command is delivered once.")
+    community_id: strawberry.ID
+    connection_id: strawberry.ID
+    platform: ChatPlatform
+    platform_chat_id: str
+    kind: ChatDeliveryKind
+    action: str | None = strawberry.field(description="For actions: remove, mute, unmute, ban, unban, ...")
+    status: ChatDeliveryStatus
+    attempts: int = strawberry.field(description="Calls made to the platform so far.")
+    platform_message_id: str | None = strawberry.field(description="The platform's id of the sent message.")
+    last_error: str | None
+    next_attempt_at: datetime | None = strawberry.field(description="When a queued delivery goes next.")
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: ChatDeliveryRow) -> ChatDelivery:
+        return cls(
+            id=strawberry.ID(row.id),
+            command_id=row.command_id,
+            community_id=strawberry.ID(row.community_id),
+            connection_id=strawberry.ID(row.connection_id),
+            platform=ChatPlatform(row.platform),
+            platform_chat_id=row.platform_chat_id,
+            kind=ChatDeliveryKind(row.kind),
+            action=row.action,
+            status=ChatDeliveryStatus(row.status),
+            attempts=row.attempts,
+            platform_message_id=row.platform_message_id,
+            last_error=row.last_error,
+            next_attempt_at=row.next_attempt_at if row.status == "queued" else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            finished_at=row.finished_at,
+        )
+
+
+@strawberry.type
+class ChatDeliveryConnection:
+    nodes: list[ChatDelivery]
+    page_info: PageInfo
