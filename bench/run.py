@@ -104,6 +104,22 @@ def register_access() -> None:
 register_access()
 
 
+def register_ingress() -> None:
+    from bench import ingress
+
+    register(
+        Benchmark(
+            name="ingress",
+            summary="verified webhooks/s and ack latency with 20% redeliveries (Telegram, Slack), vs a bare HMAC check",
+            run=ingress.run,
+            add_arguments=ingress.add_arguments,
+        )
+    )
+
+
+register_ingress()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
