@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from gateway.ingress.record import record_delivery
-from kit.context import current_request_id, request_id_var
+from gateway.ingress.record import Delivery, record_deliveries
+from kit.context import current_request_id
 from kit.db import Sessionmaker
 from kit.events import EventData
 
@@ -28,13 +26,8 @@ log = logging.getLogger("guildhall.ingress")
 
 
 @dataclass
-class _Delivery:
-    connection_id: str
-    community_id: str
-    dedupe_key: str | None
-    events: Sequence[EventData]
-    now: datetime
-    request_id: str | None
+class _Pending:
+    delivery: Delivery
     done: asyncio.Future[bool] = field(repr=False)
 
 
@@ -42,7 +35,7 @@ class DeliveryWriter:
     def __init__(self, sessionmaker: Sessionmaker, *, max_group: int = 200) -> None:
         self._sessionmaker = sessionmaker
         self._max_group = max_group
-        self._pending: list[_Delivery] = []
+        self._pending: list[_Pending] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -60,9 +53,8 @@ class DeliveryWriter:
         if self._closed:
             raise RuntimeError("the delivery writer is closed")
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending.append(
-            _Delivery(connection_id, community_id, dedupe_key, events, now, current_request_id(), done)
-        )
+        delivery = Delivery(connection_id, community_id, dedupe_key, events, now, current_request_id())
+        self._pending.append(_Pending(delivery, done))
         self._wakeup.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="ingress delivery writer")
@@ -86,34 +78,19 @@ class DeliveryWriter:
             if self._closed:
                 return
 
-    async def _commit(self, group: list[_Delivery]) -> None:
+    async def _commit(self, group: list[_Pending]) -> None:
         try:
             async with self._sessionmaker() as session, session.begin():
-                results = [await self._write(session, delivery) for delivery in group]
+                results = await record_deliveries(session, [pending.delivery for pending in group])
         except Exception as error:
             if len(group) > 1:
-                for delivery in group:  # find the one that fails; the others still commit
-                    await self._commit([delivery])
+                for pending in group:  # find the one that fails; the others still commit
+                    await self._commit([pending])
                 return
             log.warning("webhook delivery not recorded", exc_info=True)
             if not group[0].done.done():
                 group[0].done.set_exception(error)
             return
-        for delivery, new in zip(group, results, strict=True):
-            if not delivery.done.done():
-                delivery.done.set_result(new)
-
-    @staticmethod
-    async def _write(session: AsyncSession, delivery: _Delivery) -> bool:
-        token = request_id_var.set(delivery.request_id)  # the events carry their request's trace
-        try:
-            return await record_delivery(
-                session,
-                connection_id=delivery.connection_id,
-                community_id=delivery.community_id,
-                dedupe_key=delivery.dedupe_key,
-                events=delivery.events,
-                now=delivery.now,
-            )
-        finally:
-            request_id_var.reset(token)
+        for pending, new in zip(group, results, strict=True):
+            if not pending.done.done():
+                pending.done.set_result(new)
