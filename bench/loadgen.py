@@ -123,10 +123,15 @@ class LoadGenerator:
         requests: int | None = None,
         warmup: float = 0.0,
         timeout: float = 10.0,
+        sequence: Sequence[bytes] | None = None,
     ) -> None:
+        if sequence is not None:
+            requests, duration, warmup = len(sequence), None, 0.0
         if duration is None and requests is None:
             raise ValueError("give a duration or a number of requests")
         self.target = target
+        # Distinct requests (each sent once, in order, across the connections) instead of one repeated.
+        self._sequence = iter(sequence) if sequence is not None else None
         self.connections = connections
         self.duration = duration
         self.requests = requests
@@ -147,13 +152,17 @@ class LoadGenerator:
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.wait_for(asyncio.open_connection(self.target.host, self.target.port), self.timeout)
 
+    def _next(self) -> bytes | None:
+        if self._sequence is not None:
+            return next(self._sequence, None)
+        return self.target.request if self._take() else None
+
     async def _worker(self, tally: _Tally) -> None:
-        request = self.target.request
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
         perf = time.perf_counter_ns
         try:
-            while self._take():
+            while (request := self._next()) is not None:
                 try:
                     if writer is None or reader is None:
                         reader, writer = await self._connect()
@@ -229,7 +238,32 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unrecorded warm-up first")
     parser.add_argument("--timeout", type=float, default=10.0, help="per-request timeout in seconds")
     parser.add_argument("--cpu", type=int, action="append", default=None, help="pin this process to CPU n (repeatable)")
+    parser.add_argument(
+        "--request-file",
+        default=None,
+        help="raw HTTP requests framed by write_requests(): each sent once, in order (ignores --url's path, "
+        "--method, --header, --body, --duration, --requests, --warmup)",
+    )
     return parser.parse_args(argv)
+
+
+def write_requests(path: str, requests: Sequence[bytes]) -> None:
+    """Frame raw HTTP/1.1 requests for ``--request-file``: a 4-byte big-endian length before each."""
+    with open(path, "wb") as handle:
+        for request in requests:
+            handle.write(len(request).to_bytes(4, "big"))
+            handle.write(request)
+
+
+def read_requests(path: str) -> list[bytes]:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    requests, offset = [], 0
+    while offset < len(data):
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        requests.append(data[offset + 4 : offset + 4 + size])
+        offset += 4 + size
+    return requests
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -249,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         requests=args.requests,
         warmup=args.warmup,
         timeout=args.timeout,
+        sequence=read_requests(args.request_file) if args.request_file else None,
     )
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         report = runner.run(generator.run())
@@ -272,9 +307,12 @@ async def run_loadgen(
     requests: int | None = None,
     warmup: float = 1.0,
     cpus: Sequence[int] | None = None,
+    request_file: str | None = None,
 ) -> dict[str, Any]:
     """Run the load generator in a subprocess (its own interpreter, its own core) and return its report."""
     command = [sys.executable, "-m", "bench.loadgen", "--url", url, "--method", method]
+    if request_file is not None:
+        command += ["--request-file", request_file]
     command += ["--connections", str(connections), "--duration", str(duration), "--warmup", str(warmup)]
     for header in headers:
         command += ["--header", header]

@@ -117,7 +117,21 @@ def register_dispatch() -> None:
     )
 
 
+def register_ingress() -> None:
+    from bench import ingress
+
+    register(
+        Benchmark(
+            name="ingress",
+            summary="verified webhooks/s and ack latency with 20% redeliveries (Telegram, Slack), vs a bare HMAC check",
+            run=ingress.run,
+            add_arguments=ingress.add_arguments,
+        )
+    )
+
+
 register_dispatch()
+register_ingress()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from gateway.connections.cipher import CredentialCipher, key_from_settings
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import build_connectors
 from gateway.ingress import webhook_router
+from gateway.ingress.writer import DeliveryWriter
 from gateway.keys import KeyAuthenticator
 from gateway.public import join_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
@@ -81,12 +82,14 @@ def create_app(
             clocks=app.state.clocks,
             rotation_grace_seconds=settings.credentials_rotation_grace_seconds,
         )
+        app.state.delivery_writer = DeliveryWriter(app.state.sessionmaker)
         if settings.bootstrap_api_key is not None:
             async with app.state.sessionmaker() as session, session.begin():
                 await keys.ensure_bootstrap_key(session, settings.bootstrap_api_key.get_secret_value())
         try:
             yield
         finally:
+            await app.state.delivery_writer.close()
             await app.state.connections.aclose()
 
     spec = ServiceSpec(

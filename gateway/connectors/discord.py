@@ -45,12 +45,14 @@ from gateway.connectors.base import (
     obj,
     request_json,
     text_of,
+    utc_from_seconds,
 )
 from kit.events import EventData
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 MAX_TIMEOUT = timedelta(days=28)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RELAYED = "_relayed"  # added to a relayed document after verification: the relay's webhook-id and -timestamp
 # Interaction type → the initial response Discord expects within 3 s.
 _ACKS = {2: {"type": 5}, 3: {"type": 6}, 4: {"type": 8, "data": {"choices": []}}, 5: {"type": 5}}
 
@@ -121,12 +123,17 @@ class DiscordConnector:
                 )
             except (standard_webhooks.SignatureInvalid, ValueError) as error:
                 raise WebhookRejected(f"relay: {error}") from None
-            return json_document(request.body)
+            document = json_document(request.body)
+            # Some dispatches carry neither a time nor an id: the relay's signed ones stand in for them.
+            document[RELAYED] = {"id": request.header("webhook-id"), "at": request.header("webhook-timestamp")}
+            return document
         raise WebhookRejected("X-Signature-Ed25519 and X-Signature-Timestamp are required")
 
     def parse(self, document: Document, *, connection: ConnectionRef) -> Inbound:
         if document.get("op") == 0 and isinstance(document.get("t"), str):
-            return self._dispatch(document["t"], document.get("d"), connection)
+            relayed = obj(document.get(RELAYED))
+            received = utc_from_seconds(relayed.get("at"), _EPOCH)
+            return self._dispatch(document["t"], document.get("d"), connection, relayed.get("id"), received)
         kind = document.get("type")
         interaction_id = text_of(document.get("id"))
         if kind == 1:
@@ -177,7 +184,9 @@ class DiscordConnector:
             )
         ]
 
-    def _dispatch(self, name: str, data: Any, connection: ConnectionRef) -> Inbound:
+    def _dispatch(
+        self, name: str, data: Any, connection: ConnectionRef, relay_id: str | None, received: datetime
+    ) -> Inbound:
         if not isinstance(data, dict):
             return IGNORED
         guild = text_of(data.get("guild_id"))
@@ -198,8 +207,9 @@ class DiscordConnector:
                 event: EventData = ChatMemberJoinedGroup(chat=address, member=user, joined_at=joined_at)
                 key = f"member_add:{guild}:{user.platform_user_id}:{data.get('joined_at')}"
             else:
-                event = ChatMemberLeftGroup(chat=address, member=user, left_at=_EPOCH)
-                key = f"member_remove:{guild}:{user.platform_user_id}"
+                event = ChatMemberLeftGroup(chat=address, member=user, left_at=received)
+                # Unlike an add (its joined_at), a removal has nothing of its own: each forwarded one is new.
+                key = f"member_remove:{guild}:{user.platform_user_id}:{relay_id or ''}"
             return Inbound(events=[event], dedupe_key=key)
         if name == "MESSAGE_REACTION_ADD":
             address = self._address(guild, text_of(data.get("channel_id")), connection)
@@ -213,7 +223,7 @@ class DiscordConnector:
                 platform_message_id=message_id,
                 user=ChatUser(platform_user_id=user_id),
                 reaction=reaction,
-                reacted_at=_EPOCH,
+                reacted_at=received,
             )
             return Inbound(events=[added], dedupe_key=f"reaction:{message_id}:{user_id}:{reaction}")
         return IGNORED

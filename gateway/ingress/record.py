@@ -1,8 +1,9 @@
-"""Recording a verified delivery: its dedupe row and its outbox events in one short transaction."""
+"""Recording verified deliveries: their dedupe rows and their outbox events, in the caller's transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -10,32 +11,54 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.models import ProcessedWebhook
-from kit.events import EventData, emit
+from kit.events import Emission, EventData, emit_many
 
 _table = ProcessedWebhook.__table__  # type: ignore[attr-defined]
+KEY_LENGTH = 200
 
 
-async def record_delivery(
-    session: AsyncSession,
-    *,
-    connection_id: str,
-    community_id: str,
-    dedupe_key: str | None,
-    events: Sequence[EventData],
-    now: datetime,
-) -> bool:
-    """Publish ``events`` unless this delivery was recorded before; True when it is new.
+@dataclass(frozen=True)
+class Delivery:
+    connection_id: str
+    community_id: str
+    dedupe_key: str | None
+    events: Sequence[EventData]
+    now: datetime
+    trace: str | None = None
 
-    The dedupe row and the outbox rows commit together or not at all: a delivery we acknowledge is
-    published exactly once by the relay, and a redelivery (same key) publishes nothing.
+    @property
+    def key(self) -> tuple[str, str] | None:
+        return (self.connection_id, self.dedupe_key[:KEY_LENGTH]) if self.dedupe_key is not None else None
+
+
+async def record_deliveries(session: AsyncSession, deliveries: Sequence[Delivery]) -> list[bool]:
+    """Publish the events of each delivery not recorded before; for each, True when it is new.
+
+    The dedupe rows and the outbox rows commit together or not at all: a delivery we acknowledge is
+    published exactly once by the relay, and a redelivery (same key, in this group or any earlier one)
+    publishes nothing. Two statements whatever the number of deliveries.
     """
-    if dedupe_key is not None:
-        values = {"connection_id": connection_id, "dedupe_key": dedupe_key[:200], "received_at": now}
-        dialect = session.get_bind().dialect.name
-        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-        result = await session.exec(insert(_table).values(**values).on_conflict_do_nothing())
-        if result.rowcount == 0:
-            return False
-    for data in events:
-        await emit(session, data, community_id=community_id, at=now)
-    return True
+    keys = [d.key for d in deliveries if d.key is not None]
+    inserted: set[tuple[str, str]] = set()
+    if keys:
+        received = {d.key: d.now for d in deliveries if d.key is not None}
+        rows = [{"connection_id": c, "dedupe_key": k, "received_at": received[(c, k)]} for c, k in dict.fromkeys(keys)]
+        insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(_table).values(rows).on_conflict_do_nothing().returning(_table.c.connection_id, _table.c.dedupe_key)
+        )
+        inserted = {(c, k) for c, k in (await session.exec(statement)).all()}
+    new: list[bool] = []
+    emissions: list[Emission] = []
+    for delivery in deliveries:
+        key = delivery.key
+        fresh = key is None or key in inserted
+        if key is not None:
+            inserted.discard(key)  # a second delivery with this key in the same group is a redelivery
+        new.append(fresh)
+        if fresh:
+            emissions.extend(
+                Emission(data, delivery.community_id, delivery.now, delivery.trace) for data in delivery.events
+            )
+    await emit_many(session, emissions)
+    return new

@@ -2,7 +2,8 @@
 
 The request path does no domain work: it verifies the delivery against the connection's credentials
 (current, then previous during a rotation's grace period), normalizes it, and writes the dedupe row
-and the ``chat.*`` outbox events in one transaction. The relay publishes them; consumers do the rest.
+and the ``chat.*`` outbox events in one transaction, shared with the deliveries that arrived at the
+same time (``writer.DeliveryWriter``). The relay publishes them; consumers do the rest.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from prometheus_client import Counter
 
 from gateway.connections.directory import ConnectionDirectory, OpenConnection
 from gateway.connectors import Connector, Document, WebhookMalformed, WebhookRejected, WebhookRequest
-from gateway.ingress.record import record_delivery
+from gateway.ingress.writer import DeliveryWriter
 from kit.clock import Clocks
-from kit.db import Sessionmaker
 from kit.errors import Problem
 
 log = logging.getLogger("guildhall.ingress")
@@ -137,16 +137,14 @@ def webhook_router() -> APIRouter:
         except WebhookMalformed as error:
             raise _problem_of(error) from None
         if inbound.events:
-            sessionmaker: Sessionmaker = state.sessionmaker
-            async with sessionmaker() as session, session.begin():
-                await record_delivery(
-                    session,
-                    connection_id=connection.ref.id,
-                    community_id=connection.ref.community_id,
-                    dedupe_key=inbound.dedupe_key,
-                    events=inbound.events,
-                    now=state.clocks.now(connection.ref.community_id),
-                )
+            writer: DeliveryWriter = state.delivery_writer
+            await writer.record(
+                connection_id=connection.ref.id,
+                community_id=connection.ref.community_id,
+                dedupe_key=inbound.dedupe_key,
+                events=inbound.events,
+                now=state.clocks.now(connection.ref.community_id),
+            )
         reply = inbound.reply
         return Response(content=reply.body, status_code=reply.status, media_type=reply.media_type)
 

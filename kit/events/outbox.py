@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,9 +21,9 @@ PRODUCER_INFO_KEY = "producer"
 _INSERT = insert(outbox)
 
 
-async def emit(session: AsyncSession, data: EventData, *, community_id: str | None, at: datetime) -> Envelope:
-    """Write ``data`` to the outbox of the session's service; the relay publishes it after commit."""
-    producer: str = session.info[PRODUCER_INFO_KEY]
+def _outbox_row(
+    producer: str, data: EventData, *, community_id: str | None, at: datetime, trace: str | None
+) -> tuple[Envelope, dict[str, Any]]:
     envelope = Envelope(
         id=new_id("evt"),
         type=data.event_type,
@@ -28,19 +31,47 @@ async def emit(session: AsyncSession, data: EventData, *, community_id: str | No
         occurred_at=at,
         producer=producer,
         data=data.model_dump(mode="json"),
-        trace=current_request_id(),
+        trace=trace,
     )
+    row = {
+        "event_id": envelope.id,
+        "stream": stream_of(producer),
+        "type": envelope.type,
+        "community_id": community_id,
+        "envelope": envelope.model_dump_json(),
+        "created_at": at,
+    }
+    return envelope, row
+
+
+async def emit(session: AsyncSession, data: EventData, *, community_id: str | None, at: datetime) -> Envelope:
+    """Write ``data`` to the outbox of the session's service; the relay publishes it after commit."""
+    producer: str = session.info[PRODUCER_INFO_KEY]
+    envelope, row = _outbox_row(producer, data, community_id=community_id, at=at, trace=current_request_id())
     connection = await session.connection()
-    await connection.execute(
-        _INSERT,
-        {
-            "event_id": envelope.id,
-            "stream": stream_of(producer),
-            "type": envelope.type,
-            "community_id": community_id,
-            "envelope": envelope.model_dump_json(),
-            "created_at": at,
-        },
-    )
+    await connection.execute(_INSERT, row)
     EVENTS_EMITTED.labels(producer, envelope.type).inc()
     return envelope
+
+
+@dataclass(frozen=True)
+class Emission:
+    """One event for ``emit_many``, with the request id (trace) it belongs to."""
+
+    data: EventData
+    community_id: str | None
+    at: datetime
+    trace: str | None = None
+
+
+async def emit_many(session: AsyncSession, emissions: Sequence[Emission]) -> list[Envelope]:
+    """``emit`` for many events in one statement (executemany), in the order given."""
+    if not emissions:
+        return []
+    producer: str = session.info[PRODUCER_INFO_KEY]
+    built = [_outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace) for e in emissions]
+    connection = await session.connection()
+    await connection.execute(_INSERT, [row for _, row in built])
+    for envelope, _ in built:
+        EVENTS_EMITTED.labels(producer, envelope.type).inc()
+    return [envelope for envelope, _ in built]

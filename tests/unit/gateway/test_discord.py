@@ -7,7 +7,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from contracts.chat import ChatMemberJoinedGroup, ChatMessageReceived
+from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from gateway import standard_webhooks
 from gateway.connectors.base import WebhookRejected
 from gateway.connectors.discord import DiscordConnector
@@ -31,13 +31,14 @@ def parse_signed(name: str):
     return CONNECTOR.parse(CONNECTOR.verify(delivery, CREDENTIALS, now=NOW), connection=connection("discord"))
 
 
-def relayed(name: str):
-    body = raw(name)
+def relayed(name: str, *, body: bytes | None = None, msg_id: str | None = None):
+    body = raw(name) if body is None else body
+    msg_id = msg_id or f"msg_{name}"
     timestamp = int(NOW.timestamp())
     headers = {
-        "webhook-id": f"msg_{name}",
+        "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": standard_webhooks.sign(RELAY_SECRET, msg_id=f"msg_{name}", timestamp=timestamp, body=body),
+        "webhook-signature": standard_webhooks.sign(RELAY_SECRET, msg_id=msg_id, timestamp=timestamp, body=body),
     }
     return CONNECTOR.parse(
         CONNECTOR.verify(request(body, headers=headers), CREDENTIALS, now=NOW), connection=connection("discord")
@@ -124,3 +125,30 @@ def test_relayed_message_create_is_a_message_in_a_channel_of_the_guild(name: str
 def test_a_gateway_dispatch_without_a_relay_signature_is_rejected() -> None:
     with pytest.raises(WebhookRejected):
         CONNECTOR.verify(request(raw("discord/gateway_message_create.json")), CREDENTIALS, now=NOW)
+
+
+REMOVE = json.dumps(
+    {"op": 0, "t": "GUILD_MEMBER_REMOVE", "d": {"guild_id": "290926798626357999", "user": {"id": "80351110224678912"}}}
+).encode()
+
+
+def test_a_relayed_removal_happens_when_the_relay_forwarded_it_and_each_forwarding_is_new() -> None:
+    first = relayed("remove", body=REMOVE, msg_id="msg_remove_1")
+    redelivered = relayed("remove", body=REMOVE, msg_id="msg_remove_1")
+    later = relayed("remove", body=REMOVE, msg_id="msg_remove_2")  # left again after coming back
+
+    (left,) = first.events
+    assert isinstance(left, ChatMemberLeftGroup)
+    assert left.left_at == NOW
+    assert redelivered.dedupe_key == first.dedupe_key
+    assert later.dedupe_key != first.dedupe_key
+
+
+def test_a_relayed_reaction_happens_when_the_relay_forwarded_it() -> None:
+    data = {"guild_id": "1", "channel_id": "2", "message_id": "3", "user_id": "4", "emoji": {"name": "🔥"}}
+    body = json.dumps({"op": 0, "t": "MESSAGE_REACTION_ADD", "d": data}).encode()
+
+    (reaction,) = relayed("reaction", body=body).events
+
+    assert isinstance(reaction, ChatReactionAdded)
+    assert reaction.reacted_at == NOW
