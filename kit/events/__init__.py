@@ -2,7 +2,16 @@
 
 from kit.events.consumer import ConsumerGroup, Subscriptions
 from kit.events.envelope import Envelope, EventData
-from kit.events.outbox import emit
+from kit.events.outbox import Emission, emit, emit_many
 from kit.events.relay import OutboxRelay
 
-__all__ = ["ConsumerGroup", "Envelope", "EventData", "OutboxRelay", "Subscriptions", "emit"]
+__all__ = [
+    "ConsumerGroup",
+    "Emission",
+    "Envelope",
+    "EventData",
+    "OutboxRelay",
+    "Subscriptions",
+    "emit",
+    "emit_many",
+]
