@@ -130,6 +130,27 @@ async def rank_of(redis: Redis, key: str, member_id: str) -> Ranked | None:
     return Ranked(member_id, int(score), int(rank) + 1)
 
 
+@dataclass(frozen=True)
+class Board:
+    top: list[Ranked]
+    me: Ranked | None
+
+
+async def board_of(redis: Redis, key: str, *, limit: int, member_id: str | None) -> Board:
+    """The top ``limit`` and, when asked, the member's rank and score: one round trip."""
+    pipe = redis.pipeline(transaction=False)
+    pipe.zrevrange(key, 0, limit - 1, withscores=True)
+    if member_id is not None:
+        pipe.zrevrank(key, member_id)
+        pipe.zscore(key, member_id)
+    rows, *mine = await pipe.execute()
+    top = [Ranked(_text(member), int(score), i + 1) for i, (member, score) in enumerate(rows)]
+    me = None
+    if member_id is not None and mine[0] is not None:
+        me = Ranked(member_id, int(mine[1]), int(mine[0]) + 1)
+    return Board(top, me)
+
+
 async def around(redis: Redis, key: str, member_id: str, *, radius: int) -> list[Ranked]:
     mine = await rank_of(redis, key, member_id)
     if mine is None:

@@ -152,3 +152,20 @@ async def test_a_batch_delivered_again_after_its_inbox_rows_were_lost_awards_not
     assert second == first
     assert awarded == 8
     assert check == {"consistent": True, "mismatches": []}
+
+
+async def test_a_board_answers_the_top_my_rank_and_my_neighbours(backend: Backend) -> None:
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        key = f"gh:lb:{COMMUNITY}:all:all"
+        await app.state.redis.zadd(key, {f"mbr_{i}": float(i * 10) for i in range(1, 8)})
+        url = f"/v1/communities/{COMMUNITY}/leaderboards/all"
+        mine = (await client.get(url, params={"limit": 2, "member_id": "mbr_4", "radius": 1})).json()
+        stranger = (await client.get(url, params={"limit": 1, "member_id": "mbr_nobody", "radius": 2})).json()
+        wrong = await client.get(url, params={"limit": 0})
+
+    assert [(r["member_id"], r["score"], r["rank"]) for r in mine["top"]] == [("mbr_7", 70, 1), ("mbr_6", 60, 2)]
+    assert mine["me"] == {"member_id": "mbr_4", "score": 40, "rank": 4}
+    assert [r["member_id"] for r in mine["around"]] == ["mbr_5", "mbr_4", "mbr_3"]
+    assert (mine["window"], mine["period"]) == ("all", "all")
+    assert (stranger["me"], stranger["around"], len(stranger["top"])) == (None, [], 1)
+    assert wrong.status_code == 422
