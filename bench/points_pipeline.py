@@ -72,7 +72,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--points-members", type=int, default=5_000)
     group.add_argument("--points-batch", type=int, default=200, help="consumer batch size")
     group.add_argument("--points-live-seconds", type=float, default=5.0)
-    group.add_argument("--points-live-load", type=float, default=0.7)
+    group.add_argument("--points-live-load", type=float, default=0.7, help="live rate as a share of the drain rate")
+    group.add_argument(
+        "--points-live-rate", type=float, default=None, help="live rate in events/s (overrides the load)"
+    )
     group.add_argument("--points-board-members", type=int, default=1_000_000)
     group.add_argument("--points-requests", type=int, default=3_000)
     group.add_argument("--points-postgres-url", default=DEFAULT_POSTGRES_URL)
@@ -360,7 +363,7 @@ async def run_backend(options: argparse.Namespace, backend: Backend, result: Ben
                 "events/s",
             ).compare_to(baseline)
         )
-        target = drained.rate * options.points_live_load
+        target = options.points_live_rate or drained.rate * options.points_live_load
         count, live_seconds = await live(options, sessionmaker, redis, recorder, target)
         result.add(
             Measurement(

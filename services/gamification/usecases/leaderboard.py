@@ -144,7 +144,7 @@ async def board_of(redis: Redis, key: str, *, limit: int, member_id: str | None)
         pipe.zrevrank(key, member_id)
         pipe.zscore(key, member_id)
     rows, *mine = await pipe.execute()
-    top = [Ranked(_text(member), int(score), i + 1) for i, (member, score) in enumerate(rows)]
+    top = [Ranked(_text(member), int(score), rank) for rank, (member, score) in enumerate(rows, 1)]
     me = None
     if member_id is not None and mine[0] is not None:
         me = Ranked(member_id, int(mine[1]), int(mine[0]) + 1)
