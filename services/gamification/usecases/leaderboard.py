@@ -38,7 +38,8 @@ for i = 1, #KEYS do
 end
 return #KEYS
 """
-# Clients that cannot run Lua (the in-process stand-in without lupa): they get the pipeline.
+# Clients that cannot run Lua (the in-process stand-in without lupa, an ACL without EVALSHA): they get the
+# pipeline.
 _NO_SCRIPTING: weakref.WeakSet[Redis] = weakref.WeakSet()
 
 
@@ -92,7 +93,7 @@ async def increment_boards(redis: Redis, boards: dict[tuple[Window, str], dict[s
             await redis.register_script(INCREMENT_BOARDS)(keys=keys, args=args)
             return
         except ResponseError as error:
-            if "unknown command" not in str(error):
+            if "unknown command" not in str(error) and "NOPERM" not in str(error):
                 raise
             _NO_SCRIPTING.add(redis)
     pipe = redis.pipeline(transaction=False)
