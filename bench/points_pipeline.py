@@ -1,17 +1,20 @@
 """Points pipeline: member.activity on Redis Streams → gamification's consumer group → rules → ledger →
 balance → outbox (points.awarded) → Redis leaderboards; and the leaderboard read path over 1,000,000 members.
 
+For each backend (``--points-backends``: PostgreSQL + Redis, SQLite + the in-process stand-in):
+
 1. drain: ``--points-events`` activity envelopes already on the stream (members drawn from
-   ``--points-members``), handled by ``ConsumerGroup`` with gamification's subscriptions until all are
-   acked                                          vs XADD + XREADGROUP 100 + XACK, no database
-2. live: XADD at a steady rate (``--points-live-load`` times the drain rate) for ``--points-live-seconds``
-   while the consumer runs; lag = ``occurred_at`` → handler called    vs the bare Redis transport
-3. leaderboard read: a board of ``--points-board-members`` members; top 100 + my rank, as the REST
-   endpoint answers it (ASGI in-process, no network)  vs a bare ASGI endpoint answering the same way
+   ``--points-members``), handled by ``ConsumerGroup`` with gamification's subscriptions (the batch handler
+   of ``member.activity`` when it has one) until all are acked   vs XADD + XREADGROUP 100 + XACK, no database
+2. live: envelopes stamped and XADDed at a steady rate (``--points-live-load`` times the drain rate) for
+   ``--points-live-seconds`` while the consumer runs, in pipelines every ``LIVE_TICK`` seconds (as the
+   relay publishes); lag = ``occurred_at`` → committed and on the leaderboards (after-commit actions ran)
+3. leaderboard read (Redis backends only): a board of ``--points-board-members`` members; top 100 + my
+   rank, as the REST endpoint answers it (ASGI in-process, no network)  vs a bare ASGI endpoint
 
 Every awarded event writes an entry, upserts a balance, emits points.awarded, and ZINCRBYs four boards.
-PostgreSQL (database ``guildhall_bench_points``, tables dropped and recreated) and Redis DB 8 (only this
-benchmark's keys are deleted).
+PostgreSQL (database ``guildhall_bench_points``, tables dropped and recreated), Redis DB 8 (only this
+benchmark's keys are deleted), SQLite in a temporary directory.
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
+import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,12 +41,12 @@ from bench.report import BenchResult, Measurement
 from bench.stats import rate, summarize_ms
 from contracts.events import MemberActivity
 from kit.auth import PRINCIPAL_HEADER, Principal, sign_principal
-from kit.db import create_engine, create_sessionmaker
+from kit.db import after_commit, create_engine, create_sessionmaker
 from kit.events import ConsumerGroup, Envelope, Subscriptions
 from kit.events.envelope import stream_of
 from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.ids import new_id
-from kit.redis import create_redis
+from kit.redis import create_redis, forget_memory_server, is_memory
 from services.gamification import consumers
 from services.gamification.app import create_app
 from services.gamification.domain.leaderboard import Window, key_of, period_of
@@ -53,6 +61,9 @@ COMMUNITY = "cmty_01benchpointsbenchpointsaa"
 GROUP = "gamification-bench"
 STREAM = stream_of("membership")
 SECRET = "bench-internal-secret"
+MEMORY_REDIS_URL = "memory://bench-points"
+BACKENDS = ("postgres+redis", "sqlite+memory")
+LIVE_TICK = 0.01  # the live producer XADDs what is due every 10 ms, in one pipeline
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,11 +72,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--points-members", type=int, default=5_000)
     group.add_argument("--points-batch", type=int, default=200, help="consumer batch size")
     group.add_argument("--points-live-seconds", type=float, default=5.0)
-    group.add_argument("--points-live-load", type=float, default=0.7)
+    group.add_argument("--points-live-load", type=float, default=0.7, help="live rate as a share of the drain rate")
+    group.add_argument(
+        "--points-live-rate", type=float, default=None, help="live rate in events/s (overrides the load)"
+    )
     group.add_argument("--points-board-members", type=int, default=1_000_000)
     group.add_argument("--points-requests", type=int, default=3_000)
     group.add_argument("--points-postgres-url", default=DEFAULT_POSTGRES_URL)
     group.add_argument("--points-redis-url", default=DEFAULT_REDIS_URL, help="only this benchmark's keys are deleted")
+    group.add_argument(
+        "--points-backends", default=",".join(BACKENDS), help=f"comma-separated, from {', '.join(BACKENDS)}"
+    )
+
+
+@dataclass(frozen=True)
+class Backend:
+    label: str
+    database_url: str
+    redis_url: str
 
 
 def envelope_of(member_id: str, at: datetime) -> str:
@@ -93,13 +117,14 @@ async def clean_redis(redis: Redis) -> None:
     await redis.delete(STREAM, f"dead.{GROUP}", *keys)
 
 
-async def prepare(options: argparse.Namespace) -> tuple[Any, Any, Redis]:
-    await ensure_postgres_database(options.points_postgres_url)
-    engine = create_engine(options.points_postgres_url, pool_size=5)
+async def prepare(backend: Backend) -> tuple[Any, Any, Redis]:
+    if backend.database_url.startswith("postgresql"):
+        await ensure_postgres_database(backend.database_url)
+    engine = create_engine(backend.database_url, pool_size=5)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.drop_all)
         await connection.run_sync(metadata.create_all)
-    redis = create_redis(options.points_redis_url)
+    redis = create_redis(backend.redis_url)
     await clean_redis(redis)
     sessionmaker = create_sessionmaker(engine)
     sessionmaker.configure(info={PRODUCER_INFO_KEY: "gamification", REDIS_INFO_KEY: redis})
@@ -124,25 +149,42 @@ async def prepare(options: argparse.Namespace) -> tuple[Any, Any, Redis]:
 
 
 class LagRecorder:
+    """Wraps gamification's member.activity handlers: counts handled events and records, once each event's
+    transaction committed and its after-commit actions (the leaderboard pipeline) ran, occurred_at → now."""
+
     def __init__(self) -> None:
         self.lags_ms: list[float] = []
         self.handled = 0
         self.target = 0
         self.done = asyncio.Event()
 
+    def _after_commit(self, session: Any, envelopes: Sequence[Envelope]) -> None:
+        async def record() -> None:
+            now = time.time()
+            self.lags_ms.extend((now - envelope.occurred_at.timestamp()) * 1000 for envelope in envelopes)
+            self.handled += len(envelopes)
+            if self.handled >= self.target:
+                self.done.set()
+
+        after_commit(session, record)
+
     def subscriptions(self) -> Subscriptions:
-        """Gamification's member.activity handler, timed."""
         timed = Subscriptions()
-        handler = consumers.subscriptions.get(MemberActivity.event_type)
-        assert handler is not None
+        subscription = consumers.subscriptions.get(MemberActivity.event_type)
+        assert subscription is not None
+        handler, batch_handler = subscription.handler, subscription.batch_handler
 
         @timed.on(MemberActivity)
         async def on_activity(session: Any, envelope: Envelope, data: MemberActivity) -> None:
-            self.lags_ms.append((time.time() - envelope.occurred_at.timestamp()) * 1000)
-            await handler.handler(session, envelope, data)
-            self.handled += 1
-            if self.handled >= self.target:
-                self.done.set()
+            await handler(session, envelope, data)
+            self._after_commit(session, [envelope])
+
+        if batch_handler is not None:
+
+            @timed.on_batch(MemberActivity)
+            async def on_activities(session: Any, batch: Sequence[tuple[Envelope, MemberActivity]]) -> None:
+                await batch_handler(session, batch)
+                self._after_commit(session, [envelope for envelope, _ in batch])
 
         return timed
 
@@ -190,12 +232,16 @@ async def live(
     stop = asyncio.Event()
     task = asyncio.create_task(group.run(stop))
     started = time.perf_counter()
-    interval = 1.0 / rate_per_second
-    for index in range(count):
-        delay = started + index * interval - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await redis.xadd(STREAM, {"envelope": envelope_of(random.choice(members), datetime.now(UTC))})
+    sent = 0
+    while sent < count:
+        due = min(count, int((time.perf_counter() - started) * rate_per_second) + 1)
+        if due > sent:
+            pipe = redis.pipeline(transaction=False)
+            for _ in range(due - sent):
+                pipe.xadd(STREAM, {"envelope": envelope_of(random.choice(members), datetime.now(UTC))})
+            await pipe.execute()
+            sent = due
+        await asyncio.sleep(LIVE_TICK)
     await asyncio.wait_for(recorder.done.wait(), 120)
     seconds = time.perf_counter() - started
     stop.set()
@@ -283,24 +329,33 @@ async def leaderboard_reads(options: argparse.Namespace, redis: Redis, result: B
     await redis.delete(key)
 
 
-async def run(options: argparse.Namespace) -> BenchResult:
-    result = BenchResult(
-        name="points_pipeline",
-        title="Points pipeline: member.activity → rules → ledger → leaderboard; leaderboard reads",
-        config={k: v for k, v in vars(options).items() if k.startswith("points_")},
-    )
-    engine, sessionmaker, redis = await prepare(options)
+def backends_of(options: argparse.Namespace, workdir: Path) -> list[Backend]:
+    backends = []
+    for label in (b.strip() for b in options.points_backends.split(",")):
+        if label == "postgres+redis":
+            backends.append(Backend(label, options.points_postgres_url, options.points_redis_url))
+        elif label == "sqlite+memory":
+            backends.append(Backend(label, f"sqlite:///{workdir / 'gamification.db'}", MEMORY_REDIS_URL))
+        else:
+            raise ValueError(f"--points-backends: unknown {label!r} (choose from {', '.join(BACKENDS)})")
+    return backends
+
+
+async def run_backend(options: argparse.Namespace, backend: Backend, result: BenchResult) -> None:
+    engine, sessionmaker, redis = await prepare(backend)
+    blocking = not is_memory(backend.redis_url)
     try:
         sample = envelope_of("mbr_x", datetime.now(UTC))
-        _, raw = await raw_redis_drain(redis, count=options.points_events, envelope=sample, blocking=True)
+        _, raw = await raw_redis_drain(redis, count=options.points_events, envelope=sample, blocking=blocking)
+        group = f"drain · {backend.label}"
         baseline = result.add(
-            Measurement("drain", "bare XADD → XREADGROUP 100 → XACK", raw.count, raw.seconds, raw.rate, "events/s")
+            Measurement(group, "bare XADD → XREADGROUP 100 → XACK", raw.count, raw.seconds, raw.rate, "events/s")
         )
         recorder = LagRecorder()
         seconds = await drain(options, sessionmaker, redis, recorder)
         drained = result.add(
             Measurement(
-                "drain",
+                group,
                 f"consumer: activity → ledger → boards (batch {options.points_batch})",
                 options.points_events,
                 seconds,
@@ -308,12 +363,12 @@ async def run(options: argparse.Namespace) -> BenchResult:
                 "events/s",
             ).compare_to(baseline)
         )
-        target = drained.rate * options.points_live_load
+        target = options.points_live_rate or drained.rate * options.points_live_load
         count, live_seconds = await live(options, sessionmaker, redis, recorder, target)
         result.add(
             Measurement(
-                "live",
-                f"steady {target:.0f} events/s: occurred_at → handler",
+                f"live · {backend.label}",
+                f"steady {target:.0f} events/s: occurred_at → committed, on the boards",
                 count,
                 live_seconds,
                 rate(count, live_seconds),
@@ -322,10 +377,33 @@ async def run(options: argparse.Namespace) -> BenchResult:
                 latency_label="lag",
             )
         )
-        await leaderboard_reads(options, redis, result)
-        result.notes.append("Leaderboard reads run in-process over ASGI (no network, one request at a time).")
+        if blocking:
+            await leaderboard_reads(options, redis, result)
+        else:
+            result.notes.append(f"{backend.label}: leaderboard reads are measured on the real Redis only.")
     finally:
         await clean_redis(redis)
         await redis.aclose()
         await engine.dispose()
+        if not blocking:
+            forget_memory_server(backend.redis_url.removeprefix("memory://"))
+
+
+async def run(options: argparse.Namespace) -> BenchResult:
+    result = BenchResult(
+        name="points_pipeline",
+        title="Points pipeline: member.activity → rules → ledger → leaderboard; leaderboard reads",
+        config={k: v for k, v in vars(options).items() if k.startswith("points_")},
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="bench-points-"))
+    try:
+        for backend in backends_of(options, workdir):
+            await run_backend(options, backend, result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result.notes.append("Leaderboard reads run in-process over ASGI (no network, one request at a time).")
+    result.notes.append(
+        "Live lag runs from an event's occurred_at to its batch's commit and leaderboard pipeline; the"
+        " producer stamps and XADDs due events every 10 ms in one pipeline, on the consumer's event loop."
+    )
     return result

@@ -7,6 +7,11 @@ shares one transaction (one multi-row inbox insert, a savepoint per event), whic
 process handle thousands of events a second. A handler that fails rolls back its savepoint and its inbox
 row and leaves the entry pending; it is retried after ``retry_after`` and, after ``max_attempts``
 deliveries, moved to the group's dead-letter stream so the stream goes on.
+
+A service may also register a batch handler for an event type (``@subscriptions.on_batch(X)``): consecutive
+fresh events of that type in a batch are then handed over together, in stream order, in one savepoint.
+When the batch handler fails, its savepoint rolls back and each of those events goes through the per-event
+handler in its own savepoint, so inbox, retry and dead-letter behave exactly as without it.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -40,12 +45,14 @@ log = logging.getLogger(__name__)
 
 D = TypeVar("D", bound=EventData)
 Handler = Callable[[AsyncSession, Envelope, Any], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence[tuple[Envelope, Any]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Subscription:
     data_model: type[EventData]
     handler: Handler
+    batch_handler: BatchHandler | None = None
 
 
 class Subscriptions:
@@ -59,6 +66,24 @@ class Subscriptions:
             if data_model.event_type in self._by_type:
                 raise ValueError(f"{data_model.event_type}: already has a handler")
             self._by_type[data_model.event_type] = Subscription(data_model, handler)
+            return handler
+
+        return register
+
+    def on_batch(
+        self, data_model: type[D]
+    ) -> Callable[[Callable[[AsyncSession, Sequence[tuple[Envelope, D]]], Awaitable[None]]], BatchHandler]:
+        """Also handle consecutive events of ``data_model`` together: the handler gets ``(envelope, data)``
+        pairs in stream order and must leave the same result as the per-event handler called on each in
+        turn. The per-event handler (registered first with ``on``) stays the fallback when a batch fails."""
+
+        def register(handler: Callable[[AsyncSession, Sequence[tuple[Envelope, D]]], Awaitable[None]]) -> BatchHandler:
+            subscription = self._by_type.get(data_model.event_type)
+            if subscription is None:
+                raise ValueError(f"{data_model.event_type}: register the per-event handler (on) first")
+            if subscription.batch_handler is not None:
+                raise ValueError(f"{data_model.event_type}: already has a batch handler")
+            self._by_type[data_model.event_type] = replace(subscription, batch_handler=handler)
             return handler
 
         return register
@@ -257,11 +282,18 @@ class ConsumerGroup:
         async with self._sessionmaker() as session:
             try:
                 fresh = await self._claim_inbox(session, sorted(first))
+                todo: list[_Work] = []
                 for event_id, item in first.items():
-                    if event_id not in fresh:
+                    if event_id in fresh:
+                        todo.append(item)
+                    else:
                         outcomes[item.entry_id] = "duplicate"
-                        continue
-                    outcomes[item.entry_id] = await self._run_handler(session, item)
+                for run in _runs(todo):
+                    if len(run) > 1 and run[0].subscription.batch_handler is not None:
+                        outcomes.update(await self._run_batch_handler(session, run))
+                    else:
+                        for item in run:
+                            outcomes[item.entry_id] = await self._run_handler(session, item)
                 await session.commit()
             except Exception:
                 await session.rollback()
@@ -278,15 +310,30 @@ class ConsumerGroup:
             return set()
         connection = await session.connection()
         now = datetime.now(UTC)
-        dialect = connection.dialect.name
-        insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert_into(processed_event)
-            .values([{"consumer": self.group, "event_id": event_id, "processed_at": now} for event_id in event_ids])
-            .on_conflict_do_nothing()
-            .returning(processed_event.c.event_id)
-        )
-        return set((await connection.execute(statement)).scalars().all())
+        # One cached statement with many parameter sets: SQLAlchemy sends it as multi-row INSERTs
+        # (RETURNING included) without compiling a new statement for every batch.
+        rows = [{"consumer": self.group, "event_id": event_id, "processed_at": now} for event_id in event_ids]
+        result = await connection.execute(_inbox_insert(connection.dialect.name), rows)
+        return set(result.scalars().all())
+
+    async def _run_batch_handler(self, session: AsyncSession, run: list[_Work]) -> dict[bytes, str]:
+        """``run`` (events of one type with a batch handler) in one savepoint; each event on its own when
+        that fails, so a poison event fails (and is retried, then dead-lettered) alone."""
+        handler = run[0].subscription.batch_handler
+        assert handler is not None
+        mark = len(pending_after_commit(session))
+        try:
+            async with session.begin_nested():
+                await handler(session, [(item.envelope, item.data) for item in run])
+        except Exception:
+            discard_after_commit(session, keep=mark)
+            log.warning(
+                "event batch handler failed; handling its events one by one",
+                exc_info=True,
+                extra={"group": self.group, "type": run[0].envelope.type, "events": len(run)},
+            )
+            return {item.entry_id: await self._run_handler(session, item) for item in run}
+        return dict.fromkeys((item.entry_id for item in run), "handled")
 
     async def _run_handler(self, session: AsyncSession, item: _Work) -> str:
         token = request_id_var.set(item.envelope.trace)
@@ -336,3 +383,27 @@ class ConsumerGroup:
                 CONSUMER_PENDING.labels(self.group, stream).set(info.get("pending") or 0)
                 if info.get("lag") is not None:
                     CONSUMER_LAG.labels(self.group, stream).set(info["lag"])
+
+
+_INBOX_INSERTS: dict[str, Any] = {}
+
+
+def _inbox_insert(dialect: str) -> Any:
+    if dialect not in _INBOX_INSERTS:
+        insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+        _INBOX_INSERTS[dialect] = (
+            insert_into(processed_event).on_conflict_do_nothing().returning(processed_event.c.event_id)
+        )
+    return _INBOX_INSERTS[dialect]
+
+
+def _runs(work: list[_Work]) -> list[list[_Work]]:
+    """``work`` cut into runs of consecutive events of one type, so handling each run together keeps the
+    stream order between types."""
+    runs: list[list[_Work]] = []
+    for item in work:
+        if runs and runs[-1][0].envelope.type == item.envelope.type:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

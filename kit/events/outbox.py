@@ -56,7 +56,7 @@ async def emit(session: AsyncSession, data: EventData, *, community_id: str | No
 
 @dataclass(frozen=True)
 class Emission:
-    """One event for ``emit_many``, with the request id (trace) it belongs to."""
+    """One event for ``emit_many``, with the request id (trace) it belongs to: the current one when None."""
 
     data: EventData
     community_id: str | None
@@ -69,7 +69,10 @@ async def emit_many(session: AsyncSession, emissions: Sequence[Emission]) -> lis
     if not emissions:
         return []
     producer: str = session.info[PRODUCER_INFO_KEY]
-    built = [_outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace) for e in emissions]
+    current = current_request_id()
+    built = [
+        _outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace or current) for e in emissions
+    ]
     connection = await session.connection()
     await connection.execute(_INSERT, [row for _, row in built])
     for envelope, _ in built:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import CommunityCreated, MemberActivity, MemberJoined, MemberTierChanged
@@ -25,11 +27,8 @@ async def on_community_created(session: AsyncSession, envelope: Envelope, data: 
     await level.create_default_scheme(session, community_id=data.community_id, at=envelope.occurred_at)
 
 
-@subscriptions.on(MemberActivity)
-async def on_member_activity(session: AsyncSession, envelope: Envelope, data: MemberActivity) -> None:
-    if envelope.community_id is None:
-        return
-    occurrence = Occurrence(
+def activity_occurrence(data: MemberActivity) -> Occurrence:
+    return Occurrence(
         event=f"member.activity.{data.kind}",
         member_id=data.member_id,
         occurred_at=data.occurred_at,
@@ -37,10 +36,32 @@ async def on_member_activity(session: AsyncSession, envelope: Envelope, data: Me
         text=data.text,
         text_length=data.text_length or len(data.text),
     )
+
+
+@subscriptions.on(MemberActivity)
+async def on_member_activity(session: AsyncSession, envelope: Envelope, data: MemberActivity) -> None:
+    if envelope.community_id is None:
+        return
+    occurrence = activity_occurrence(data)
     await points.apply_occurrence(
         session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
     )
     await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+
+
+@subscriptions.on_batch(MemberActivity)
+async def on_member_activities(session: AsyncSession, batch: Sequence[tuple[Envelope, MemberActivity]]) -> None:
+    """The hot path: a consumer batch of activity, per community in stream order (the per-event handler
+    above is the fallback when this fails, e.g. on a replayed award)."""
+    by_community: dict[str, list[tuple[str, Occurrence]]] = {}
+    for envelope, data in batch:
+        if envelope.community_id is not None:
+            by_community.setdefault(envelope.community_id, []).append((envelope.id, activity_occurrence(data)))
+    for community_id in sorted(by_community):
+        occurrences = by_community[community_id]
+        await points.apply_occurrences(session, community_id=community_id, occurrences=occurrences)
+        for event_id, occurrence in occurrences:
+            await after_occurrence(session, community_id=community_id, event_id=event_id, occurrence=occurrence)
 
 
 @subscriptions.on(MemberJoined)

@@ -14,12 +14,13 @@ from kit.idempotency import IdempotencyDep
 from kit.pagination import PageRequestDep
 
 
-def get_clocks(request: Request) -> Clocks:
+# Async, so FastAPI does not hand them to its thread pool on every request.
+async def get_clocks(request: Request) -> Clocks:
     clocks: Clocks = request.app.state.clocks
     return clocks
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 

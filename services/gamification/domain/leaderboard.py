@@ -17,7 +17,16 @@ class Window(StrEnum):
 
 def period_of(window: Window, at: datetime, timezone: str) -> str:
     """The period of ``window`` that ``at`` falls in, e.g. ``2026-03-02``, ``2026-W10``, ``2026-03``."""
+    return _period(window, at.astimezone(zone(timezone)))
+
+
+def periods_of(at: datetime, timezone: str) -> dict[Window, str]:
+    """The period of every window that ``at`` falls in."""
     local = at.astimezone(zone(timezone))
+    return {window: _period(window, local) for window in Window}
+
+
+def _period(window: Window, local: datetime) -> str:
     if window is Window.DAY:
         return local.date().isoformat()
     if window is Window.WEEK:

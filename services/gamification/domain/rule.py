@@ -7,7 +7,7 @@ the daily cap is nearly reached) or the reason it awards nothing. No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -66,6 +66,16 @@ class RuleSpec:
     cooldown_seconds: int = 0
     tier_multipliers: Mapping[str, float] = field(default_factory=dict)
     enabled: bool = True
+
+    @property
+    def limited(self) -> bool:
+        """Whether awards depend on the member's earlier use (a daily cap or a cooldown)."""
+        return self.daily_cap is not None or self.cooldown_seconds > 0
+
+    @property
+    def tiered(self) -> bool:
+        """Whether the member's tier matters (a tier condition or multiplier)."""
+        return self.conditions.tier_ids is not None or bool(self.tier_multipliers)
 
 
 @dataclass(frozen=True)
@@ -189,3 +199,43 @@ def next_usage(usage: Usage, *, today: date, points: int, at: datetime) -> Usage
     """The usage after awarding ``points`` at ``at``."""
     used = usage.points_today if usage.day == today else 0
     return Usage(day=today, points_today=used + points, last_awarded_at=at)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An award that evaluating a batch of occurrences in order decided on."""
+
+    event_id: str
+    occurrence: Occurrence
+    rule: RuleSpec
+    points: int
+
+
+def plan_awards(
+    occurrences: Sequence[tuple[str, Occurrence]],
+    rules: Mapping[str, Sequence[RuleSpec]],
+    usages: Mapping[tuple[str, str], Usage],
+    *,
+    timezone: str,
+) -> tuple[list[Planned], dict[tuple[str, str], Usage]]:
+    """Evaluate ``(event id, occurrence)`` pairs in order, exactly as handling them one after the other
+    would: each award moves the member's usage of its rule, and the member's next occurrence sees it.
+    ``rules`` are by occurrence event, ``usages`` by (member, rule) as stored. Returns the awards in order
+    and the usages of limited rules that changed."""
+    current = dict(usages)
+    changed: dict[tuple[str, str], Usage] = {}
+    planned: list[Planned] = []
+    for event_id, occurrence in occurrences:
+        today = local_day(occurrence.occurred_at, timezone)
+        for rule in rules.get(occurrence.event, ()):
+            key = (occurrence.member_id, rule.rule_id)
+            usage = current.get(key, Usage())
+            decision = evaluate(rule, occurrence, usage, today=today)
+            if not decision.awards:
+                continue
+            planned.append(Planned(event_id, occurrence, rule, decision.points))
+            if rule.limited:
+                current[key] = changed[key] = next_usage(
+                    usage, today=today, points=decision.points, at=occurrence.occurred_at
+                )
+    return planned, changed

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.gamification.domain.rule import Usage
 from services.gamification.models import Balance, PointEntry, RuleUsage
 
 ENTRY = PointEntry.__table__  # type: ignore[attr-defined]
@@ -34,6 +36,49 @@ class Totals:
 
 def insert_for(connection: AsyncConnection) -> Any:
     return pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What a batch adds to one member's balance; ``at`` is the last award's time."""
+
+    member_id: str
+    points: int
+    lifetime: int
+    at: dt.datetime
+
+
+# The batch statements, built once per dialect and run with many parameter sets (SQLAlchemy sends them as
+# multi-row INSERTs, RETURNING included, on PostgreSQL and SQLite alike).
+_BATCH_STATEMENTS: dict[str, dict[str, Any]] = {}
+
+
+def _batch_statements(connection: AsyncConnection) -> dict[str, Any]:
+    dialect = connection.dialect.name
+    if dialect not in _BATCH_STATEMENTS:
+        insert = insert_for(connection)
+        entries = insert(ENTRY).on_conflict_do_nothing(index_elements=["community_id", "source"]).returning(ENTRY.c.id)
+        credit = insert(BALANCE)
+        credit = credit.on_conflict_do_update(
+            index_elements=["community_id", "member_id"],
+            set_={
+                "balance": BALANCE.c.balance + credit.excluded.balance,
+                "lifetime": BALANCE.c.lifetime + credit.excluded.lifetime,
+                "last_active_at": credit.excluded.last_active_at,
+                "updated_at": credit.excluded.updated_at,
+            },
+        ).returning(BALANCE.c.member_id, BALANCE.c.balance, BALANCE.c.lifetime, BALANCE.c.level_rank)
+        usage = insert(USAGE)
+        usage = usage.on_conflict_do_update(
+            index_elements=["community_id", "member_id", "rule_id"],
+            set_={
+                "day": usage.excluded.day,
+                "points_today": usage.excluded.points_today,
+                "last_awarded_at": usage.excluded.last_awarded_at,
+            },
+        )
+        _BATCH_STATEMENTS[dialect] = {"entries": entries, "credit": credit, "usage": usage}
+    return _BATCH_STATEMENTS[dialect]
 
 
 class LedgerRepository:
@@ -53,6 +98,31 @@ class LedgerRepository:
             .returning(ENTRY.c.id)
         )
         return (await connection.execute(statement)).first() is not None
+
+    async def insert_entries(self, rows: Sequence[dict[str, Any]]) -> set[str]:
+        """Append many entries in one statement; the ids of those whose source had no entry yet."""
+        connection = await self._connection()
+        statement = _batch_statements(connection)["entries"]
+        return set((await connection.execute(statement, list(rows))).scalars().all())
+
+    async def credit_many(self, community_id: str, credits: Sequence[Credit]) -> dict[str, Totals]:
+        """Add each member's credit (one per member) in one upsert; the totals after it, by member."""
+        connection = await self._connection()
+        rows = [
+            {
+                "community_id": community_id,
+                "member_id": credit.member_id,
+                "balance": credit.points,
+                "lifetime": credit.lifetime,
+                "level_rank": 1,
+                "last_active_at": credit.at,
+                "updated_at": credit.at,
+            }
+            # Sorted, so that concurrent consumers lock balance rows in one order.
+            for credit in sorted(credits, key=lambda credit: credit.member_id)
+        ]
+        result = await connection.execute(_batch_statements(connection)["credit"], rows)
+        return {row.member_id: Totals(row.balance, row.lifetime, row.level_rank) for row in result}
 
     async def credit(
         self, *, community_id: str, member_id: str, points: int, lifetime: int, at: dt.datetime, active: bool
@@ -130,6 +200,12 @@ class LedgerRepository:
         query = select(Balance).where(Balance.community_id == community_id, col(Balance.member_id).in_(member_ids))
         return (await self.session.exec(query)).all()
 
+    async def tiers_of(self, community_id: str, member_ids: Sequence[str]) -> dict[str, str | None]:
+        query = select(Balance.member_id, Balance.tier_id).where(
+            Balance.community_id == community_id, col(Balance.member_id).in_(member_ids)
+        )
+        return dict((await self.session.exec(query)).all())
+
     async def tier_of(self, community_id: str, member_id: str) -> str | None:
         query = select(Balance.tier_id).where(Balance.community_id == community_id, Balance.member_id == member_id)
         return (await self.session.exec(query)).first()
@@ -201,3 +277,36 @@ class LedgerRepository:
             .on_conflict_do_update(index_elements=["community_id", "member_id", "rule_id"], set_=values)
         )
         await connection.execute(statement)
+
+    async def usages(
+        self, community_id: str, member_ids: Sequence[str], rule_ids: Sequence[str]
+    ) -> dict[tuple[str, str], Usage]:
+        """The usage of ``rule_ids`` by ``member_ids``, by (member, rule), in one query."""
+        query = sa_select(
+            USAGE.c.member_id, USAGE.c.rule_id, USAGE.c.day, USAGE.c.points_today, USAGE.c.last_awarded_at
+        ).where(
+            USAGE.c.community_id == community_id,
+            USAGE.c.member_id.in_(member_ids),
+            USAGE.c.rule_id.in_(rule_ids),
+        )
+        connection = await self._connection()
+        return {
+            (row.member_id, row.rule_id): Usage(row.day, row.points_today, row.last_awarded_at)
+            for row in await connection.execute(query)
+        }
+
+    async def save_usages(self, community_id: str, usages: dict[tuple[str, str], Usage]) -> None:
+        """Store the usage of each (member, rule) in one upsert."""
+        connection = await self._connection()
+        rows = [
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "rule_id": rule_id,
+                "day": usage.day,
+                "points_today": usage.points_today,
+                "last_awarded_at": usage.last_awarded_at,
+            }
+            for (member_id, rule_id), usage in sorted(usages.items())
+        ]
+        await connection.execute(_batch_statements(connection)["usage"], rows)

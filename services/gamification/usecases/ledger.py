@@ -15,18 +15,45 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import PointsAwarded, PointsSpent
 from kit.errors import Conflict, InvalidInput, NotFound
-from kit.events import emit
+from kit.events import Emission, emit, emit_many
 from kit.ids import new_id
 from services.gamification.domain.ledger import EntryKind, lifetime_delta
 from services.gamification.domain.rule import local_day
 from services.gamification.models import Balance, PointEntry
-from services.gamification.repo.ledger import LedgerRepository, Totals
+from services.gamification.repo.ledger import Credit, LedgerRepository, Totals
 from services.gamification.usecases import badge, leaderboard, level
 from services.gamification.usecases.community import settings_of
 
 
 class InsufficientPoints(Conflict):
     code = "insufficient_points"
+
+
+class BatchReplayed(Exception):
+    """A batch of awards met a source that already has an entry. Nothing of the batch may stay: the caller
+    rolls it back and posts one by one, which answers each replay exactly as ``post`` does."""
+
+
+@dataclass(frozen=True)
+class AwardPosting:
+    """One rule award of a batch, for ``post_awards``."""
+
+    member_id: str
+    source: str
+    points: int
+    reason: str
+    at: datetime
+    rule_id: str
+    rule_version_id: str
+
+
+@dataclass
+class _Running:
+    """A member's totals while a batch's awards are walked in order."""
+
+    balance: int
+    lifetime: int
+    level_rank: int
 
 
 @dataclass(frozen=True)
@@ -126,6 +153,92 @@ async def post(
                 session, community_id=community_id, member_id=member_id, lifetime=totals.lifetime, at=at
             )
     return Posted(entry, totals.balance, totals.lifetime)
+
+
+async def post_awards(session: AsyncSession, *, community_id: str, postings: Sequence[AwardPosting]) -> list[str]:
+    """``post`` for many rule awards at once, in order: one statement for the entries, one upsert for the
+    balances, one for the outbox (``points.awarded`` with each award's running totals, ``level.reached`` where
+    one is crossed), one Redis pipeline after commit. The entry ids, in order. Raises ``BatchReplayed`` when
+    any source already has an entry."""
+    if not postings:
+        return []
+    repo = LedgerRepository(session)
+    entry_ids = [new_id("pte") for _ in postings]
+    rows = [
+        {
+            "id": entry_id,
+            "community_id": community_id,
+            "member_id": posting.member_id,
+            "source": posting.source,
+            "kind": EntryKind.AWARD.value,
+            "points": posting.points,
+            "reason": posting.reason,
+            "rule_version_id": posting.rule_version_id,
+            "corrects_entry_id": None,
+            "occurred_at": posting.at,
+            "created_at": posting.at,
+        }
+        for entry_id, posting in zip(entry_ids, postings, strict=True)
+    ]
+    if len(await repo.insert_entries(rows)) != len(rows):
+        raise BatchReplayed(f"{community_id}: a source of this batch already has an entry")
+    credits: dict[str, Credit] = {}
+    for posting in postings:
+        earned = lifetime_delta(EntryKind.AWARD, posting.points)
+        before = credits.get(posting.member_id)
+        credits[posting.member_id] = Credit(
+            posting.member_id,
+            posting.points + (before.points if before else 0),
+            earned + (before.lifetime if before else 0),
+            posting.at,
+        )
+    totals = await repo.credit_many(community_id, list(credits.values()))
+    running = {
+        member_id: _Running(
+            total.balance - credits[member_id].points, total.lifetime - credits[member_id].lifetime, total.level_rank
+        )
+        for member_id, total in totals.items()
+    }
+    levels = await level.scheme_of(session, community_id)
+    emissions: list[Emission] = []
+    for entry_id, posting in zip(entry_ids, postings, strict=True):
+        member = running[posting.member_id]
+        member.balance += posting.points
+        member.lifetime += lifetime_delta(EntryKind.AWARD, posting.points)
+        awarded = PointsAwarded(
+            member_id=posting.member_id,
+            entry_id=entry_id,
+            points=posting.points,
+            balance=member.balance,
+            lifetime=member.lifetime,
+            reason=posting.reason,
+            kind=EntryKind.AWARD.value,
+            rule_id=posting.rule_id,
+            source=posting.source,
+        )
+        emissions.append(Emission(awarded, community_id, posting.at))
+        member.level_rank, reached = level.climb(
+            levels, member_id=posting.member_id, lifetime=member.lifetime, level_rank=member.level_rank
+        )
+        if reached is not None:
+            emissions.append(Emission(reached, community_id, posting.at))
+    await emit_many(session, emissions)
+    last_at = {posting.member_id: posting.at for posting in postings}
+    for member_id, member in running.items():
+        if member.level_rank != totals[member_id].level_rank:
+            await repo.set_level_rank(community_id, member_id, member.level_rank)
+        # Points badges, as ``post`` does for one award (award keys make a second evaluation harmless).
+        await badge.after_lifetime(
+            session, community_id=community_id, member_id=member_id, lifetime=member.lifetime, at=last_at[member_id]
+        )
+    settings = await settings_of(session, community_id)
+    leaderboard.record_many(
+        session,
+        community_id=community_id,
+        earned=[(p.member_id, lifetime_delta(EntryKind.AWARD, p.points), p.at) for p in postings],
+        timezone=settings.timezone,
+    )
+    return entry_ids
 
 
 async def _replay(repo: LedgerRepository, *, community_id: str, member_id: str, source: str) -> Posted:

@@ -65,33 +65,39 @@ async def after_lifetime_change(
 ) -> Level | None:
     """Move the member to the level their lifetime points reach; ``level.reached`` when it rose."""
     levels = await scheme_of(session, community_id)
-    if not levels:
+    rank, reached = climb(levels, member_id=member_id, lifetime=lifetime, level_rank=level_rank)
+    if rank == level_rank:
         return None
-    specs = [LevelSpec(level.rank, level.name, level.threshold) for level in levels]
-    reached = level_for(lifetime, specs)
-    if reached.rank == level_rank:
-        return None
-    await LedgerRepository(session).set_level_rank(community_id, member_id, reached.rank)
-    if reached.rank < level_rank:
+    await LedgerRepository(session).set_level_rank(community_id, member_id, rank)
+    if reached is None:
         return None  # a correction took points back: the level follows, silently
+    await emit(session, reached, community_id=community_id, at=at)
+    return next(level for level in levels if level.rank == rank)
+
+
+def climb(
+    levels: Sequence[Level], *, member_id: str, lifetime: int, level_rank: int
+) -> tuple[int, LevelReached | None]:
+    """The level rank ``lifetime`` reaches from ``level_rank``, and the ``level.reached`` to emit when it
+    rose (none when it stayed or fell). No I/O: a batch walks its awards through it in order."""
+    if not levels:
+        return level_rank, None
+    reached = level_for(lifetime, [LevelSpec(level.rank, level.name, level.threshold) for level in levels])
+    if reached.rank <= level_rank:
+        return reached.rank, None
     level = next(level for level in levels if level.rank == reached.rank)
     previous = next((level for level in levels if level.rank == level_rank), None)
-    await emit(
-        session,
-        LevelReached(
-            member_id=member_id,
-            level_id=level.id,
-            rank=level.rank,
-            name=level.name,
-            previous_rank=level_rank,
-            lifetime=lifetime,
-            chat_role=level.chat_role,
-            previous_chat_role=previous.chat_role if previous else None,
-        ),
-        community_id=community_id,
-        at=at,
+    event = LevelReached(
+        member_id=member_id,
+        level_id=level.id,
+        rank=level.rank,
+        name=level.name,
+        previous_rank=level_rank,
+        lifetime=lifetime,
+        chat_role=level.chat_role,
+        previous_chat_role=previous.chat_role if previous else None,
     )
-    return level
+    return level.rank, event
 
 
 def progress_of(lifetime: int, levels: Sequence[Level]) -> tuple[Level | None, Level | None, float]:

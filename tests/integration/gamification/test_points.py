@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, func
 from sqlmodel import select
 
 from contracts.events import CommunityCreated, MemberActivity, MemberJoined
 from kit.auth import Principal
-from kit.tables import outbox
+from kit.events.envelope import stream_of
+from kit.tables import outbox, processed_event
 from tests.support.backends import Backend
 from tests.support.events import consume, publish
 from tests.support.gamification import COMMUNITY, balance, create_rule
@@ -120,3 +122,50 @@ async def test_a_board_that_drifted_is_found_and_rebuilt_from_the_ledger(backend
     ]
     assert rebuilt["members"]["all"] == 1
     assert after["consistent"] is True
+
+
+async def test_a_batch_delivered_again_after_its_inbox_rows_were_lost_awards_nothing_twice(backend: Backend) -> None:
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        await create_rule(client, points=30, cooldown_seconds=60, daily_cap=50)
+        await create_rule(client, name="Chatter", points=1)
+        sent = [
+            await publish(
+                app, message(member, AT + timedelta(seconds=s)), producer="membership", community_id=COMMUNITY
+            )
+            for member, s in (("mbr_a", 0), ("mbr_b", 0), ("mbr_a", 30), ("mbr_a", 90), ("mbr_a", 200))
+        ]
+        await consume(app, "gamification")
+        first = (await balance(client, "mbr_a"), await balance(client, "mbr_b"))
+        async with app.state.sessionmaker() as session, session.begin():
+            await session.exec(delete(processed_event))
+        for envelope in sent:
+            await app.state.redis.xadd(stream_of("membership"), {"envelope": envelope.model_dump_json()})
+        handled = await consume(app, "gamification")
+        second = (await balance(client, "mbr_a"), await balance(client, "mbr_b"))
+        check = (await client.get(f"/v1/communities/{COMMUNITY}/leaderboards/check/consistency")).json()
+        async with app.state.sessionmaker() as session:
+            awarded = (await session.exec(select(func.count()).where(outbox.c.type == "points.awarded"))).one()
+
+    # a: 30 + 1, cooldown + 1, 20 (the cap) + 1, capped + 1; b: 30 + 1.
+    assert (first[0]["balance"], first[1]["balance"]) == (54, 31)
+    assert handled == 5
+    assert second == first
+    assert awarded == 8
+    assert check == {"consistent": True, "mismatches": []}
+
+
+async def test_a_board_answers_the_top_my_rank_and_my_neighbours(backend: Backend) -> None:
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        key = f"gh:lb:{COMMUNITY}:all:all"
+        await app.state.redis.zadd(key, {f"mbr_{i}": float(i * 10) for i in range(1, 8)})
+        url = f"/v1/communities/{COMMUNITY}/leaderboards/all"
+        mine = (await client.get(url, params={"limit": 2, "member_id": "mbr_4", "radius": 1})).json()
+        stranger = (await client.get(url, params={"limit": 1, "member_id": "mbr_nobody", "radius": 2})).json()
+        wrong = await client.get(url, params={"limit": 0})
+
+    assert [(r["member_id"], r["score"], r["rank"]) for r in mine["top"]] == [("mbr_7", 70, 1), ("mbr_6", 60, 2)]
+    assert mine["me"] == {"member_id": "mbr_4", "score": 40, "rank": 4}
+    assert [r["member_id"] for r in mine["around"]] == ["mbr_5", "mbr_4", "mbr_3"]
+    assert (mine["window"], mine["period"]) == ("all", "all")
+    assert (stranger["me"], stranger["around"], len(stranger["top"])) == (None, [], 1)
+    assert wrong.status_code == 422

@@ -16,6 +16,7 @@ from services.gamification.domain.rule import (
     evaluate,
     local_day,
     next_usage,
+    plan_awards,
     validate_rule,
 )
 
@@ -146,3 +147,33 @@ def test_a_day_of_awards_never_exceeds_the_cap(points: int, cap: int, gaps: list
             if today == TODAY:
                 total += decision.points
     assert total <= cap
+
+
+def test_a_batch_is_planned_as_one_occurrence_after_the_other() -> None:
+    limited = rule(points=40, cooldown_seconds=60, daily_cap=50)
+    free = rule(rule_id="rule_2", points=1)
+    at = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
+    batch = [
+        ("evt_1", message(occurred_at=at)),  # 40 + 1
+        ("evt_2", message(occurred_at=at + timedelta(seconds=30))),  # cooldown, + 1
+        ("evt_3", message(member_id="mbr_2", occurred_at=at + timedelta(seconds=30))),  # another member: 40 + 1
+        ("evt_4", message(occurred_at=at + timedelta(seconds=90))),  # 10: the cap, + 1
+        ("evt_5", message(occurred_at=at + timedelta(seconds=3600))),  # a new day in Shanghai: 40 + 1
+    ]
+    earlier = {("mbr_1", "rule_1"): Usage()}
+
+    planned, changed = plan_awards(
+        batch, {"member.activity.message": [limited, free]}, earlier, timezone="Asia/Shanghai"
+    )
+
+    assert [(p.event_id, p.rule.rule_id, p.points) for p in planned if p.rule.rule_id == "rule_1"] == [
+        ("evt_1", "rule_1", 40),
+        ("evt_3", "rule_1", 40),
+        ("evt_4", "rule_1", 10),
+        ("evt_5", "rule_1", 40),
+    ]
+    assert sum(p.points for p in planned if p.rule.rule_id == "rule_2") == 5
+    assert changed == {
+        ("mbr_1", "rule_1"): Usage(date(2026, 3, 3), 40, at + timedelta(seconds=3600)),
+        ("mbr_2", "rule_1"): Usage(date(2026, 3, 2), 40, at + timedelta(seconds=30)),
+    }
