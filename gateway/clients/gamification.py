@@ -187,6 +187,21 @@ class PointsCalls(ServiceClient):
             headers=_key(idempotency_key),
         )
 
+    async def change_rule(self, community_id: str, rule_id: str, changes: dict[str, Any]) -> RuleDTO:
+        """A new version of the rule with ``changes`` (only the keys given)."""
+        return await self._request("PATCH", f"/v1/communities/{community_id}/rules/{rule_id}", RuleDTO, json=changes)
+
+    async def correct_points(
+        self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
+    ) -> PostedDTO:
+        return await self._request(
+            "POST",
+            f"/v1/communities/{community_id}/points/corrections",
+            PostedDTO,
+            json=body,
+            headers=_key(idempotency_key),
+        )
+
 
 class GamificationClient(LevelCalls, PointsCalls, BadgeCalls, RewardCalls, SurpriseCalls, ProbeCalls):
     service = "gamification"

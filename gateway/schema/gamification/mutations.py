@@ -1,8 +1,8 @@
-"""Mutations of gamification: point rules, grants, spends."""
+"""Mutations of gamification: point rules, grants, spends, corrections."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -37,6 +37,41 @@ CreatePointRulePayload = Annotated[
     CreatePointRuleSuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
     strawberry.union("CreatePointRulePayload"),
 ]
+
+
+@strawberry.input(description="Only the fields given change; each change adds a version, history stays.")
+class UpdatePointRuleInput:
+    community_id: strawberry.ID
+    rule_id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    points: int | None = strawberry.UNSET
+    daily_cap: int | None = strawberry.field(default=strawberry.UNSET, description="null takes the cap off.")
+    cooldown_seconds: int | None = strawberry.UNSET
+    conditions: JSON | None = strawberry.UNSET
+    tier_multipliers: JSON | None = strawberry.UNSET
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.type
+class UpdatePointRuleSuccess:
+    rule: PointRule = strawberry.field(description="The new current version.")
+
+
+UpdatePointRulePayload = Annotated[
+    UpdatePointRuleSuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
+    strawberry.union("UpdatePointRulePayload"),
+]
+
+
+@strawberry.input
+class CorrectPointsInput:
+    community_id: strawberry.ID
+    entry_id: strawberry.ID = strawberry.field(description="The entry to offset; it stays in the ledger.")
+    points: int | None = strawberry.field(default=None, description="The offsetting amount; by default the opposite.")
+    reason: str
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Retrying with the same key posts nothing twice."
+    )
 
 
 @strawberry.input
@@ -94,6 +129,35 @@ class GamificationMutation:
         except ServiceProblem as problem:
             return user_error_from(problem)
         return CreatePointRuleSuccess(rule=PointRule.from_dto(dto))
+
+    @strawberry.mutation(description="Change a point rule: a new version; entries keep the version that awarded them.")
+    async def update_point_rule(self, info: Info[Context, None], input: UpdatePointRuleInput) -> UpdatePointRulePayload:
+        given = {
+            "name": input.name,
+            "points": input.points,
+            "daily_cap": input.daily_cap,
+            "cooldown_seconds": input.cooldown_seconds,
+            "conditions": input.conditions,
+            "tier_multipliers": input.tier_multipliers,
+            "enabled": input.enabled,
+        }
+        changes: dict[str, Any] = {key: value for key, value in given.items() if value is not strawberry.UNSET}
+        try:
+            dto = await info.context.gamification.change_rule(str(input.community_id), str(input.rule_id), changes)
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return UpdatePointRuleSuccess(rule=PointRule.from_dto(dto))
+
+    @strawberry.mutation(description="Offset a ledger entry with a correction; refused below zero, never an edit.")
+    async def correct_points(self, info: Info[Context, None], input: CorrectPointsInput) -> PointsPayload:
+        body: dict[str, Any] = {"entry_id": str(input.entry_id), "points": input.points, "reason": input.reason}
+        try:
+            dto = await info.context.gamification.correct_points(
+                str(input.community_id), body, idempotency_key=input.idempotency_key
+            )
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return PointsPosted(entry=PointEntry.from_dto(dto.entry), balance=dto.balance, lifetime_points=dto.lifetime)
 
     @strawberry.mutation(description="Grant points by hand.")
     async def grant_points(self, info: Info[Context, None], input: PointsInput) -> PointsPayload:

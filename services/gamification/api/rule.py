@@ -6,10 +6,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from kit.auth import ensure_community_access
+from kit.errors import InvalidInput
 from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.api.schemas.rule import RuleCreate, RuleRead, RuleUpdate
 from services.gamification.usecases import rule as usecases
 
+NULLABLE = frozenset({"daily_cap"})  # null takes the cap off; every other field keeps a value
 router = APIRouter(prefix="/v1/communities/{community_id}/rules", tags=["rules"])
 
 
@@ -60,6 +62,9 @@ async def change_rule(
 ) -> RuleRead:
     ensure_community_access(principal, community_id)
     changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None and field not in NULLABLE:
+            raise InvalidInput.of(field, "must not be null")
     rule = await usecases.change_rule(
         session, community_id=community_id, rule_id=rule_id, changes=changes, at=clocks.now(community_id)
     )

@@ -328,17 +328,21 @@ async def correct(
         if original.kind in {k.value for k in (EntryKind.AWARD, EntryKind.GRANT, EntryKind.BONUS, EntryKind.CORRECTION)}
         else EntryKind.REFUND
     )
-    return await post(
-        session,
-        community_id=community_id,
-        member_id=original.member_id,
-        source=source_for(EntryKind.CORRECTION, idempotency_key),
-        kind=kind,
-        points=amount,
-        reason=reason,
-        at=at,
-        corrects_entry_id=original.id,
-    )
+    try:
+        return await post(
+            session,
+            community_id=community_id,
+            member_id=original.member_id,
+            source=source_for(EntryKind.CORRECTION, idempotency_key),
+            kind=kind,
+            points=amount,
+            reason=reason,
+            at=at,
+            corrects_entry_id=original.id,
+        )
+    except InsufficientPoints:
+        # The caller chose the amount (or the entry): name it. The transaction, entry included, rolls back.
+        raise InvalidInput.of("points", "would take the balance below zero") from None
 
 
 async def balance_of(session: AsyncSession, *, community_id: str, member_id: str) -> Balance:
