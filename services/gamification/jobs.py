@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit.clock import Clocks
 from kit.db import Sessionmaker, run_after_commit
 from services.gamification.models import Community
-from services.gamification.usecases import badge
+from services.gamification.usecases import badge, ledger
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -34,6 +34,11 @@ async def backfill_badges(session: AsyncSession, *, community_id: str, now: date
     return await badge.backfill(session, community_id=community_id, now=now)
 
 
+async def decay_points(session: AsyncSession, *, community_id: str, now: datetime) -> int:
+    """``points.decay``: inactive members' balances shrink, at most once per community-local day."""
+    return await ledger.decay(session, community_id=community_id, at=now)
+
+
 @dataclass(frozen=True)
 class DueWork:
     run: Callable[..., Awaitable[Any]]
@@ -42,6 +47,8 @@ class DueWork:
 
 DUE_WORK: dict[str, DueWork] = {
     "badge.backfill": DueWork(backfill_badges, every_seconds=86_400),
+    # Every pass: the community's local day decides (a one-row check when it already ran or is off).
+    "points.decay": DueWork(decay_points, every_seconds=0),
 }
 
 

@@ -41,3 +41,9 @@ async def balance(client: httpx.AsyncClient, member_id: str, *, community_id: st
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+async def change_point_settings(
+    client: httpx.AsyncClient, community_id: str = COMMUNITY, **body: Any
+) -> httpx.Response:
+    return await client.put(f"/v1/communities/{community_id}/points/settings", json=body)

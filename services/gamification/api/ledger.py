@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from kit.auth import ensure_community_access
-from kit.errors import InvalidInput
 from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.api.schemas.ledger import (
     BalanceBatch,
@@ -22,8 +21,7 @@ from services.gamification.api.schemas.ledger import (
     PostedRead,
     SpendCreate,
 )
-from services.gamification.domain.rule import is_timezone
-from services.gamification.models import Balance
+from services.gamification.models import Balance, Community
 from services.gamification.usecases import community as community_usecases
 from services.gamification.usecases import ledger as usecases
 from services.gamification.usecases.ledger import Posted
@@ -159,19 +157,41 @@ async def batch_balances(
     return BalanceBatch(items=[balance_read(b) for b in balances])
 
 
+def settings_read(row: Community | None) -> PointSettingsRead:
+    if row is None or row.decay_after_days is None:
+        return PointSettingsRead(
+            timezone=row.timezone if row else "UTC",
+            decay_after_days=None,
+            decay_percent=None,
+            decayed_on=row.decayed_on if row else None,
+        )
+    return PointSettingsRead(
+        timezone=row.timezone,
+        decay_after_days=row.decay_after_days,
+        decay_percent=row.decay_percent,
+        decayed_on=row.decayed_on,
+    )
+
+
+@router.get("/points/settings")
+async def point_settings(community_id: str, session: SessionDep, principal: PrincipalDep) -> PointSettingsRead:
+    ensure_community_access(principal, community_id)
+    return settings_read(await community_usecases.community_or_none(session, community_id))
+
+
 @router.put("/points/settings")
 async def change_point_settings(
     community_id: str, body: PointSettings, session: SessionDep, principal: PrincipalDep, clocks: ClocksDep
 ) -> PointSettingsRead:
+    """The time zone and decay; decay changes when either of its fields is given (then both must be)."""
     ensure_community_access(principal, community_id)
-    if body.timezone is not None and not is_timezone(body.timezone):
-        raise InvalidInput.of("timezone", "is not an IANA time zone")
+    given = body.model_fields_set
+    decay_given = bool(given & {"decay_after_days", "decay_percent"})
     row = await community_usecases.change_settings(
         session,
         community_id=community_id,
         timezone=body.timezone,
-        decay_after_days=body.decay_after_days,
-        decay_percent=body.decay_percent,
+        decay=(body.decay_after_days, body.decay_percent) if decay_given else None,
         at=clocks.now(community_id),
     )
-    return PointSettingsRead.model_validate(row)
+    return settings_read(row)

@@ -27,3 +27,25 @@ def balance_after(balance: int, points: int) -> int | None:
     """The balance after posting ``points``, or None when it would go below zero."""
     after = balance + points
     return after if after >= 0 else None
+
+
+def decay_problems(after_days: int | None, percent: int | None) -> list[tuple[str, str]]:
+    """What is wrong with a decay configuration: both set (days ≥ 1, 0 < percent ≤ 100) or both null (off)."""
+    if after_days is None and percent is None:
+        return []
+    problems: list[tuple[str, str]] = []
+    if after_days is None:
+        problems.append(("decay_after_days", "must be set with decay_percent (or both null to switch decay off)"))
+    elif after_days < 1:
+        problems.append(("decay_after_days", "must be at least 1"))
+    if percent is None:
+        problems.append(("decay_percent", "must be set with decay_after_days (or both null to switch decay off)"))
+    elif not 0 < percent <= 100:
+        problems.append(("decay_percent", "must be more than 0 and at most 100"))
+    return problems
+
+
+def decay_amount(balance: int, percent: int) -> int:
+    """The points a decay run takes: ``percent`` of the balance, rounded down (never the whole of a small one
+    unless ``percent`` is 100)."""
+    return balance * percent // 100

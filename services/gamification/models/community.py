@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field
 
@@ -16,4 +16,6 @@ class Community(GamificationModel, table=True):
     # Decay: members inactive for ``decay_after_days`` lose ``decay_percent`` of their balance per run.
     decay_after_days: int | None = None
     decay_percent: int = 0
+    # The community-local day decay last ran for: the due-work loop runs it at most once a day.
+    decayed_on: date | None = None
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.gamification.domain.rule import zone
+from kit.errors import FieldError, InvalidInput
+from services.gamification.domain.ledger import decay_problems
+from services.gamification.domain.rule import is_timezone
 from services.gamification.models import Community
 
 CACHE_KEY = "gamification.communities"
@@ -40,24 +42,36 @@ async def remember_community(session: AsyncSession, *, community_id: str, timezo
         session.info.get(CACHE_KEY, {}).pop(community_id, None)
 
 
+async def community_or_none(session: AsyncSession, community_id: str) -> Community | None:
+    return await session.get(Community, community_id)
+
+
 async def change_settings(
     session: AsyncSession,
     *,
     community_id: str,
     timezone: str | None,
-    decay_after_days: int | None,
-    decay_percent: int | None,
+    decay: tuple[int | None, int | None] | None,
     at: datetime,
 ) -> Community:
+    """Change the time zone (when given) and decay (when given: ``(after_days, percent)``, both None for off).
+    Bad input names its field and changes nothing."""
+    if timezone is not None and not is_timezone(timezone):
+        raise InvalidInput.of("timezone", "is not an IANA time zone")
+    if decay is not None:
+        problems = decay_problems(*decay)
+        if problems:
+            raise InvalidInput(
+                "; ".join(f"{f}: {r}" for f, r in problems),
+                errors=[FieldError(field=f, reason=r) for f, r in problems],
+            )
     row = await session.get(Community, community_id)
     if row is None:
         row = Community(id=community_id, created_at=at)
     if timezone is not None:
-        zone(timezone)
         row.timezone = timezone
-    row.decay_after_days = decay_after_days
-    if decay_percent is not None:
-        row.decay_percent = decay_percent
+    if decay is not None:
+        row.decay_after_days, row.decay_percent = decay[0], decay[1] or 0
     session.add(row)
     session.info.get(CACHE_KEY, {}).pop(community_id, None)
     return row

@@ -17,12 +17,12 @@ from contracts.gamification import PointsAwarded, PointsSpent
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import Emission, emit, emit_many
 from kit.ids import new_id
-from services.gamification.domain.ledger import EntryKind, lifetime_delta
+from services.gamification.domain.ledger import EntryKind, decay_amount, lifetime_delta
 from services.gamification.domain.rule import local_day
 from services.gamification.models import Balance, PointEntry
 from services.gamification.repo.ledger import Credit, LedgerRepository, Totals
 from services.gamification.usecases import badge, leaderboard, level
-from services.gamification.usecases.community import settings_of
+from services.gamification.usecases.community import community_or_none, settings_of
 
 
 class InsufficientPoints(Conflict):
@@ -365,15 +365,20 @@ async def entries_of(
 
 
 async def decay(session: AsyncSession, *, community_id: str, at: datetime) -> int:
-    """Shrink the balances of members inactive longer than the community allows; once per member and day."""
+    """Shrink the balances of members inactive longer than the community allows, once per community-local day:
+    the community remembers the day it last ran, and each member's entry is keyed by member and day, so a
+    second run the same day (another worker, a retry) changes nothing. The number of members decayed."""
     settings = await settings_of(session, community_id)
-    if settings.decay_after_days is None or settings.decay_percent <= 0:
+    row = await community_or_none(session, community_id)
+    if row is None or settings.decay_after_days is None or settings.decay_percent <= 0:
         return 0
-    day = local_day(at, settings.timezone).isoformat()
+    day = local_day(at, settings.timezone)
+    if row.decayed_on is not None and row.decayed_on >= day:
+        return 0
     cutoff = at - timedelta(days=settings.decay_after_days)
     decayed = 0
     for balance in await LedgerRepository(session).inactive_since(community_id, cutoff):
-        amount = balance.balance * settings.decay_percent // 100
+        amount = decay_amount(balance.balance, settings.decay_percent)
         if amount <= 0:
             continue
         posted = await spend(
@@ -385,9 +390,11 @@ async def decay(session: AsyncSession, *, community_id: str, at: datetime) -> in
             at=at,
             idempotency_key=None,
             kind=EntryKind.DECAY,
-            source=f"decay:{balance.member_id}:{day}",
+            source=f"decay:{balance.member_id}:{day.isoformat()}",
         )
         decayed += 0 if posted.replayed else 1
+    row.decayed_on = day
+    session.add(row)
     return decayed
 
 

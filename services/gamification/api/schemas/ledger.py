@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,16 +66,17 @@ class EntryPage(BaseModel):
 
 
 class PointSettings(BaseModel):
+    """Only the fields given change. Decay is both fields together, or both null to switch it off."""
+
     model_config = ConfigDict(extra="forbid")
 
     timezone: str | None = None
-    decay_after_days: int | None = Field(default=None, ge=1)
-    decay_percent: int | None = Field(default=None, ge=0, le=100)
+    decay_after_days: int | None = Field(default=None, description="days without activity before decay; ≥ 1")
+    decay_percent: int | None = Field(default=None, description="share of the balance taken per day; 1 to 100")
 
 
 class PointSettingsRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     timezone: str
-    decay_after_days: int | None
-    decay_percent: int
+    decay_after_days: int | None = Field(description="null when decay is off")
+    decay_percent: int | None = Field(description="null when decay is off")
+    decayed_on: date | None = Field(description="the community-local day decay last ran for")
