@@ -64,7 +64,7 @@ async def test_an_inactive_balance_decays_once_a_day_after_n_days_and_an_active_
             days.append((idle, (await balance(client, "mbr_busy"))["balance"], again["points.decay"]))
         # Another worker that missed the day marker: each member's entry is keyed by the day, so still nothing.
         async with app.state.sessionmaker() as session:
-            await session.exec(update(Community).values(decayed_on=None))  # type: ignore[call-overload]
+            await session.exec(update(Community).values(decayed_on=None))
             await session.commit()
         replayed = await run_community(
             app.state.sessionmaker, community_id=COMMUNITY, now=clock.now(), only="points.decay"
