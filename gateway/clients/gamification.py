@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, RootModel
@@ -119,6 +119,13 @@ class RuleCreateDTO(BaseModel):
     enabled: bool = True
 
 
+class PointSettingsDTO(BaseModel):
+    timezone: str
+    decay_after_days: int | None
+    decay_percent: int | None
+    decayed_on: date | None
+
+
 class RuleListDTO(RootModel[list[RuleDTO]]):
     pass
 
@@ -200,6 +207,15 @@ class PointsCalls(ServiceClient):
             PostedDTO,
             json=body,
             headers=_key(idempotency_key),
+        )
+
+    async def point_settings(self, community_id: str) -> PointSettingsDTO:
+        return await self._request("GET", f"/v1/communities/{community_id}/points/settings", PointSettingsDTO)
+
+    async def change_point_settings(self, community_id: str, changes: dict[str, Any]) -> PointSettingsDTO:
+        """Only the keys given change; decay is both of its keys or neither."""
+        return await self._request(
+            "PUT", f"/v1/communities/{community_id}/points/settings", PointSettingsDTO, json=changes
         )
 
 

@@ -169,3 +169,33 @@ async def test_a_correction_offsets_an_entry_and_is_refused_below_zero(admin: Gr
     assert [f["field"] for f in below["fields"]] == ["points"]
     assert missing == {"__typename": "NotFoundError", "code": "entry_not_found"}
     assert after == before
+
+
+SETTINGS = """
+mutation($input: UpdateGamificationSettingsInput!) {
+  updateGamificationSettings(input: $input) {
+    __typename
+    ... on UpdateGamificationSettingsSuccess { settings { timezone decayAfterDays decayPercent decayedOn } }
+    ... on InvalidInputError { code fields { field reason } }
+  }
+}
+"""
+READ_SETTINGS = """
+query($community: ID!) { gamificationSettings(communityId: $community) { timezone decayAfterDays decayPercent } }
+"""
+
+
+async def test_decay_is_configured_through_the_gateway(admin: GraphQL) -> None:
+    cid = (await create_community(admin, name="Sleepers"))["id"]
+    on = (await admin(SETTINGS, input={"communityId": cid, "decayAfterDays": 14, "decayPercent": 5}))["data"]
+    bad = (await admin(SETTINGS, input={"communityId": cid, "decayAfterDays": 0, "decayPercent": 120}))["data"]
+    read = (await admin(READ_SETTINGS, community=cid))["data"]
+    off = (await admin(SETTINGS, input={"communityId": cid, "decayAfterDays": None, "decayPercent": None}))["data"]
+
+    assert on["updateGamificationSettings"]["settings"]["decayAfterDays"] == 14
+    assert on["updateGamificationSettings"]["settings"]["decayedOn"] is None
+    assert bad["updateGamificationSettings"]["__typename"] == "InvalidInputError"
+    assert [f["field"] for f in bad["updateGamificationSettings"]["fields"]] == ["decayAfterDays", "decayPercent"]
+    assert read["gamificationSettings"] == {"timezone": "UTC", "decayAfterDays": 14, "decayPercent": 5}
+    settings = off["updateGamificationSettings"]["settings"]
+    assert (settings["decayAfterDays"], settings["decayPercent"]) == (None, None)

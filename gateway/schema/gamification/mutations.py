@@ -12,7 +12,7 @@ from gateway.clients import ServiceProblem
 from gateway.clients.gamification import RuleCreateDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
-from gateway.schema.gamification.types import PointEntry, PointRule
+from gateway.schema.gamification.types import GamificationSettings, PointEntry, PointRule
 
 
 @strawberry.input
@@ -72,6 +72,25 @@ class CorrectPointsInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key posts nothing twice."
     )
+
+
+@strawberry.input(description="Decay is both of its fields (days ≥ 1, 0 < percent ≤ 100) or both null: off.")
+class UpdateGamificationSettingsInput:
+    community_id: strawberry.ID
+    timezone: str | None = strawberry.UNSET
+    decay_after_days: int | None = strawberry.UNSET
+    decay_percent: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class UpdateGamificationSettingsSuccess:
+    settings: GamificationSettings
+
+
+UpdateGamificationSettingsPayload = Annotated[
+    UpdateGamificationSettingsSuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
+    strawberry.union("UpdateGamificationSettingsPayload"),
+]
 
 
 @strawberry.input
@@ -158,6 +177,22 @@ class GamificationMutation:
         except ServiceProblem as problem:
             return user_error_from(problem)
         return PointsPosted(entry=PointEntry.from_dto(dto.entry), balance=dto.balance, lifetime_points=dto.lifetime)
+
+    @strawberry.mutation(description="Set the time zone or decay of inactive balances (only the fields given).")
+    async def update_gamification_settings(
+        self, info: Info[Context, None], input: UpdateGamificationSettingsInput
+    ) -> UpdateGamificationSettingsPayload:
+        given = {
+            "timezone": input.timezone,
+            "decay_after_days": input.decay_after_days,
+            "decay_percent": input.decay_percent,
+        }
+        changes: dict[str, Any] = {key: value for key, value in given.items() if value is not strawberry.UNSET}
+        try:
+            dto = await info.context.gamification.change_point_settings(str(input.community_id), changes)
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return UpdateGamificationSettingsSuccess(settings=GamificationSettings.from_dto(str(input.community_id), dto))
 
     @strawberry.mutation(description="Grant points by hand.")
     async def grant_points(self, info: Info[Context, None], input: PointsInput) -> PointsPayload:

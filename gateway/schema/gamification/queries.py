@@ -1,4 +1,4 @@
-"""Queries of gamification: member views (batched), leaderboards, point rules."""
+"""Queries of gamification: member views (batched), leaderboards, point rules, settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.gamification.types import (
+    GamificationSettings,
     Leaderboard,
     LeaderboardWindow,
     MemberGamification,
@@ -57,3 +58,13 @@ class GamificationQuery:
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
         return [PointRule.from_dto(rule) for rule in rules]
+
+    @strawberry.field(description="The community's gamification settings (time zone, decay).")
+    async def gamification_settings(
+        self, info: Info[Context, None], community_id: strawberry.ID
+    ) -> GamificationSettings:
+        try:
+            dto = await info.context.gamification.point_settings(str(community_id))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return GamificationSettings.from_dto(str(community_id), dto)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import cast
 
@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.clients.gamification import EntryDTO, RankedDTO, RuleDTO
+from gateway.clients.gamification import EntryDTO, PointSettingsDTO, RankedDTO, RuleDTO
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -106,6 +106,25 @@ class PointRule:
             conditions=cast(JSON, dto.conditions),
             tier_multipliers=cast(JSON, dto.tier_multipliers),
             enabled=dto.enabled,
+        )
+
+
+@strawberry.type(description="A community's gamification settings: its time zone and decay of inactive balances.")
+class GamificationSettings:
+    community_id: strawberry.ID
+    timezone: str
+    decay_after_days: int | None = strawberry.field(description="Days without activity before decay; null: off.")
+    decay_percent: int | None = strawberry.field(description="Share of the balance taken per day; null: off.")
+    decayed_on: date | None = strawberry.field(description="The community-local day decay last ran for.")
+
+    @classmethod
+    def from_dto(cls, community_id: str, dto: PointSettingsDTO) -> GamificationSettings:
+        return cls(
+            community_id=strawberry.ID(community_id),
+            timezone=dto.timezone,
+            decay_after_days=dto.decay_after_days,
+            decay_percent=dto.decay_percent,
+            decayed_on=dto.decayed_on,
         )
 
 
