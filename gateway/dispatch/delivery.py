@@ -108,6 +108,16 @@ async def claim_delivery(
     return ChatDelivery(**row._mapping) if row is not None else None
 
 
+async def release_delivery(session: AsyncSession, delivery_id: str, *, now: datetime) -> None:
+    """Give back a claim without an attempt (no rate slot came soon enough): any replica may take it again."""
+    statement = (
+        update(_table)
+        .where(_table.c.id == delivery_id, _table.c.status == "queued")
+        .values(lease_until=None, updated_at=now)
+    )
+    await session.exec(statement)
+
+
 async def record_outcome(
     session: AsyncSession,
     delivery_id: str,
