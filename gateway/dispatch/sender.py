@@ -35,7 +35,7 @@ from prometheus_client import Counter
 from contracts.chat import ChatAction, ChatDelivered, ChatDeliveryFailed, ChatSend
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import Connector, Delivered, PlatformCall, PlatformError
-from gateway.dispatch.delivery import claim_delivery, due_deliveries, record_outcome, release_delivery
+from gateway.dispatch.delivery import DueDelivery, claim_delivery, due_deliveries, record_outcome, release_delivery
 from gateway.dispatch.limiter import Limit, RateLimiter, block_limit, chat_tag, connection_tag, rate_limit
 from gateway.dispatch.limits import PlatformLimits, Rate, limits_table
 from gateway.dispatch.schedule import ChatQueues, Pending, backoff_seconds
@@ -187,8 +187,15 @@ class Dispatcher:
             due = await due_deliveries(
                 session, now=_utc(now), per_chat=self.settings.queued_per_chat, limit=self.settings.window
             )
-        added = 0
+        # Chats new to this replica join the turns in a random order (each chat's deliveries stay in order):
+        # replicas that loaded the same rows then mostly claim different chats rather than collide on each.
+        by_chat: dict[tuple[str, str], list[DueDelivery]] = {}
         for row in due:
+            by_chat.setdefault((row.connection_id, row.platform_chat_id), []).append(row)
+        chats = list(by_chat.values())
+        self._rng.shuffle(chats)
+        added = 0
+        for row in (row for rows in chats for row in rows):
             item = Pending(
                 delivery_id=row.id,
                 community_id=row.community_id,
