@@ -46,6 +46,12 @@ class GatewaySettings(KitSettings):
     dispatch_poll_seconds: float = 1.0  # how often a replica looks for deliveries another one accepted
     dispatch_lease_seconds: float = 60.0  # a claimed delivery whose replica died is retried after this
     dispatch_queued_per_chat: int = 50  # deliveries of one chat held in memory at once
+    # Housekeeping: dedupe keys outlive every platform's redelivery horizon (about a day at most, ADR 0010);
+    # finished deliveries stay readable in the log for a month.
+    webhook_dedupe_retention_hours: float = 7 * 24
+    delivery_log_retention_days: float = 30
+    housekeeping_interval_seconds: float = 3600.0
+    housekeeping_batch_size: int = 1000
 
     @field_validator("bootstrap_api_key", mode="after")
     @classmethod

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from gateway.dispatch import dispatch_workers
+from gateway.housekeeping import Housekeeping
 from gateway.settings import GatewaySettings
 from guildhall.parts import GATEWAY, ServicePart
 from kit.events import ConsumerGroup, OutboxRelay
@@ -33,9 +34,11 @@ def relay_of(producer: str, app: FastAPI, settings: KitSettings) -> OutboxRelay:
 
 def gateway_workers(app: FastAPI, settings: KitSettings) -> list[Worker]:
     """The gateway's background work: the relay that publishes its ``chat.*`` events (accepted webhooks,
-    delivery outcomes), and the chat dispatcher (intake of every service's commands, and the sender)."""
+    delivery outcomes), the chat dispatcher (intake of every service's commands, and the sender), and the
+    housekeeping that forgets old dedupe keys and finished deliveries."""
     assert isinstance(settings, GatewaySettings)
-    return [relay_of(GATEWAY, app, settings).run, *dispatch_workers(app, settings)]
+    housekeeping = Housekeeping.of(app.state.sessionmaker, settings)
+    return [relay_of(GATEWAY, app, settings).run, *dispatch_workers(app, settings), housekeeping.run]
 
 
 def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[Worker]:

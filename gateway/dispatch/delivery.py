@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import case, func, not_, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -47,16 +47,12 @@ async def insert_delivery(session: AsyncSession, row: ChatDelivery) -> bool:
 
 
 async def due_deliveries(session: AsyncSession, *, now: datetime, per_chat: int, limit: int) -> list[DueDelivery]:
-    """Queued deliveries nobody holds, at most ``per_chat`` of each chat (its oldest), oldest first."""
-    claimable = and_(
-        _table.c.status == "queued",
-        or_(_table.c.lease_until.is_(None), _table.c.lease_until <= now),
-    )
-    position = (
-        func.row_number()
-        .over(partition_by=(_table.c.connection_id, _table.c.platform_chat_id), order_by=_table.c.id)
-        .label("position")
-    )
+    """Queued deliveries nobody holds, at most ``per_chat`` of each chat (its oldest), oldest first. A chat's
+    deliveries behind one another replica holds are left out until it is done, so the chat stays in order."""
+    free = or_(_table.c.lease_until.is_(None), _table.c.lease_until <= now)
+    chat = (_table.c.connection_id, _table.c.platform_chat_id)
+    position = func.row_number().over(partition_by=chat, order_by=_table.c.id).label("position")
+    first_held = func.min(case((not_(free), _table.c.id), else_=None)).over(partition_by=chat).label("first_held")
     ranked = (
         core_select(
             _table.c.id,
@@ -66,9 +62,11 @@ async def due_deliveries(session: AsyncSession, *, now: datetime, per_chat: int,
             _table.c.platform_chat_id,
             _table.c.kind,
             _table.c.next_attempt_at,
+            free.label("free"),
             position,
+            first_held,
         )
-        .where(claimable)
+        .where(_table.c.status == "queued")
         .subquery()
     )
     statement = (
@@ -81,7 +79,11 @@ async def due_deliveries(session: AsyncSession, *, now: datetime, per_chat: int,
             ranked.c.kind,
             ranked.c.next_attempt_at,
         )
-        .where(ranked.c.position <= per_chat)
+        .where(
+            ranked.c.free,
+            ranked.c.position <= per_chat,
+            or_(ranked.c.first_held.is_(None), ranked.c.id < ranked.c.first_held),
+        )
         .order_by(ranked.c.id)
         .limit(limit)
     )
@@ -106,6 +108,16 @@ async def claim_delivery(
     result: Any = await session.exec(statement)
     row = result.first()
     return ChatDelivery(**row._mapping) if row is not None else None
+
+
+async def release_delivery(session: AsyncSession, delivery_id: str, *, now: datetime) -> None:
+    """Give back a claim without an attempt (no rate slot came soon enough): any replica may take it again."""
+    statement = (
+        update(_table)
+        .where(_table.c.id == delivery_id, _table.c.status == "queued")
+        .values(lease_until=None, updated_at=now)
+    )
+    await session.exec(statement)
 
 
 async def record_outcome(

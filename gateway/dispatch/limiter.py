@@ -113,6 +113,17 @@ class RateLimiter:
                 return self._decision(answer, ordered)
         return self._decision(await self._acquire_watched(ordered, len(rates), now_ms), ordered)
 
+    async def peek(self, limits: Sequence[Limit], *, now: float) -> Decision:
+        """How long until every key of ``limits`` allows a call, taking nothing: a cheap look before claiming
+        a delivery. Only ``acquire`` decides; another replica may take the slot in between."""
+        if not limits:
+            return ALLOWED
+        values = await self._redis.mget([limit.key for limit in limits])
+        now_ms = int(now * 1000)
+        waits = [(int(float(v)) if v is not None else 0) - now_ms for v in values]
+        worst = max(range(len(limits)), key=lambda i: waits[i])
+        return self._decision((waits[worst], worst + 1), limits)
+
     async def block(self, limit: Limit, *, until: float, now: float) -> None:
         """Nothing under ``limit`` goes before ``until``: what a platform's 429 with Retry-After asks for."""
         until_ms, now_ms = int(until * 1000), int(now * 1000)

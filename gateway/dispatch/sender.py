@@ -3,9 +3,12 @@ calls the platforms.
 
 One loop per replica. It holds a window of the log's queued deliveries in ``ChatQueues`` (at most
 ``queued_per_chat`` per chat, reloaded when the intake queues more and every ``poll_seconds``), takes
-the next ready chat in turn, asks the shared ``RateLimiter`` for a slot of that chat's and that
-connection's limits, and, given one, claims the delivery (a lease in the log) and sends it as a task;
-denied, the chat (or the connection) waits for the slot while the others go on. Outcomes:
+the next ready chat in turn, looks at the shared ``RateLimiter`` (``peek``: is a slot of that chat's and
+that connection's limits free?) and, if so, starts a task that **first claims** the delivery (a lease in
+the log) and only then takes the slot (``acquire``), waiting up to ``max_slot_wait_seconds`` for it while
+holding the claim, or giving the claim back if the slot is further away. So a replica that loses the claim
+to another one takes no slot (ADR 0016). Denied, the chat (or the connection) waits for the slot while the
+others go on. Outcomes:
 
 - sent: ``status=sent`` and ``chat.delivered``, in one transaction;
 - 429: retried after the platform's ``Retry-After`` (or a backoff), which also blocks the chat for every
@@ -32,7 +35,7 @@ from prometheus_client import Counter
 from contracts.chat import ChatAction, ChatDelivered, ChatDeliveryFailed, ChatSend
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import Connector, Delivered, PlatformCall, PlatformError
-from gateway.dispatch.delivery import claim_delivery, due_deliveries, record_outcome
+from gateway.dispatch.delivery import DueDelivery, claim_delivery, due_deliveries, record_outcome, release_delivery
 from gateway.dispatch.limiter import Limit, RateLimiter, block_limit, chat_tag, connection_tag, rate_limit
 from gateway.dispatch.limits import PlatformLimits, Rate, limits_table
 from gateway.dispatch.schedule import ChatQueues, Pending, backoff_seconds
@@ -62,6 +65,7 @@ class DispatchSettings:
     queued_per_chat: int = 50
     window: int = 10_000  # deliveries held in memory at most
     timeout_seconds: float = 10.0
+    max_slot_wait_seconds: float = 1.0  # a claimed delivery waits this long for its slot, else gives the claim back
 
     @classmethod
     def of(cls, settings: GatewaySettings) -> DispatchSettings:
@@ -183,8 +187,15 @@ class Dispatcher:
             due = await due_deliveries(
                 session, now=_utc(now), per_chat=self.settings.queued_per_chat, limit=self.settings.window
             )
-        added = 0
+        # Chats new to this replica join the turns in a random order (each chat's deliveries stay in order):
+        # replicas that loaded the same rows then mostly claim different chats rather than collide on each.
+        by_chat: dict[tuple[str, str], list[DueDelivery]] = {}
         for row in due:
+            by_chat.setdefault((row.connection_id, row.platform_chat_id), []).append(row)
+        chats = list(by_chat.values())
+        self._rng.shuffle(chats)
+        added = 0
+        for row in (row for rows in chats for row in rows):
             item = Pending(
                 delivery_id=row.id,
                 community_id=row.community_id,
@@ -205,11 +216,11 @@ class Dispatcher:
             if item is None:
                 break
             limits, chat_gap, connection_gap = self._limits_of(item)
-            decision = await self._limiter.acquire(limits, now=now)
+            decision = await self._limiter.peek(limits, now=now)
             if not decision.allowed:
                 self.queues.release(item, until=now + decision.wait_seconds, scope=decision.scope)
                 continue
-            # No slot of these limits is free before then: don't ask the limiter sooner.
+            # Its task will take the slot, after the claim; no other slot of these limits is free before then.
             self.queues.hold(item, chat_until=now + chat_gap, connection_until=now + connection_gap)
             task = asyncio.create_task(self._deliver(item))
             self._in_flight.add(task)
@@ -263,7 +274,12 @@ class Dispatcher:
                 session, item.delivery_id, now=_utc(now), lease_until=_utc(now + self.settings.lease_seconds)
             )
         if row is None:
-            return None  # another replica took it, or it is done
+            return None  # another replica took it, or it is done: no slot spent on it
+        slot_at = await self._take_slot(item)
+        if slot_at is not None:
+            async with self._sessionmaker() as session, session.begin():
+                await release_delivery(session, row.id, now=_utc(self._now()))
+            return slot_at
         attempt = row.attempts + 1
         try:
             delivered = await self._call(row)
@@ -285,6 +301,24 @@ class Dispatcher:
             )
             await emit(session, event, community_id=row.community_id, at=at)
         return None
+
+    async def _take_slot(self, item: Pending) -> float | None:
+        """Take a slot of ``item``'s limits for the claimed delivery, waiting for it if it comes within
+        ``max_slot_wait_seconds``; None once taken, else the time it is free (the claim should go back)."""
+        limits, _, _ = self._limits_of(item)
+        while True:
+            now = self._now()
+            decision = await self._limiter.acquire(limits, now=now)
+            if decision.allowed:
+                return None
+            until = now + decision.wait_seconds
+            if decision.scope == "connection":
+                self.queues.hold(item, chat_until=0.0, connection_until=until)
+            else:
+                self.queues.hold(item, chat_until=until, connection_until=0.0)
+            if decision.wait_seconds > self.settings.max_slot_wait_seconds:
+                return until
+            await asyncio.sleep(decision.wait_seconds)
 
     async def _call(self, row: ChatDelivery) -> Delivered:
         connection = await self._directory.get(row.connection_id)
