@@ -17,6 +17,7 @@ class LevelDTO(BaseModel):
     rank: int
     name: str
     threshold: int
+    chat_role: str | None = None
 
 
 class CommunityLevelsDTO(BaseModel):
@@ -34,6 +35,11 @@ class LevelCalls(ServiceClient):
             "GET", "/v1/levels", CommunityLevelsBatchDTO, params={"community_id": list(community_ids)}
         )
         return {item.community_id: item.levels for item in batch.items}
+
+    async def replace_levels(self, community_id: str, levels: list[dict[str, Any]]) -> list[LevelDTO]:
+        path = f"/v1/communities/{community_id}/levels"
+        scheme = await self._request("PUT", path, CommunityLevelsDTO, json={"levels": levels})
+        return scheme.levels
 
 
 class BalanceDTO(BaseModel):

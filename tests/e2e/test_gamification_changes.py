@@ -199,3 +199,52 @@ async def test_decay_is_configured_through_the_gateway(admin: GraphQL) -> None:
     assert read["gamificationSettings"] == {"timezone": "UTC", "decayAfterDays": 14, "decayPercent": 5}
     settings = off["updateGamificationSettings"]["settings"]
     assert (settings["decayAfterDays"], settings["decayPercent"]) == (None, None)
+
+
+SET_LEVELS = """
+mutation($input: SetLevelSchemeInput!) {
+  setLevelScheme(input: $input) {
+    __typename
+    ... on SetLevelSchemeSuccess { levels { rank name threshold chatRole } }
+    ... on InvalidInputError { code fields { field reason } }
+  }
+}
+"""
+MEMBER_LEVEL = """
+query($community: ID!, $member: ID!) {
+  memberGamification(communityId: $community, memberIds: [$member]) {
+    level { name chatRole } nextLevel { name } progressToNextLevel
+  }
+  community(id: $community) { levels { name } }
+}
+"""
+
+
+async def test_an_operator_sets_the_level_scheme_and_the_member_view_follows(admin: GraphQL) -> None:
+    cid = (await create_community(admin, name="Ladders"))["id"]
+
+    async def default_levels() -> bool | None:
+        levels = (await admin(MEMBER_LEVEL, community=cid, member="mbr_a"))["data"]["community"]["levels"]
+        return True if levels else None
+
+    await eventually(default_levels)  # gamification has heard of the community
+    await admin(GRANT, input={"communityId": cid, "memberId": "mbr_a", "points": 60, "reason": "welcome"})
+    scheme = [
+        {"rank": 1, "name": "Seedling", "threshold": 0},
+        {"rank": 2, "name": "Sprout", "threshold": 50, "chatRole": "sprout"},
+        {"rank": 3, "name": "Tree", "threshold": 100},
+    ]
+    bad = [{"rank": 1, "name": "Seedling", "threshold": 10}]
+
+    refused = (await admin(SET_LEVELS, input={"communityId": cid, "levels": bad}))["data"]["setLevelScheme"]
+    set_ = (await admin(SET_LEVELS, input={"communityId": cid, "levels": scheme}))["data"]["setLevelScheme"]
+    view = (await admin(MEMBER_LEVEL, community=cid, member="mbr_a"))["data"]
+
+    assert refused["__typename"] == "InvalidInputError"
+    assert refused["fields"] == [{"field": "levels", "reason": "the first level must start at 0 points"}]
+    assert [level["name"] for level in set_["levels"]] == ["Seedling", "Sprout", "Tree"]
+    (member,) = view["memberGamification"]
+    assert member["level"] == {"name": "Sprout", "chatRole": "sprout"}
+    assert member["nextLevel"] == {"name": "Tree"}
+    assert member["progressToNextLevel"] == 0.2
+    assert [level["name"] for level in view["community"]["levels"]] == ["Seedling", "Sprout", "Tree"]

@@ -24,10 +24,13 @@ class Level:
     rank: int
     name: str
     threshold: int
+    chat_role: str | None = strawberry.field(description="The chat role members hold while on this level.")
 
     @classmethod
     def from_dto(cls, dto: LevelDTO) -> Level:
-        return cls(id=strawberry.ID(dto.id), rank=dto.rank, name=dto.name, threshold=dto.threshold)
+        return cls(
+            id=strawberry.ID(dto.id), rank=dto.rank, name=dto.name, threshold=dto.threshold, chat_role=dto.chat_role
+        )
 
 
 @strawberry.type(description="The greeting a group sees when people join; joins close together share one message.")

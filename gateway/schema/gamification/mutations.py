@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
 from gateway.clients.gamification import RuleCreateDTO
+from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.gamification.types import GamificationSettings, PointEntry, PointRule
@@ -26,6 +27,31 @@ class CreatePointRuleInput:
     conditions: JSON | None = None
     tier_multipliers: JSON | None = None
     idempotency_key: str | None = None
+
+
+@strawberry.input
+class LevelInput:
+    rank: int
+    name: str
+    threshold: int = strawberry.field(description="Lifetime points needed; the first level starts at 0.")
+    chat_role: str | None = strawberry.field(default=None, description="Given in chat while on this level.")
+
+
+@strawberry.input(description="The whole level scheme, replacing the current one; members move silently.")
+class SetLevelSchemeInput:
+    community_id: strawberry.ID
+    levels: list[LevelInput]
+
+
+@strawberry.type
+class SetLevelSchemeSuccess:
+    levels: list[Level]
+
+
+SetLevelSchemePayload = Annotated[
+    SetLevelSchemeSuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
+    strawberry.union("SetLevelSchemePayload"),
+]
 
 
 @strawberry.type
@@ -130,6 +156,18 @@ async def _post(info: Info[Context, None], action: str, input: PointsInput) -> P
 
 @strawberry.type
 class GamificationMutation:
+    @strawberry.mutation(description="Replace the level scheme (thresholds, names, chat roles).")
+    async def set_level_scheme(self, info: Info[Context, None], input: SetLevelSchemeInput) -> SetLevelSchemePayload:
+        levels = [
+            {"rank": level.rank, "name": level.name, "threshold": level.threshold, "chat_role": level.chat_role}
+            for level in input.levels
+        ]
+        try:
+            dtos = await info.context.gamification.replace_levels(str(input.community_id), levels)
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return SetLevelSchemeSuccess(levels=[Level.from_dto(dto) for dto in dtos])
+
     @strawberry.mutation(description="Add a point rule (data, not code).")
     async def create_point_rule(self, info: Info[Context, None], input: CreatePointRuleInput) -> CreatePointRulePayload:
         data = RuleCreateDTO(

@@ -6,13 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import LevelReached
 from kit.auth import Principal, ensure_community_access
+from kit.errors import Conflict, FieldError, InvalidInput
 from kit.events import emit
 from kit.ids import new_id
-from services.gamification.domain.level import DEFAULT_SCHEME, LevelSpec, level_for
+from services.gamification.domain.level import DEFAULT_SCHEME, LevelSpec, level_for, validate_scheme
 from services.gamification.models import Level
 from services.gamification.repo.ledger import LedgerRepository
 from services.gamification.repo.level import LevelRepository
@@ -39,6 +41,53 @@ async def create_default_scheme(session: AsyncSession, *, community_id: str, at:
     repo.add_all(levels)
     session.info.get(LEVELS_CACHE_KEY, {}).pop(community_id, None)
     return levels
+
+
+async def replace_scheme(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    community_id: str,
+    levels: Sequence[tuple[LevelSpec, str | None]],
+    at: datetime,
+) -> list[Level]:
+    """Put ``levels`` (spec and chat role, in rank order) in place of the community's scheme.
+
+    Members move to the level their lifetime points reach under the new thresholds, silently: a scheme
+    change is the operator's decision, not an achievement, so it announces no ``level.reached``.
+    """
+    ensure_community_access(principal, community_id)
+    specs = [spec for spec, _ in levels]
+    problems = validate_scheme(specs)
+    if problems:
+        raise InvalidInput("; ".join(problems), errors=[FieldError(field="levels", reason=p) for p in problems])
+    repo = LevelRepository(session)
+    rows = [
+        Level(
+            id=new_id("lvl"),
+            community_id=community_id,
+            rank=spec.rank,
+            name=spec.name,
+            threshold=spec.threshold,
+            chat_role=chat_role,
+            created_at=at,
+        )
+        for spec, chat_role in levels
+    ]
+    try:
+        async with session.begin_nested():
+            await repo.delete_for(community_id)
+            repo.add_all(rows)
+    except IntegrityError:
+        # The default scheme of a community created a moment ago landed in between.
+        raise Conflict("the level scheme changed meanwhile; send it again", code="level_scheme_changed") from None
+    session.info.get(LEVELS_CACHE_KEY, {}).pop(community_id, None)
+    ledger = LedgerRepository(session)
+    for balance in await ledger.all_balances(community_id):
+        rank = level_for(balance.lifetime, specs).rank
+        if rank != balance.level_rank:
+            await ledger.set_level_rank(community_id, balance.member_id, rank)
+    return rows
 
 
 async def levels_by_community(
