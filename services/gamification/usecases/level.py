@@ -27,17 +27,7 @@ async def create_default_scheme(session: AsyncSession, *, community_id: str, at:
     repo = LevelRepository(session)
     if await repo.exists_for(community_id):
         return []
-    levels = [
-        Level(
-            id=new_id("lvl"),
-            community_id=community_id,
-            rank=spec.rank,
-            name=spec.name,
-            threshold=spec.threshold,
-            created_at=at,
-        )
-        for spec in DEFAULT_SCHEME
-    ]
+    levels = _level_rows(community_id, [(spec, None) for spec in DEFAULT_SCHEME], at=at)
     repo.add_all(levels)
     session.info.get(LEVELS_CACHE_KEY, {}).pop(community_id, None)
     return levels
@@ -62,18 +52,7 @@ async def replace_scheme(
     if problems:
         raise InvalidInput("; ".join(problems), errors=[FieldError(field="levels", reason=p) for p in problems])
     repo = LevelRepository(session)
-    rows = [
-        Level(
-            id=new_id("lvl"),
-            community_id=community_id,
-            rank=spec.rank,
-            name=spec.name,
-            threshold=spec.threshold,
-            chat_role=chat_role,
-            created_at=at,
-        )
-        for spec, chat_role in levels
-    ]
+    rows = _level_rows(community_id, levels, at=at)
     try:
         async with session.begin_nested():
             await repo.delete_for(community_id)
@@ -88,6 +67,21 @@ async def replace_scheme(
         if rank != balance.level_rank:
             await ledger.set_level_rank(community_id, balance.member_id, rank)
     return rows
+
+
+def _level_rows(community_id: str, levels: Sequence[tuple[LevelSpec, str | None]], *, at: datetime) -> list[Level]:
+    return [
+        Level(
+            id=new_id("lvl"),
+            community_id=community_id,
+            rank=spec.rank,
+            name=spec.name,
+            threshold=spec.threshold,
+            chat_role=chat_role,
+            created_at=at,
+        )
+        for spec, chat_role in levels
+    ]
 
 
 async def levels_by_community(
