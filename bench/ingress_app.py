@@ -32,6 +32,7 @@ from guildhall.workers import gateway_workers
 from kit.events.envelope import stream_of
 from kit.logging import configure_logging
 from kit.migrations import upgrade
+from kit.runtime import settle_heap
 from kit.tables import outbox
 
 COMMUNITY = "cmty_01benchingress00000000000"
@@ -84,6 +85,7 @@ def create_app() -> Any:
         await stack.enter_async_context(gateway.router.lifespan_context(gateway))
         await gateway.state.redis.delete(stream_of(GATEWAY))  # this run's events only
         tasks.extend(asyncio.create_task(worker(stop)) for worker in gateway_workers(gateway, settings))
+        settle_heap()  # as `guildhall serve` does
 
     async def shutdown() -> None:
         stop.set()

@@ -15,6 +15,7 @@ from guildhall.http import serve_http
 from guildhall.parts import GATEWAY, MIGRATED_PARTS, SERVICES, database_url_of
 from kit.logging import configure_logging
 from kit.migrations import upgrade_sync
+from kit.runtime import settle_heap
 
 app = typer.Typer(help="Guildhall: the backend for communities that stay alive.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: mint and list.", no_args_is_help=True)
@@ -103,6 +104,7 @@ def worker(part: Servable) -> None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
         async with application.router.lifespan_context(application):
+            settle_heap()
             if part is Servable.gateway:
                 workers = gateway_workers(application, gateway_settings)
             else:

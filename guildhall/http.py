@@ -7,6 +7,27 @@ from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kit.runtime import settle_heap
+
+
+def _settling_after_startup(app: ASGIApp) -> ASGIApp:
+    """``app``, with the heap settled (``kit.runtime.settle_heap``) as soon as its lifespan has started."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def send_and_settle(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                settle_heap()
+            await send(message)
+
+        await app(scope, receive, send_and_settle)
+
+    return wrapped
 
 
 def _after_shutdown(sig: int, frame: FrameType | None) -> None:
@@ -18,5 +39,10 @@ async def serve_http(app: FastAPI, *, host: str, port: int, lifespan: str = "on"
     # With the default handlers that kills the process before our cleanup (workers, lifespans) runs.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _after_shutdown)
-    config = uvicorn.Config(app, host=host, port=port, lifespan=lifespan, log_config=None)  # type: ignore[arg-type]
+    if lifespan == "off":
+        settle_heap()  # the caller has started everything already
+        served: ASGIApp = app
+    else:
+        served = _settling_after_startup(app)
+    config = uvicorn.Config(served, host=host, port=port, lifespan=lifespan, log_config=None)  # type: ignore[arg-type]
     await uvicorn.Server(config).serve()
