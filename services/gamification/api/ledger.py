@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Coroutine
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -44,6 +45,18 @@ def balance_read(balance: Balance) -> BalanceRead:
     )
 
 
+async def _posted(idempotency: IdempotencyDep, post: Coroutine[Any, Any, Posted]) -> JSONResponse:
+    """Run ``post`` (not started yet) under the request's Idempotency-Key: a retry replays the first answer."""
+
+    async def run() -> PostedRead:
+        return posted_read(await post)
+
+    try:
+        return await idempotency.run(run)
+    finally:
+        post.close()  # a replayed answer never awaits it; closing an awaited coroutine does nothing
+
+
 @router.post("/points/grants", status_code=201, response_model=PostedRead)
 async def grant_points(
     community_id: str,
@@ -54,20 +67,16 @@ async def grant_points(
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     ensure_community_access(principal, community_id)
-
-    async def run() -> PostedRead:
-        posted = await usecases.grant(
-            session,
-            community_id=community_id,
-            member_id=body.member_id,
-            points=body.points,
-            reason=body.reason,
-            at=clocks.now(community_id),
-            idempotency_key=idempotency.key,
-        )
-        return posted_read(posted)
-
-    return await idempotency.run(run)
+    post = usecases.grant(
+        session,
+        community_id=community_id,
+        member_id=body.member_id,
+        points=body.points,
+        reason=body.reason,
+        at=clocks.now(community_id),
+        idempotency_key=idempotency.key,
+    )
+    return await _posted(idempotency, post)
 
 
 @router.post("/points/spends", status_code=201, response_model=PostedRead)
@@ -80,20 +89,16 @@ async def spend_points(
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     ensure_community_access(principal, community_id)
-
-    async def run() -> PostedRead:
-        posted = await usecases.spend(
-            session,
-            community_id=community_id,
-            member_id=body.member_id,
-            points=body.points,
-            reason=body.reason,
-            at=clocks.now(community_id),
-            idempotency_key=idempotency.key,
-        )
-        return posted_read(posted)
-
-    return await idempotency.run(run)
+    post = usecases.spend(
+        session,
+        community_id=community_id,
+        member_id=body.member_id,
+        points=body.points,
+        reason=body.reason,
+        at=clocks.now(community_id),
+        idempotency_key=idempotency.key,
+    )
+    return await _posted(idempotency, post)
 
 
 @router.post("/points/corrections", status_code=201, response_model=PostedRead)
@@ -106,20 +111,16 @@ async def correct_points(
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     ensure_community_access(principal, community_id)
-
-    async def run() -> PostedRead:
-        posted = await usecases.correct(
-            session,
-            community_id=community_id,
-            entry_id=body.entry_id,
-            points=body.points,
-            reason=body.reason,
-            at=clocks.now(community_id),
-            idempotency_key=idempotency.key,
-        )
-        return posted_read(posted)
-
-    return await idempotency.run(run)
+    post = usecases.correct(
+        session,
+        community_id=community_id,
+        entry_id=body.entry_id,
+        points=body.points,
+        reason=body.reason,
+        at=clocks.now(community_id),
+        idempotency_key=idempotency.key,
+    )
+    return await _posted(idempotency, post)
 
 
 @router.get("/members/{member_id}/points")
