@@ -247,9 +247,11 @@ async def run(options: argparse.Namespace) -> BenchResult:
             "backends": options.dispatch_backends,
         },
     )
+    headroom = GatewaySettings.model_fields["dispatch_limit_headroom"].default
     result.notes.append(
         "minimum = groups ÷ (30 msg/s * scale), Telegram's per-bot limit; rate ÷ base = achieved ÷ that limit "
-        "(1x is the ceiling); the dispatcher paces 2% under each limit (dispatch_limit_headroom)"
+        f"(1x is the ceiling); the dispatcher paces {headroom:.0%} under each limit (dispatch_limit_headroom), "
+        f"so {1 / (1 + headroom):.3f}x is its own"
     )
     result.notes.append(
         "due = the moment the N chat.send commands are on events.content (what content's relay would publish); "

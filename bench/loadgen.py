@@ -9,6 +9,10 @@ the last body byte read. Runs for a fixed duration or a fixed number of requests
 ``--requests`` wins), after an optional warm-up that is not recorded. Prints one JSON object on stdout:
 requests, errors, non_2xx, status counts, seconds, rps and latency percentiles in milliseconds.
 
+With ``--request-file`` and ``--schedule-file`` it runs open loop instead (``ScheduledLoad``): each request
+is sent at its scheduled time whether or not earlier ones were answered, and its latency runs from that
+time, so a server that falls behind is seen as a client would see it (no coordinated omission).
+
 httpx spends more CPU per request than a small server does, so it cannot saturate one; this reads
 responses with a few ``readuntil``/``readexactly`` calls (Content-Length, chunked, or read-to-close).
 """
@@ -32,6 +36,7 @@ from bench.aio import new_event_loop
 from bench.stats import summarize_ms
 
 _HEAD_END = b"\r\n\r\n"
+IDLE_KEEP_SECONDS = 2.0
 _MAX_HEAD = 64 * 1024
 
 
@@ -70,6 +75,13 @@ class Target:
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     """Read one response. Returns (status, keep_alive). Raises on a malformed or truncated response."""
+    status, keep_alive, _ = await read_response_body(reader)
+    return status, keep_alive
+
+
+async def read_response_body(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+    """``read_response``, plus the body when it came with a Content-Length or to the end of the connection
+    (a chunked body is read and dropped: b"")."""
     head = await reader.readuntil(_HEAD_END)
     if not head.startswith(b"HTTP/1."):
         raise ProtocolError(f"not an HTTP/1.x response: {head[:40]!r}")
@@ -77,19 +89,17 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     lower = head.lower()
     keep_alive = b"\r\nconnection: close" not in lower and not head.startswith(b"HTTP/1.0")
     if status in (204, 304) or 100 <= status < 200:
-        return status, keep_alive
+        return status, keep_alive, b""
     start = lower.find(b"\r\ncontent-length:")
     if start >= 0:
         end = lower.index(b"\r\n", start + 2)
         length = int(lower[start + 17 : end])
-        if length:
-            await reader.readexactly(length)
-        return status, keep_alive
+        return status, keep_alive, await reader.readexactly(length) if length else b""
     if b"\r\ntransfer-encoding:" in lower and b"chunked" in lower:
         await _read_chunked(reader)
-        return status, keep_alive
-    await reader.read()  # no length: the body runs to the end of the connection
-    return status, False
+        return status, keep_alive, b""
+    body = await reader.read()  # no length: the body runs to the end of the connection
+    return status, False, body
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> None:
@@ -224,6 +234,126 @@ class LoadGenerator:
         }
 
 
+class ScheduledLoad:
+    """Open loop: request ``i`` is sent ``at[i]`` seconds after the start whether or not earlier ones have
+    been answered, as independent clients arrive. Latency runs from the request's scheduled time, so time
+    spent waiting for a free connection (at most ``connections`` open at once) counts, as a client would
+    feel it; ``send_lag`` is how late the sends were (the load generator's own queueing). Every response is
+    tallied under its request's tag and its status (with the problem+json ``code`` of an error)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        requests: Sequence[bytes],
+        *,
+        at: Sequence[float],
+        tags: Sequence[str],
+        connections: int,
+        timeout: float = 10.0,
+    ) -> None:
+        if not len(requests) == len(at) == len(tags):
+            raise ValueError("one scheduled time and one tag per request")
+        self.host, self.port = host, port
+        self.requests, self.at, self.tags = requests, at, tags
+        self.connections = connections
+        self.timeout = timeout
+        self._idle: list[tuple[float, asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._slots = asyncio.Semaphore(connections)
+        self._latencies: dict[tuple[str, str], list[float]] = {}
+        self._send_lag_ms: list[float] = []
+        self._errors: dict[str, int] = {}
+        self._last_done = 0.0
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        while self._idle:
+            since, reader, writer = self._idle.pop()
+            # The server closes a keep-alive connection idle for a while (uvicorn: 5 s); a client's pool
+            # retires it first rather than fail a request on it.
+            if time.perf_counter() - since < IDLE_KEEP_SECONDS:
+                return reader, writer
+            writer.close()
+        return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout)
+
+    async def _one(self, index: int, due: float) -> None:
+        tag = self.tags[index]
+        async with self._slots:
+            writer: asyncio.StreamWriter | None = None
+            try:
+                reader, writer = await self._connection()
+                self._send_lag_ms.append((time.perf_counter() - due) * 1000)
+                writer.write(self.requests[index])
+                status, keep_alive, body = await asyncio.wait_for(read_response_body(reader), self.timeout)
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, ProtocolError, ValueError) as error:
+                kind = type(error).__name__
+                self._errors[kind] = self._errors.get(kind, 0) + 1
+                if writer is not None:
+                    writer.close()
+                return
+            done = time.perf_counter()
+            self._last_done = time.time()
+            outcome = str(status) if status < 400 else f"{status} {_problem_code(body)}"
+            self._latencies.setdefault((tag, outcome), []).append((done - due) * 1000)
+            if keep_alive:
+                self._idle.append((done, reader, writer))
+            else:
+                writer.close()
+
+    async def run(self) -> dict[str, Any]:
+        # A few connections up front, as a client's pool would have: the first arrivals pay no handshake.
+        for _ in range(min(8, self.connections)):
+            self._idle.append((time.perf_counter(), *await self._connection()))
+        started = time.perf_counter() + 0.01
+        started_unix = time.time() + 0.01
+        tasks = []
+        for index, offset in enumerate(self.at):
+            due = started + offset
+            if (wait := due - time.perf_counter()) > 0:
+                await asyncio.sleep(wait)
+            tasks.append(asyncio.create_task(self._one(index, due)))
+        await asyncio.gather(*tasks)
+        for _, _, writer in self._idle:
+            writer.close()
+        every = [ms for samples in self._latencies.values() for ms in samples]
+        seconds = max(self._last_done - started_unix, 1e-9)
+        statuses: dict[str, int] = {}
+        by_tag: dict[str, dict[str, Any]] = {}
+        for (tag, outcome), samples in sorted(self._latencies.items()):
+            status = outcome.split()[0]
+            statuses[status] = statuses.get(status, 0) + len(samples)
+            by_tag.setdefault(tag, {})[outcome] = summarize_ms(samples).as_dict()
+        return {
+            "connections": self.connections,
+            "requests": len(every),
+            "errors": sum(self._errors.values()),
+            "error_kinds": self._errors,
+            "non_2xx": sum(n for status, n in statuses.items() if not status.startswith("2")),
+            "statuses": dict(sorted(statuses.items())),
+            "seconds": round(seconds, 4),
+            "rps": round(len(every) / seconds, 1),
+            "latency_ms": summarize_ms(every).as_dict(),
+            # tag → outcome ("201", "409 checkin_already_recorded") → latency summary (its count included)
+            "by_tag": by_tag,
+            "send_lag_ms": summarize_ms(self._send_lag_ms).as_dict(),
+            "started_unix": started_unix,
+            "last_done_unix": self._last_done,
+        }
+
+
+def _problem_code(body: bytes) -> str:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return "?"
+    return str(document.get("code", "?")) if isinstance(document, dict) else "?"
+
+
+def write_schedule(path: str, at: Sequence[float], tags: Sequence[str]) -> None:
+    """The send times (seconds from the start) and tags of a ``--request-file``, for ``--schedule-file``."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"at": list(at), "tags": list(tags)}, handle)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True, help="http://host:port/path")
@@ -243,6 +373,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="raw HTTP requests framed by write_requests(): each sent once, in order (ignores --url's path, "
         "--method, --header, --body, --duration, --requests, --warmup)",
+    )
+    parser.add_argument(
+        "--schedule-file",
+        default=None,
+        help="with --request-file: open loop, each request sent at its time from write_schedule() (JSON "
+        "{at: [seconds], tags: [str]}) on up to --connections connections; reports per tag",
     )
     return parser.parse_args(argv)
 
@@ -275,8 +411,32 @@ def main(argv: Sequence[str] | None = None) -> None:
             body = handle.read()
     else:
         body = (args.body or "").encode()
+    if args.schedule_file:
+        with open(args.schedule_file, encoding="utf-8") as handle:
+            schedule = json.load(handle)
+        parts = urlsplit(args.url)
+        generator: LoadGenerator | ScheduledLoad = ScheduledLoad(
+            parts.hostname or "127.0.0.1",
+            parts.port or 80,
+            read_requests(args.request_file),
+            at=schedule["at"],
+            tags=schedule["tags"],
+            connections=args.connections,
+            timeout=args.timeout,
+        )
+    else:
+        generator = _closed_loop(args, body)
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        report = runner.run(generator.run())
+    report["url"] = args.url
+    report["method"] = args.method.upper()
+    json.dump(report, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def _closed_loop(args: argparse.Namespace, body: bytes) -> LoadGenerator:
     target = Target.build(args.url, method=args.method, headers=args.header, body=body)
-    generator = LoadGenerator(
+    return LoadGenerator(
         target,
         connections=args.connections,
         duration=None if args.requests is not None else args.duration,
@@ -285,12 +445,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         timeout=args.timeout,
         sequence=read_requests(args.request_file) if args.request_file else None,
     )
-    with asyncio.Runner(loop_factory=new_event_loop) as runner:
-        report = runner.run(generator.run())
-    report["url"] = args.url
-    report["method"] = args.method.upper()
-    json.dump(report, sys.stdout)
-    sys.stdout.write("\n")
 
 
 # -- driving it from a benchmark ------------------------------------------------------------------------
@@ -308,11 +462,14 @@ async def run_loadgen(
     warmup: float = 1.0,
     cpus: Sequence[int] | None = None,
     request_file: str | None = None,
+    schedule_file: str | None = None,
 ) -> dict[str, Any]:
     """Run the load generator in a subprocess (its own interpreter, its own core) and return its report."""
     command = [sys.executable, "-m", "bench.loadgen", "--url", url, "--method", method]
     if request_file is not None:
         command += ["--request-file", request_file]
+    if schedule_file is not None:
+        command += ["--schedule-file", schedule_file]
     command += ["--connections", str(connections), "--duration", str(duration), "--warmup", str(warmup)]
     for header in headers:
         command += ["--header", header]

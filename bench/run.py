@@ -130,8 +130,22 @@ def register_ingress() -> None:
     )
 
 
+def register_checkin_storm() -> None:
+    from bench import checkin_storm
+
+    register(
+        Benchmark(
+            name="checkin_storm",
+            summary="10,000 check-ins in 60 s (open loop, 10% duplicates): none lost or doubled, p99, backlog drain",
+            run=checkin_storm.run,
+            add_arguments=checkin_storm.add_arguments,
+        )
+    )
+
+
 register_dispatch()
 register_ingress()
+register_checkin_storm()
 
 
 def build_parser() -> argparse.ArgumentParser:

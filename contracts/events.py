@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from contracts.chat import ChatMedia
 from kit.events import EventData
 
 
@@ -27,6 +28,8 @@ class MemberJoined(EventData):
     status: str
     source: str
     referrer_member_id: str | None = None
+    # The member's name as the community knows it (certificates are issued in it).
+    display_name: str | None = None
 
 
 class MemberLeft(EventData):
@@ -158,6 +161,8 @@ class MemberActivity(EventData):
     # The message text (or the reaction), for keyword rules and check-in keywords; empty for joins and leaves.
     text: str = ""
     platform_message_id: str | None = None
+    # Images and files sent with the message (photo proof of a check-in).
+    media: list[ChatMedia] = []
     occurred_at: datetime
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from kit.events import EventData
@@ -24,12 +24,53 @@ class PointsAwarded(EventData):
     source: str | None = None
 
 
-class ChallengeCompleted(EventData):
-    event_type: ClassVar[str] = "challenge.completed"
+class ChallengeOutcome(EventData):
+    """How an enrollment ended; ``days_done`` counts check-ins, makeups and excused days."""
 
     member_id: str
     challenge_id: str
     enrollment_id: str
+    challenge_name: str = ""
+    days: int = 0
+    days_done: int = 0
+
+
+class ChallengeCompleted(ChallengeOutcome):
+    event_type: ClassVar[str] = "challenge.completed"
+
+
+class ChallengeFailed(ChallengeOutcome):
+    event_type: ClassVar[str] = "challenge.failed"
+
+
+class CheckinRecorded(EventData):
+    """One challenge day counted for a member (on time, or a makeup of a missed day)."""
+
+    event_type: ClassVar[str] = "checkin.recorded"
+
+    member_id: str
+    challenge_id: str
+    enrollment_id: str
+    checkin_id: str
+    day: int
+    local_date: date
+    makeup: bool
+    channel: str
+    streak: int
+    days_done: int
+
+
+class CheckinMissed(EventData):
+    """A challenge day's window closed without a check-in from an enrolled member."""
+
+    event_type: ClassVar[str] = "checkin.missed"
+
+    member_id: str
+    challenge_id: str
+    enrollment_id: str
+    day: int
+    local_date: date
+    appeal_until: datetime
 
 
 class PointsSpent(EventData):
@@ -99,3 +140,75 @@ class ProbeDropped(EventData):
     group_ids: list[str]
     text: str
     expires_at: datetime
+
+
+class DepositRefundDue(EventData):
+    """Guildhall owes a member money from a deposit challenge: the integrator's payment system should pay
+    ``amount`` (minor units of ``currency``) and confirm it as a payout. ``payable`` is everything owed now."""
+
+    event_type: ClassVar[str] = "deposit.refund_due"
+
+    member_id: str
+    challenge_id: str
+    enrollment_id: str
+    transaction_id: str
+    amount: int
+    currency: str
+    reason: str  # withdrawn (before the start) or settled (the challenge was decided)
+    payable: int
+
+
+class DepositSettled(EventData):
+    """A deposit challenge's money was settled: stakes back for days done, forfeits pooled, fee, shares."""
+
+    event_type: ClassVar[str] = "deposit.settled"
+
+    challenge_id: str
+    transaction_id: str
+    currency: str
+    members: int
+    finishers: int
+    stakes: int
+    earned_back: int
+    pool: int
+    fee: int
+    pool_to_finishers: int
+    unclaimed: int
+
+
+class DepositPaidOut(EventData):
+    """The integrator confirmed paying a member part or all of what was payable."""
+
+    event_type: ClassVar[str] = "deposit.paid_out"
+
+    member_id: str
+    challenge_id: str
+    enrollment_id: str
+    transaction_id: str
+    amount: int
+    currency: str
+    reference: str
+    payable: int
+
+
+class CertificateIssued(EventData):
+    """A certificate was issued; ``url`` is its public verification page."""
+
+    event_type: ClassVar[str] = "certificate.issued"
+
+    member_id: str
+    certificate_id: str
+    template_id: str
+    serial: str
+    achievement_name: str
+    recipient_name: str
+    url: str
+
+
+class CertificateRevoked(EventData):
+    event_type: ClassVar[str] = "certificate.revoked"
+
+    member_id: str
+    certificate_id: str
+    serial: str
+    reason: str

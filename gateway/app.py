@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Request
+from starlette.middleware import Middleware
 from strawberry.fastapi import GraphQLRouter
 
 from gateway import keys
@@ -15,13 +16,14 @@ from gateway.clients.base import create_http_client
 from gateway.connections.cipher import CredentialCipher, key_from_settings
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import build_connectors
-from gateway.ingress import webhook_router
+from gateway.ingress import WebhookIngress
 from gateway.ingress.writer import DeliveryWriter
 from gateway.keys import KeyAuthenticator
-from gateway.public import join_router
+from gateway.public import certificate_router, join_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
 from gateway.settings import GatewaySettings
+from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
 
 NAME = "gateway"
@@ -41,9 +43,13 @@ def _connections(settings: GatewaySettings, transports: Mapping[str, httpx.Async
 
 
 def create_app(
-    settings: GatewaySettings | None = None, *, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+    settings: GatewaySettings | None = None,
+    *,
+    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    clocks: Clocks | None = None,
 ) -> FastAPI:
-    """The gateway app. ``transports`` reach services in this process (embedded mode, tests)."""
+    """The gateway app. ``transports`` reach services in this process (embedded mode, tests); ``clocks`` is
+    the services' own in embedded mode, so a test clock moves webhook time checks at once."""
     settings = settings or GatewaySettings()
     secret = settings.internal_secret.get_secret_value()
     cipher = CredentialCipher(key_from_settings(settings))
@@ -95,9 +101,10 @@ def create_app(
     spec = ServiceSpec(
         name=NAME,
         database_url=settings.database_url,
-        routers=[graphql, webhook_router(), join_router()],
+        routers=[graphql, join_router(), certificate_router()],
         lifespan=gateway_lifespan,
+        middleware=[Middleware(WebhookIngress)],
     )
-    app = create_service_app(spec, settings)
+    app = create_service_app(spec, settings, clocks=clocks)
     app.add_exception_handler(GraphQLUnauthenticated, on_unauthenticated)
     return app

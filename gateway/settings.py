@@ -38,7 +38,7 @@ class GatewaySettings(KitSettings):
     # {"telegram": {"per_chat": [[20, 60]], "per_connection": [[30, 1]]}} ([count, seconds] pairs).
     dispatch_limits: dict[str, dict[str, list[list[float]]]] = {}
     dispatch_limit_scale: float = 1.0  # multiplies every rate: > 1 only against fake platforms (tests, benchmarks)
-    dispatch_limit_headroom: float = 0.02  # pace this share below each limit, for network jitter
+    dispatch_limit_headroom: float = 0.05  # pace this share below each limit, for jitter (ADR 0016 addendum)
     dispatch_max_attempts: int = 6
     dispatch_backoff_seconds: float = 2.0
     dispatch_backoff_max_seconds: float = 300.0
@@ -46,6 +46,7 @@ class GatewaySettings(KitSettings):
     dispatch_poll_seconds: float = 1.0  # how often a replica looks for deliveries another one accepted
     dispatch_lease_seconds: float = 60.0  # a claimed delivery whose replica died is retried after this
     dispatch_queued_per_chat: int = 50  # deliveries of one chat held in memory at once
+    dispatch_claim_ahead_seconds: float = 0.05  # claim a delivery this long before its slot (covers the claim)
     # Housekeeping: dedupe keys outlive every platform's redelivery horizon (about a day at most, ADR 0010);
     # finished deliveries stay readable in the log for a month.
     webhook_dedupe_retention_hours: float = 7 * 24

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +26,10 @@ import_app = typer.Typer(help="Bring existing data in.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 leaderboard_app = typer.Typer(help="Leaderboards: rebuild from the ledger, check against it.", no_args_is_help=True)
 app.add_typer(leaderboard_app, name="leaderboard")
+deposits_app = typer.Typer(help="Deposit challenges: check the money journal.", no_args_is_help=True)
+app.add_typer(deposits_app, name="deposits")
+clock_app = typer.Typer(help="Test clocks of sandbox communities: show and advance.", no_args_is_help=True)
+app.add_typer(clock_app, name="clock")
 
 
 class Servable(StrEnum):
@@ -63,7 +69,10 @@ def dev(host: HostOption = None, port: PortOption = None) -> None:
 
     settings = GatewaySettings()
     configure_logging(settings.log_level, json_lines=False)
-    asyncio.run(run_embedded(settings, host=host or settings.host, port=port or settings.port))
+    host, port = host or settings.host, port or settings.port
+    # Join links and certificate pages point at this server unless the operator named a public address.
+    os.environ.setdefault("GUILDHALL_PUBLIC_URL", f"http://{host}:{port}")
+    asyncio.run(run_embedded(settings, host=host, port=port))
 
 
 @app.command()
@@ -220,6 +229,83 @@ def leaderboard_check(community: CommunityOption) -> None:
         typer.echo(line)
     typer.echo("consistent" if not mismatches else f"{len(mismatches)} mismatches")
     raise typer.Exit(1 if mismatches else 0)
+
+
+@deposits_app.command("check")
+def deposits_check(
+    community: Annotated[str | None, typer.Option("--community", help="Only this community (default: all).")] = None,
+) -> None:
+    """Check the deposit journal: every transaction balances, no balance is negative, nothing was paid out
+    that was not payable, no member got back more than their stake plus share; exit 1 on a violation."""
+    from guildhall.depositcli import check
+
+    audit = asyncio.run(check(community))
+    for line in audit.violations:
+        typer.echo(line)
+    typer.echo(f"{audit.transactions} transactions, {audit.postings} postings, {audit.accounts} accounts")
+    typer.echo("consistent" if not audit.violations else f"{len(audit.violations)} violations")
+    raise typer.Exit(1 if audit.violations else 0)
+
+
+GatewayUrlOption = Annotated[
+    str | None, typer.Option("--url", help="The gateway (default: http://GUILDHALL_HOST:GUILDHALL_PORT).")
+]
+ApiKeyOption = Annotated[
+    str, typer.Option("--api-key", envvar="GUILDHALL_API_KEY", help="An admin key of the gateway.")
+]
+ToOption = Annotated[datetime | None, typer.Option(help="To this time (UTC unless it says otherwise); safe to retry.")]
+
+
+def _gateway_url(url: str | None) -> str:
+    if url is not None:
+        return url
+    settings = GatewaySettings()
+    return f"http://{settings.host}:{settings.port}"
+
+
+@clock_app.command("show")
+def clock_show(community: CommunityOption, api_key: ApiKeyOption, url: GatewayUrlOption = None) -> None:
+    """Print where a sandbox community's test clock stands."""
+    from guildhall import clockcli
+
+    async def run() -> str:
+        async with clockcli.gateway_http(_gateway_url(url), api_key) as http:
+            return await clockcli.show(http, community)
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except clockcli.ClockRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(1) from None
+
+
+@clock_app.command("advance")
+def clock_advance(
+    community: CommunityOption,
+    api_key: ApiKeyOption,
+    by: Annotated[str | None, typer.Option(help="How far: 21d, 36h, 1d12h, 90m.")] = None,
+    to: ToOption = None,
+    step: Annotated[str, typer.Option(help="Due work runs at least this often on the way (1m to 1d).")] = "1h",
+    url: GatewayUrlOption = None,
+) -> None:
+    """Move a sandbox community's test clock forward; everything that falls due on the way runs, in every service."""
+    from guildhall import clockcli
+
+    if (by is None) == (to is None):
+        raise typer.BadParameter("give exactly one of --by and --to")
+    at = to.replace(tzinfo=UTC) if to is not None else None
+
+    async def run() -> list[str]:
+        async with clockcli.gateway_http(_gateway_url(url), api_key) as http:
+            return await clockcli.advance(http, community, to=at, by=by, step=step)
+
+    try:
+        lines = asyncio.run(run())
+    except clockcli.ClockRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(1) from None
+    for line in lines:
+        typer.echo(line)
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ class EmbeddedGuildhall:
             self.services[name] = app
             self.workers[name] = workers_of(part, app, settings)
             transports[name] = httpx.ASGITransport(app=app)
-        self.gateway = gateway_app.create_app(self.gateway_settings, transports=transports)
+        self.gateway = gateway_app.create_app(self.gateway_settings, transports=transports, clocks=self.clocks)
         await self._stack.enter_async_context(self.gateway.router.lifespan_context(self.gateway))
         self.workers[GATEWAY] = gateway_workers(self.gateway, self.gateway_settings)
         if self._run_workers:

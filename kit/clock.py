@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+# How far one advance of a test clock may go: a year of rollovers and then some, never an accident of units.
+MAX_ADVANCE = timedelta(days=400)
 
 
 class Clock(Protocol):
@@ -34,6 +38,11 @@ class ManualClock:
         self._now += delta
         return self._now
 
+    def advance_to(self, at: datetime) -> datetime:
+        """Moves to ``at`` when that is later; an older time (a stale copy) changes nothing."""
+        self._now = max(self._now, at.astimezone(UTC))
+        return self._now
+
 
 class Clocks:
     """Hands out the clock of a community: the system clock unless that community has its own."""
@@ -52,3 +61,15 @@ class Clocks:
 
     def now(self, community_id: str | None = None) -> datetime:
         return self.for_community(community_id).now()
+
+    def freeze(self, community_id: str, at: datetime) -> datetime:
+        """A sandbox community's test clock stands at ``at`` (or later, if this process already saw later)."""
+        clock = self._by_community.get(community_id)
+        if isinstance(clock, ManualClock):
+            return clock.advance_to(at)
+        self._by_community[community_id] = ManualClock(at)
+        return at.astimezone(UTC)
+
+    def freeze_all(self, times: Mapping[str, datetime]) -> None:
+        for community_id, at in times.items():
+            self.freeze(community_id, at)

@@ -61,6 +61,14 @@ class InvalidInput(Problem):
     def of(cls, field: str, reason: str) -> InvalidInput:
         return cls(f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)])
 
+    @classmethod
+    def raise_any(cls, problems: Sequence[tuple[str, str]]) -> None:
+        """Raise one error naming every (field, reason) of a domain validation, if there are any."""
+        if problems:
+            raise cls(
+                "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
+            )
+
 
 class Unauthenticated(Problem):
     status = 401

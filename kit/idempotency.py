@@ -17,8 +17,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from kit.auth import PrincipalDep
@@ -41,17 +42,8 @@ class Idempotency:
     async def run(self, action: Callable[[], Awaitable[BaseModel]], *, status_code: int = 201) -> JSONResponse:
         if self.key is None:
             return JSONResponse((await action()).model_dump(mode="json"), status_code=status_code)
-        row = (
-            await self._session.exec(
-                select(
-                    idempotency_record.c.request_hash, idempotency_record.c.status_code, idempotency_record.c.response
-                ).where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
-            )
-        ).first()
-        if row is not None:
-            request_hash, status_code_then, response = row
-            return self._replay(request_hash, status_code_then, response)
-        await self._claim()
+        if not await self._claim():
+            return await self._replay_existing()
         body = (await action()).model_dump(mode="json")
         await self._session.exec(
             update(idempotency_record)
@@ -60,22 +52,39 @@ class Idempotency:
         )
         return JSONResponse(body, status_code=status_code)
 
-    async def _claim(self) -> None:
-        try:
-            async with self._session.begin_nested():
-                await self._session.exec(
-                    insert(idempotency_record).values(
-                        scope=self._scope,
-                        key=self.key,
-                        request_hash=self._request_hash,
-                        status_code=0,
-                        created_at=datetime.now(UTC),
-                    )
-                )
-        except IntegrityError:
+    async def _claim(self) -> bool:
+        """Take the key, unless a record has it: one statement on the common path. A twin that holds the key
+        uncommitted makes this wait (PostgreSQL's unique index, SQLite's write lock) until it is decided."""
+        connection = await self._session.connection()
+        dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            dialect_insert(idempotency_record)
+            .values(
+                scope=self._scope,
+                key=self.key,
+                request_hash=self._request_hash,
+                status_code=0,
+                created_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(idempotency_record.c.key)
+        )
+        return (await connection.execute(statement)).first() is not None
+
+    async def _replay_existing(self) -> JSONResponse:
+        row = (
+            await self._session.exec(
+                select(
+                    idempotency_record.c.request_hash, idempotency_record.c.status_code, idempotency_record.c.response
+                ).where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
+            )
+        ).first()
+        if row is None:  # the holder rolled back between our insert and this read: the caller may retry
             raise Conflict(
                 "a request with this Idempotency-Key is still being processed", code="idempotency_key_in_use"
-            ) from None
+            )
+        request_hash, status_code_then, response = row
+        return self._replay(request_hash, status_code_then, response)
 
     def _replay(self, request_hash: str, status_code: int, response: str | None) -> JSONResponse:
         if request_hash != self._request_hash:

@@ -36,12 +36,16 @@ PREFIXES = {
 ID_PATTERN = re.compile(r"^[a-z]{2,8}_[0-9a-hjkmnp-tv-z]{26}$")
 
 
+# Every pair of base32 digits (10 bits): an id is 13 lookups instead of 26 ``divmod``s in a loop, which were
+# a visible part of a webhook's CPU (two ids a delivery).
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
+
+
 def _encode(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, index = divmod(value, 32)
-        chars.append(_ALPHABET[index])
-    return "".join(reversed(chars))
+    """The low ``5 * length`` bits of ``value`` as ``length`` base32 digits, most significant first."""
+    paired = 10 * (length // 2)
+    text = "".join([_PAIRS[(value >> shift) & 1023] for shift in range(paired - 10, -1, -10)])
+    return text if length % 2 == 0 else _ALPHABET[(value >> paired) & 31] + text
 
 
 def ulid() -> str:

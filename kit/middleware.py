@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +24,8 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
         self.service = service
+        # The metric children by (method, route, status): ``labels()`` takes a lock and builds a key each call.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,8 +56,15 @@ class RequestContextMiddleware:
                 route = scope.get("route")
                 template = getattr(route, "path", "unmatched")
                 elapsed = time.perf_counter() - started
-                HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
-                HTTP_LATENCY.labels(self.service, template).observe(elapsed)
+                key = (scope["method"], template, status)
+                children = self._children.get(key)
+                if children is None:
+                    children = self._children[key] = (
+                        HTTP_REQUESTS.labels(self.service, key[0], template, str(status)),
+                        HTTP_LATENCY.labels(self.service, template),
+                    )
+                children[0].inc()
+                children[1].observe(elapsed)
                 if log.isEnabledFor(logging.DEBUG) or status >= 500:
                     log.log(
                         logging.ERROR if status >= 500 else logging.DEBUG,

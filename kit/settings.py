@@ -26,6 +26,8 @@ class KitSettings(BaseSettings):
     log_json: bool = True
     event_stream_maxlen: int = 1_000_000
     outbox_retention_hours: int = 24 * 7
+    # How soon a process sees a sandbox community's test clock moved by another process.
+    test_clock_refresh_seconds: float = 1.0
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> KitSettings:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.sandbox_clock import DueWorkCalls
 
 
 class WelcomeTemplateDTO(BaseModel):
@@ -26,7 +26,7 @@ class WelcomeTemplateBatchDTO(BaseModel):
     items: list[CommunityWelcomeTemplateDTO]
 
 
-class ContentClient(ServiceClient):
+class ContentClient(DueWorkCalls):
     service = "content"
 
     async def welcome_templates_by_community(

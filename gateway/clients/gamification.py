@@ -9,7 +9,11 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from gateway.clients.base import ServiceClient
+from gateway.clients.certificate import CertificateCalls
+from gateway.clients.challenges import ChallengeCalls
+from gateway.clients.deposit import DepositCalls
 from gateway.clients.rewards import BadgeCalls, ProbeCalls, RewardCalls, SurpriseCalls
+from gateway.clients.sandbox_clock import DueWorkCalls
 
 
 class LevelDTO(BaseModel):
@@ -225,5 +229,16 @@ class PointsCalls(ServiceClient):
         )
 
 
-class GamificationClient(LevelCalls, PointsCalls, BadgeCalls, RewardCalls, SurpriseCalls, ProbeCalls):
+class GamificationClient(
+    LevelCalls,
+    PointsCalls,
+    BadgeCalls,
+    RewardCalls,
+    SurpriseCalls,
+    ProbeCalls,
+    DepositCalls,
+    CertificateCalls,
+    ChallengeCalls,
+    DueWorkCalls,
+):
     service = "gamification"

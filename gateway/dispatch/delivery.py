@@ -7,11 +7,12 @@ when its lease ends. The outcome clears the lease in the same transaction as its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import case, func, not_, or_, update
+from sqlalchemy import bindparam, case, func, not_, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -95,10 +96,18 @@ async def claim_delivery(
     session: AsyncSession, delivery_id: str, *, now: datetime, lease_until: datetime
 ) -> ChatDelivery | None:
     """Lease the delivery to this replica if it is still queued and nobody holds it; else None."""
+    claimed = await claim_deliveries(session, [delivery_id], now=now, lease_until=lease_until)
+    return claimed.get(delivery_id)
+
+
+async def claim_deliveries(
+    session: AsyncSession, delivery_ids: Sequence[str], *, now: datetime, lease_until: datetime
+) -> dict[str, ChatDelivery]:
+    """``claim_delivery`` for many in one statement: those this replica won, by id."""
     statement = (
         update(_table)
         .where(
-            _table.c.id == delivery_id,
+            _table.c.id.in_(delivery_ids),
             _table.c.status == "queued",
             or_(_table.c.lease_until.is_(None), _table.c.lease_until <= now),
         )
@@ -106,8 +115,41 @@ async def claim_delivery(
         .returning(*_table.c)
     )
     result: Any = await session.exec(statement)
-    row = result.first()
-    return ChatDelivery(**row._mapping) if row is not None else None
+    return {row.id: ChatDelivery(**row._mapping) for row in result}
+
+
+@dataclass(frozen=True)
+class Sent:
+    delivery_id: str
+    attempts: int
+    platform_message_id: str | None
+    at: datetime
+
+
+async def record_sent(session: AsyncSession, sent: Sequence[Sent]) -> None:
+    """``record_outcome(status="sent")`` for many deliveries in one statement (executemany)."""
+    statement = (
+        update(_table)
+        .where(_table.c.id == bindparam("b_id"))
+        .values(
+            status="sent",
+            attempts=bindparam("b_attempts"),
+            lease_until=None,
+            updated_at=bindparam("b_at"),
+            finished_at=bindparam("b_at"),
+            platform_message_id=bindparam("b_message"),
+        )
+    )
+    rows = [
+        {
+            "b_id": one.delivery_id,
+            "b_attempts": one.attempts,
+            "b_at": one.at,
+            "b_message": one.platform_message_id[:200] if one.platform_message_id is not None else None,
+        }
+        for one in sent
+    ]
+    await (await session.connection()).execute(statement, rows)
 
 
 async def release_delivery(session: AsyncSession, delivery_id: str, *, now: datetime) -> None:

@@ -92,6 +92,11 @@ class ChatQueues:
         if connection_until > self._connection_parked.get(item.connection_id, 0.0):
             self._connection_parked[item.connection_id] = connection_until
 
+    def unpark_connection(self, connection_id: str) -> None:
+        """The slot the connection was parked for is not needed after all (another replica took the delivery):
+        its next chat may go at once, as far as this replica knows."""
+        self._connection_parked.pop(connection_id, None)
+
     def finish(self, item: Pending, *, retry_at: float | None = None) -> None:
         """The head went (sent, failed for good, or taken by another replica), or waits for a retry."""
         self._busy.discard(item.chat)

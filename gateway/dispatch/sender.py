@@ -3,14 +3,16 @@ calls the platforms.
 
 One loop per replica. It holds a window of the log's queued deliveries in ``ChatQueues`` (at most
 ``queued_per_chat`` per chat, reloaded when the intake queues more and every ``poll_seconds``), takes
-the next ready chat in turn, looks at the shared ``RateLimiter`` (``peek``: is a slot of that chat's and
-that connection's limits free?) and, if so, starts a task that **first claims** the delivery (a lease in
-the log) and only then takes the slot (``acquire``), waiting up to ``max_slot_wait_seconds`` for it while
-holding the claim, or giving the claim back if the slot is further away. So a replica that loses the claim
-to another one takes no slot (ADR 0016). Denied, the chat (or the connection) waits for the slot while the
-others go on. Outcomes:
+the next ready chat in turn, looks at the shared ``RateLimiter`` (``peek``: when is a slot of that chat's and
+that connection's limits free?) and, from ``claim_ahead_seconds`` before that slot, starts a task that **first
+claims** the delivery (a lease in the log; claims that arrive together share one statement) and then takes
+the slot (``acquire``) when it comes, in turn with this replica's other deliveries on the connection (its
+``Lane``), or gives the claim back if the slot is more than ``max_slot_wait_seconds`` away. So a replica
+that loses the claim to another one takes no slot, and the claim's round trip overlaps the wait (ADR 0016
+and its addendum). Denied, the chat (or the connection) waits for the slot while the others go on.
+Outcomes:
 
-- sent: ``status=sent`` and ``chat.delivered``, in one transaction;
+- sent: ``status=sent`` and ``chat.delivered``, in one transaction (shared with the outcomes sent meanwhile);
 - 429: retried after the platform's ``Retry-After`` (or a backoff), which also blocks the chat for every
   replica through the limiter;
 - 5xx, transport errors: retried with exponential backoff and jitter, up to ``max_attempts``;
@@ -25,7 +27,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,14 +37,23 @@ from prometheus_client import Counter
 from contracts.chat import ChatAction, ChatDelivered, ChatDeliveryFailed, ChatSend
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import Connector, Delivered, PlatformCall, PlatformError
-from gateway.dispatch.delivery import DueDelivery, claim_delivery, due_deliveries, record_outcome, release_delivery
+from gateway.dispatch.delivery import (
+    DueDelivery,
+    Sent,
+    claim_deliveries,
+    due_deliveries,
+    record_outcome,
+    record_sent,
+    release_delivery,
+)
+from gateway.dispatch.grouping import GroupWriter
 from gateway.dispatch.limiter import Limit, RateLimiter, block_limit, chat_tag, connection_tag, rate_limit
 from gateway.dispatch.limits import PlatformLimits, Rate, limits_table
 from gateway.dispatch.schedule import ChatQueues, Pending, backoff_seconds
 from gateway.models import ChatDelivery
 from gateway.settings import GatewaySettings
 from kit.db import Sessionmaker
-from kit.events import emit
+from kit.events import Emission, emit, emit_many
 
 log = logging.getLogger("guildhall.dispatch")
 
@@ -55,7 +66,7 @@ DELIVERIES = Counter(
 class DispatchSettings:
     limits: Mapping[str, PlatformLimits]
     scale: float = 1.0
-    headroom: float = 0.02
+    headroom: float = 0.05
     max_attempts: int = 6
     backoff_seconds: float = 2.0
     backoff_max_seconds: float = 300.0
@@ -66,6 +77,7 @@ class DispatchSettings:
     window: int = 10_000  # deliveries held in memory at most
     timeout_seconds: float = 10.0
     max_slot_wait_seconds: float = 1.0  # a claimed delivery waits this long for its slot, else gives the claim back
+    claim_ahead_seconds: float = 0.05  # a delivery starts (is claimed) this long before its slot is free
 
     @classmethod
     def of(cls, settings: GatewaySettings) -> DispatchSettings:
@@ -80,6 +92,7 @@ class DispatchSettings:
             poll_seconds=settings.dispatch_poll_seconds,
             lease_seconds=settings.dispatch_lease_seconds,
             queued_per_chat=settings.dispatch_queued_per_chat,
+            claim_ahead_seconds=settings.dispatch_claim_ahead_seconds,
             timeout_seconds=settings.platform_timeout_seconds,
         )
 
@@ -115,6 +128,9 @@ class Dispatcher:
         self._reload = True
         self._next_poll = 0.0
         self._loading: asyncio.Task[None] | None = None
+        self._lanes: dict[str, Lane] = {}
+        self._claims = GroupWriter(self._claim_group)
+        self._sent = GroupWriter(self._record_sent_group)
 
     async def wake(self) -> None:
         """Something was queued (in this process): look at the log now rather than at the next poll."""
@@ -181,6 +197,7 @@ class Dispatcher:
 
     async def load(self) -> int:
         now = self._now()
+        self._lanes = {key: lane for key, lane in self._lanes.items() if lane.waiting or lane.next_at > now}
         if len(self.queues) >= self.settings.window:
             return 0
         async with self._sessionmaker() as session:
@@ -210,6 +227,7 @@ class Dispatcher:
 
     async def _start_ready(self) -> int:
         started = 0
+        ahead = self.settings.claim_ahead_seconds
         while len(self._in_flight) < self.settings.concurrency:
             now = self._now()
             item = self.queues.take(now)
@@ -217,12 +235,21 @@ class Dispatcher:
                 break
             limits, chat_gap, connection_gap = self._limits_of(item)
             decision = await self._limiter.peek(limits, now=now)
-            if not decision.allowed:
-                self.queues.release(item, until=now + decision.wait_seconds, scope=decision.scope)
+            if decision.wait_seconds > ahead:
+                self.queues.release(item, until=now + decision.wait_seconds - ahead, scope=decision.scope)
                 continue
-            # Its task will take the slot, after the claim; no other slot of these limits is free before then.
-            self.queues.hold(item, chat_until=now + chat_gap, connection_until=now + connection_gap)
-            task = asyncio.create_task(self._deliver(item))
+            # Its task claims the delivery now and takes the slot when it comes, so the claim's round trip
+            # overlaps the wait. The limiter knows the slots taken, the lane those our started tasks will take.
+            lane = self._lane(item.connection_id)
+            slot_at = max(now + decision.wait_seconds, lane.after_waiting(connection_gap))
+            if slot_at - now > ahead:
+                self.queues.release(item, until=slot_at - ahead, scope="connection")
+                continue
+            lane.waiting.add(item.delivery_id)
+            self.queues.hold(
+                item, chat_until=slot_at + chat_gap - ahead, connection_until=slot_at + connection_gap - ahead
+            )
+            task = asyncio.create_task(self._deliver(item, slot_at=slot_at))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             started += 1
@@ -255,70 +282,108 @@ class Dispatcher:
     def _platform_limits(self, item: Pending) -> PlatformLimits:
         return self.settings.limits.get(item.platform, PlatformLimits())
 
-    async def _deliver(self, item: Pending) -> None:
+    async def _deliver(self, item: Pending, *, slot_at: float) -> None:
         retry_at: float | None = None
         try:
-            retry_at = await self._attempt(item)
+            retry_at = await self._attempt(item, slot_at=slot_at)
         except Exception:
             log.exception("delivery attempt crashed", extra={"delivery_id": item.delivery_id})
             retry_at = self._now() + self.settings.backoff_seconds
         finally:
+            self._lane(item.connection_id).waiting.discard(item.delivery_id)  # if it never got to its slot
             self.queues.finish(item, retry_at=retry_at)
             self._kick.set()
 
-    async def _attempt(self, item: Pending) -> float | None:
-        """One try at ``item``; the time to try again, or None when it is done (or not ours)."""
-        now = self._now()
-        async with self._sessionmaker() as session, session.begin():
-            row = await claim_delivery(
-                session, item.delivery_id, now=_utc(now), lease_until=_utc(now + self.settings.lease_seconds)
-            )
+    async def _attempt(self, item: Pending, *, slot_at: float) -> float | None:
+        """One try at ``item`` once its slot, expected at ``slot_at``, is taken; the time to try again, or
+        None when it is done (or not ours)."""
+        row = await self._claims.submit(item.delivery_id)
         if row is None:
-            return None  # another replica took it, or it is done: no slot spent on it
-        slot_at = await self._take_slot(item)
-        if slot_at is not None:
+            # Another replica took it, or it is done: no slot spent on it, and the one it was parking the
+            # connection for goes to the next chat (the limiter and the lane say when that may go).
+            self._lane(item.connection_id).waiting.discard(item.delivery_id)
+            self.queues.unpark_connection(item.connection_id)
+            return None
+        free_at = await self._take_slot(item, expected_at=slot_at)
+        if free_at is not None:
             async with self._sessionmaker() as session, session.begin():
                 await release_delivery(session, row.id, now=_utc(self._now()))
-            return slot_at
+            return free_at
         attempt = row.attempts + 1
         try:
             delivered = await self._call(row)
         except PlatformError as error:
             return await self._failed(row, item, error, attempt)
         DELIVERIES.labels(row.platform, "sent").inc()
-        async with self._sessionmaker() as session, session.begin():
-            at = _utc(self._now())
-            await record_outcome(
-                session,
-                row.id,
-                status="sent",
-                attempts=attempt,
-                now=at,
-                platform_message_id=delivered.platform_message_id,
-            )
-            event = ChatDelivered(
-                command_id=row.command_id, chat=_command(row).chat, platform_message_id=delivered.platform_message_id
-            )
-            await emit(session, event, community_id=row.community_id, at=at)
+        sent = Sent(row.id, attempt, delivered.platform_message_id, _utc(self._now()))
+        await self._sent.submit((row, sent))
         return None
 
-    async def _take_slot(self, item: Pending) -> float | None:
-        """Take a slot of ``item``'s limits for the claimed delivery, waiting for it if it comes within
-        ``max_slot_wait_seconds``; None once taken, else the time it is free (the claim should go back)."""
-        limits, _, _ = self._limits_of(item)
-        while True:
-            now = self._now()
-            decision = await self._limiter.acquire(limits, now=now)
-            if decision.allowed:
-                return None
-            until = now + decision.wait_seconds
-            if decision.scope == "connection":
-                self.queues.hold(item, chat_until=0.0, connection_until=until)
-            else:
-                self.queues.hold(item, chat_until=until, connection_until=0.0)
-            if decision.wait_seconds > self.settings.max_slot_wait_seconds:
-                return until
-            await asyncio.sleep(decision.wait_seconds)
+    async def _claim_group(self, delivery_ids: Sequence[str]) -> list[ChatDelivery | None]:
+        now = self._now()
+        lease_until = _utc(now + self.settings.lease_seconds)
+        async with self._sessionmaker() as session, session.begin():
+            won = await claim_deliveries(session, delivery_ids, now=_utc(now), lease_until=lease_until)
+        return [won.get(delivery_id) for delivery_id in delivery_ids]
+
+    async def _record_sent_group(self, group: Sequence[tuple[ChatDelivery, Sent]]) -> list[None]:
+        events = [
+            Emission(
+                ChatDelivered(
+                    command_id=row.command_id, chat=_command(row).chat, platform_message_id=sent.platform_message_id
+                ),
+                community_id=row.community_id,
+                at=sent.at,
+            )
+            for row, sent in group
+        ]
+        async with self._sessionmaker() as session, session.begin():
+            await record_sent(session, [sent for _, sent in group])
+            await emit_many(session, events)
+        return [None] * len(group)
+
+    def _lane(self, connection_id: str) -> Lane:
+        lane = self._lanes.get(connection_id)
+        if lane is None:
+            lane = self._lanes[connection_id] = Lane()
+        return lane
+
+    async def _take_slot(self, item: Pending, *, expected_at: float) -> float | None:
+        """Take a slot of ``item``'s limits for the claimed delivery, at ``expected_at`` or later, in turn with
+        this replica's other deliveries on its connection, waiting up to ``max_slot_wait_seconds`` for one that
+        another replica took; None once taken, else the time it is free (the claim should go back)."""
+        limits, chat_gap, connection_gap = self._limits_of(item)
+        lane = self._lane(item.connection_id)
+        ahead = self.settings.claim_ahead_seconds
+        try:
+            # Waiting for the chat's own slot happens outside the lane: it holds back no other chat.
+            await self._sleep_until(expected_at)
+            async with lane.turn:
+                slot_at = lane.next_at
+                while True:
+                    await self._sleep_until(slot_at)
+                    # Asked at the slot, not before: the limiter takes it as of the time we ask, so a late
+                    # wake-up moves the schedule (past the slack) rather than squeezing the next calls.
+                    now = self._now()
+                    decision = await self._limiter.acquire(limits, now=now)
+                    if decision.allowed:
+                        lane.taken(limits, slot_at=slot_at, now=now)
+                        return None
+                    until = now + decision.wait_seconds
+                    if decision.scope == "connection":
+                        self.queues.hold(item, chat_until=0.0, connection_until=until + connection_gap - ahead)
+                    else:
+                        self.queues.hold(item, chat_until=until + chat_gap - ahead, connection_until=0.0)
+                    if decision.scope != "connection" or decision.wait_seconds > self.settings.max_slot_wait_seconds:
+                        return until  # a chat's block (a 429) waits outside the lane, without the claim
+                    slot_at = until
+        finally:
+            lane.waiting.discard(item.delivery_id)
+
+    async def _sleep_until(self, at: float) -> None:
+        wait = at - self._now()
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def _call(self, row: ChatDelivery) -> Delivered:
         connection = await self._directory.get(row.connection_id)
@@ -375,6 +440,29 @@ class Dispatcher:
                 )
                 await emit(session, failed, community_id=row.community_id, at=at)
         return retry_at
+
+
+class Lane:
+    """One connection's deliveries in this replica, taking its slots one after another: each knows when the
+    previous one left the connection's next slot (``next_at``), so it sleeps until then and asks once."""
+
+    def __init__(self) -> None:
+        self.turn = asyncio.Lock()  # FIFO: deliveries take the slots in the order they were started
+        self.next_at = 0.0
+        self.waiting: set[str] = set()  # deliveries started here that have not taken their slot yet
+
+    def after_waiting(self, gap: float) -> float:
+        """The earliest slot a delivery started now could take: after those already waiting for theirs."""
+        return self.next_at + len(self.waiting) * gap
+
+    def taken(self, limits: list[Limit], *, slot_at: float, now: float) -> None:
+        """A slot was taken at ``now`` (expected at ``slot_at``): where the limiter now puts the next one."""
+        following = [
+            max(slot_at, now - limit.slack_ms / 1000) + limit.interval_ms / 1000
+            for limit in limits
+            if limit.scope == "connection" and limit.interval_ms is not None
+        ]
+        self.next_at = max(following, default=now)
 
 
 def _command(row: ChatDelivery) -> ChatSend | ChatAction:

@@ -1,5 +1,5 @@
 """Webhook ingress: chat platforms' deliveries in, ``chat.*`` events out through the outbox."""
 
-from gateway.ingress.webhooks import webhook_router
+from gateway.ingress.webhooks import WebhookIngress
 
-__all__ = ["webhook_router"]
+__all__ = ["WebhookIngress"]

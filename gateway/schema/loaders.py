@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
+from gateway.clients.challenges import EnrollmentDTO
 from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.membership import CommunityDTO, TierDTO
 from gateway.clients.membership.member import MemberDTO
 from gateway.clients.rewards import AwardDTO
+from gateway.schema.challenge.loaders import member_enrollments_loader
 from gateway.schema.member.loaders import MemberKey, member_loader
 from kit.auth import Principal
 from kit.errors import ProblemBody
@@ -50,6 +52,9 @@ class Loaders:
         self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
         self.member_ranks = DataLoader[tuple[str, str], dict[str, RankedDTO]](load_fn=self._load_member_ranks)
         self.member_badges = DataLoader[tuple[str, str], list[AwardDTO]](load_fn=self._load_member_badges)
+        self.member_enrollments: DataLoader[MemberKey, list[EnrollmentDTO]] = member_enrollments_loader(
+            principal, gamification
+        )
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.

@@ -18,11 +18,18 @@ from strawberry.tools import merge_types
 from gateway.schema.access.mutations import AccessMutation
 from gateway.schema.access.queries import AccessQuery
 from gateway.schema.apikey.mutations import ApiKeyMutation
+from gateway.schema.certificate.mutations import CertificateMutation
+from gateway.schema.certificate.queries import CertificateQuery
+from gateway.schema.challenge.mutations import ChallengeMutation
+from gateway.schema.challenge.queries import ChallengeQuery
+from gateway.schema.clock.mutations import ClockMutation
 from gateway.schema.community.mutations import CommunityMutation
 from gateway.schema.community.queries import CommunityQuery
 from gateway.schema.connection.mutations import ConnectionMutation
 from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.delivery.queries import DeliveryQuery
+from gateway.schema.deposit.mutations import DepositMutation
+from gateway.schema.deposit.queries import DepositQuery
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
 from gateway.schema.gamification.mutations import GamificationMutation
 from gateway.schema.gamification.queries import GamificationQuery
@@ -56,7 +63,10 @@ QUERIES = (
     AccessQuery,
     GamificationQuery,
     RewardsQuery,
+    ChallengeQuery,
     DeliveryQuery,
+    DepositQuery,
+    CertificateQuery,
 )
 MUTATIONS = (
     CommunityMutation,
@@ -72,6 +82,10 @@ MUTATIONS = (
     AccessMutation,
     GamificationMutation,
     RewardsMutation,
+    DepositMutation,
+    CertificateMutation,
+    ChallengeMutation,
+    ClockMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,35 +25,40 @@ _INSERT = insert(outbox)
 
 def _outbox_row(
     producer: str, data: EventData, *, community_id: str | None, at: datetime, trace: str | None
-) -> tuple[Envelope, dict[str, Any]]:
-    envelope = Envelope(
-        id=new_id("evt"),
-        type=data.event_type,
-        community_id=community_id,
-        occurred_at=at,
-        producer=producer,
-        data=data.model_dump(mode="json"),
-        trace=trace,
-    )
-    row = {
-        "event_id": envelope.id,
+) -> dict[str, Any]:
+    event_id = new_id("evt")
+    # The envelope's JSON in one pass of pydantic's serializer, byte for byte what Envelope(...).model_dump_json()
+    # gives, without dumping ``data`` to a dict, validating it into an Envelope and dumping that again (a
+    # third of the cost; it showed at thousands of webhooks a second). Keys in Envelope's field order.
+    envelope = to_json(
+        {
+            "id": event_id,
+            "type": data.event_type,
+            "community_id": community_id,
+            "occurred_at": at,
+            "producer": producer,
+            "data": data,
+            "trace": trace,
+        }
+    ).decode()
+    return {
+        "event_id": event_id,
         "stream": stream_of(producer),
-        "type": envelope.type,
+        "type": data.event_type,
         "community_id": community_id,
-        "envelope": envelope.model_dump_json(),
+        "envelope": envelope,
         "created_at": at,
     }
-    return envelope, row
 
 
 async def emit(session: AsyncSession, data: EventData, *, community_id: str | None, at: datetime) -> Envelope:
     """Write ``data`` to the outbox of the session's service; the relay publishes it after commit."""
     producer: str = session.info[PRODUCER_INFO_KEY]
-    envelope, row = _outbox_row(producer, data, community_id=community_id, at=at, trace=current_request_id())
+    row = _outbox_row(producer, data, community_id=community_id, at=at, trace=current_request_id())
     connection = await session.connection()
     await connection.execute(_INSERT, row)
-    EVENTS_EMITTED.labels(producer, envelope.type).inc()
-    return envelope
+    EVENTS_EMITTED.labels(producer, data.event_type).inc()
+    return Envelope.model_validate_json(row["envelope"])
 
 
 @dataclass(frozen=True)
@@ -64,17 +71,16 @@ class Emission:
     trace: str | None = None
 
 
-async def emit_many(session: AsyncSession, emissions: Sequence[Emission]) -> list[Envelope]:
+async def emit_many(session: AsyncSession, emissions: Sequence[Emission]) -> None:
     """``emit`` for many events in one statement (executemany), in the order given."""
     if not emissions:
-        return []
+        return
     producer: str = session.info[PRODUCER_INFO_KEY]
     current = current_request_id()
-    built = [
+    rows = [
         _outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace or current) for e in emissions
     ]
     connection = await session.connection()
-    await connection.execute(_INSERT, [row for _, row in built])
-    for envelope, _ in built:
-        EVENTS_EMITTED.labels(producer, envelope.type).inc()
-    return [envelope for envelope, _ in built]
+    await connection.execute(_INSERT, rows)
+    for event_type, count in Counter(row["type"] for row in rows).items():
+        EVENTS_EMITTED.labels(producer, event_type).inc(count)

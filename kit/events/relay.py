@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -91,8 +92,8 @@ class OutboxRelay:
                 .where(outbox.c.seq.in_([seq for seq, _, _ in rows]))
                 .values(published_at=datetime.now(UTC))
             )
-        for _, stream, _ in rows:
-            EVENTS_PUBLISHED.labels(stream).inc()
+        for stream, count in Counter(stream for _, stream, _ in rows).items():
+            EVENTS_PUBLISHED.labels(stream).inc(count)
         return len(rows)
 
     async def housekeep(self) -> None:

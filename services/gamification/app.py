@@ -2,29 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
 from kit.clock import Clocks
+from kit.sandbox_clock import due_work_router
 from kit.service import ServiceSpec, create_service_app
-from services.gamification.api import badge, leaderboard, ledger, level, probe, reward, rule, surprise
-from services.gamification.settings import GamificationSettings
+from services.gamification import jobs
+from services.gamification.api import (
+    badge,
+    challenge,
+    deposit,
+    leaderboard,
+    ledger,
+    level,
+    probe,
+    reward,
+    rule,
+    surprise,
+)
+from services.gamification.api import certificate as certificate_api
+from services.gamification.settings import GamificationSettings, issuer_from_settings
+from services.gamification.usecases.certificate import ISSUER_INFO_KEY
 from services.gamification.usecases.leaderboard import REDIS_INFO_KEY
 
 NAME = "gamification"
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Use cases feed the Redis leaderboards after commit; they find Redis in their session's info.
-    for sessionmaker in (app.state.sessionmaker, app.state.read_sessionmaker):
-        info = dict(sessionmaker.kw.get("info") or {})
-        info[REDIS_INFO_KEY] = app.state.redis
-        sessionmaker.configure(info=info)
-    app.state.timezones = {}  # community id → (expires, IANA zone), for the leaderboard read path
-    yield
+def lifespan_of(settings: GamificationSettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    issuer = issuer_from_settings(settings)  # a bad or missing key stops the start, not the first issuance
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Use cases feed the Redis leaderboards after commit and sign certificates; they find Redis and the
+        # issuer in their session's info.
+        for sessionmaker in (app.state.sessionmaker, app.state.read_sessionmaker):
+            info = dict(sessionmaker.kw.get("info") or {})
+            info[REDIS_INFO_KEY] = app.state.redis
+            info[ISSUER_INFO_KEY] = issuer
+            sessionmaker.configure(info=info)
+        app.state.timezones = {}  # community id → (expires, IANA zone), for the leaderboard read path
+        yield
+
+    return lifespan
 
 
 def create_app(settings: GamificationSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
@@ -41,7 +63,11 @@ def create_app(settings: GamificationSettings | None = None, *, clocks: Clocks |
             reward.router,
             surprise.router,
             probe.router,
+            challenge.router,
+            deposit.router,
+            certificate_api.router,
+            due_work_router(jobs.run_community, jobs.DUE_WORK),
         ],
-        lifespan=lifespan,
+        lifespan=lifespan_of(settings),
     )
     return create_service_app(spec, settings, clocks=clocks)

@@ -7,15 +7,18 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import CommunityCreated, MemberActivity, MemberJoined, MemberTierChanged
-from contracts.gamification import ChallengeCompleted
+from contracts.gamification import BadgeAwarded, ChallengeCompleted, CheckinRecorded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
+from services.gamification.domain.certificate import TriggerKind
 from services.gamification.domain.rule import Occurrence
-from services.gamification.usecases import badge, community, ledger, level, points
+from services.gamification.usecases import badge, checkin, community, ledger, level, points
+from services.gamification.usecases import certificate as certificates
 from services.gamification.usecases.occurrence import after_occurrence
 
 subscriptions = Subscriptions()
-# Its own stream too, for challenge.completed (badges); other own events are acked unread by any handler.
+# Its own stream too, for challenge.completed and badge.awarded (badges, certificates) and checkin.recorded
+# (points); other own events are acked unread by any handler.
 STREAMS = [stream_of("membership"), stream_of("gamification")]
 
 
@@ -47,6 +50,7 @@ async def on_member_activity(session: AsyncSession, envelope: Envelope, data: Me
         session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
     )
     await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+    await checkin.check_in_from_activity(session, community_id=envelope.community_id, event_id=envelope.id, data=data)
 
 
 @subscriptions.on_batch(MemberActivity)
@@ -62,6 +66,9 @@ async def on_member_activities(session: AsyncSession, batch: Sequence[tuple[Enve
         await points.apply_occurrences(session, community_id=community_id, occurrences=occurrences)
         for event_id, occurrence in occurrences:
             await after_occurrence(session, community_id=community_id, event_id=event_id, occurrence=occurrence)
+    for community_id in sorted(by_community):
+        activities = [(e.id, d) for e, d in batch if e.community_id == community_id]
+        await checkin.check_in_from_activities(session, community_id=community_id, activities=activities)
 
 
 @subscriptions.on(MemberJoined)
@@ -75,6 +82,14 @@ async def on_member_joined(session: AsyncSession, envelope: Envelope, data: Memb
         tier_id=data.tier_id,
         at=envelope.occurred_at,
     )
+    if data.display_name is not None:
+        await certificates.remember_name(
+            session,
+            community_id=envelope.community_id,
+            member_id=data.member_id,
+            name=data.display_name,
+            at=envelope.occurred_at,
+        )
     if data.referrer_member_id is not None:
         occurrence = Occurrence(
             event="member.joined.referral", member_id=data.referrer_member_id, occurred_at=envelope.occurred_at
@@ -98,6 +113,18 @@ async def on_member_tier_changed(session: AsyncSession, envelope: Envelope, data
     )
 
 
+@subscriptions.on(CheckinRecorded)
+async def on_checkin_recorded(session: AsyncSession, envelope: Envelope, data: CheckinRecorded) -> None:
+    """Operators reward check-ins with a ``checkin.recorded`` rule (points, then badges and surprises)."""
+    if envelope.community_id is None:
+        return
+    occurrence = Occurrence(event="checkin.recorded", member_id=data.member_id, occurred_at=envelope.occurred_at)
+    await points.apply_occurrence(
+        session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
+    )
+    await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+
+
 @subscriptions.on(ChallengeCompleted)
 async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data: ChallengeCompleted) -> None:
     if envelope.community_id is None:
@@ -109,4 +136,28 @@ async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data
         event="challenge.completed",
         at=envelope.occurred_at,
         challenge_id=data.challenge_id,
+    )
+    await certificates.issue_for(
+        session,
+        community_id=envelope.community_id,
+        kind=TriggerKind.CHALLENGE,
+        ref=data.challenge_id,
+        member_id=data.member_id,
+        source=f"challenge:{data.enrollment_id}",
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(BadgeAwarded)
+async def on_badge_awarded(session: AsyncSession, envelope: Envelope, data: BadgeAwarded) -> None:
+    if envelope.community_id is None:
+        return
+    await certificates.issue_for(
+        session,
+        community_id=envelope.community_id,
+        kind=TriggerKind.BADGE,
+        ref=data.badge_id,
+        member_id=data.member_id,
+        source=f"badge:{data.award_id}",
+        at=envelope.occurred_at,
     )

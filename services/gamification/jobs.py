@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit.clock import Clocks
 from kit.db import Sessionmaker, run_after_commit
 from services.gamification.models import Community
-from services.gamification.usecases import badge, ledger
+from services.gamification.usecases import badge, ledger, rollover
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -39,6 +39,11 @@ async def decay_points(session: AsyncSession, *, community_id: str, now: datetim
     return await ledger.decay(session, community_id=community_id, at=now)
 
 
+async def roll_over_challenges(session: AsyncSession, *, community_id: str, now: datetime) -> rollover.Rolled:
+    """``challenge.rollover``: closed days become misses; finished challenges are decided."""
+    return await rollover.roll_over(session, community_id=community_id, now=now)
+
+
 @dataclass(frozen=True)
 class DueWork:
     run: Callable[..., Awaitable[Any]]
@@ -49,6 +54,8 @@ DUE_WORK: dict[str, DueWork] = {
     "badge.backfill": DueWork(backfill_badges, every_seconds=86_400),
     # Every pass: the community's local day decides (a one-row check when it already ran or is off).
     "points.decay": DueWork(decay_points, every_seconds=0),
+    # Every pass: a day's window can close at any minute; an idle community costs one query.
+    "challenge.rollover": DueWork(roll_over_challenges, every_seconds=0),
 }
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import FastAPI
 
 from kit.clock import Clocks
+from kit.sandbox_clock import ClockSource
 from kit.service import ServiceSpec, create_service_app
 from services.membership.api import (
     activity,
@@ -29,13 +31,23 @@ from services.membership.api import (
     renewal,
     role,
     standing,
+    test_clock,
     tier,
 )
 from services.membership.repo.entitlement_cache import EntitlementCache
 from services.membership.settings import MembershipSettings
 from services.membership.usecases.invalidation import track_changes
+from services.membership.usecases.test_clock import sandbox_clocks
 
 NAME = "membership"
+
+
+def sandbox_clock_source(app: FastAPI) -> ClockSource:
+    async def read() -> dict[str, datetime]:
+        async with app.state.sessionmaker() as session:
+            return await sandbox_clocks(session)
+
+    return read
 
 
 def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
@@ -72,6 +84,13 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         ban.router,
         standing.router,
         purge.router,
+        test_clock.router,
     ]
-    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers, lifespan=lifespan)
+    spec = ServiceSpec(
+        name=NAME,
+        database_url=settings.database_url,
+        routers=routers,
+        lifespan=lifespan,
+        clock_source=sandbox_clock_source,
+    )
     return create_service_app(spec, settings, clocks=clocks)

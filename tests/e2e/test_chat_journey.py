@@ -4,18 +4,25 @@ For each platform a person joins a bound group, says something ordinary, checks 
 platform delivers that webhook twice), says good night, and leaves. Membership must know them by their
 platform identity, active and present in the group, with their activity counted; gamification must
 award the message rule and the check-in keyword rule (which is also conditioned on the tier the group
-gave them) exactly once; the leave must end their presence. The check-in engine proper is issue #6:
-until it exists, "打卡" reaches the system as activity and as points, which is what is asserted here.
+gave them) exactly once; the leave must end their presence.
+
+With a challenge running, the same "打卡" is a check-in: on Telegram, Slack, Feishu, WeCom and DingTalk a
+linked member enrolled in the challenge who says it during an open challenge day gets exactly one check-in,
+however often the platform delivers it, and an ordinary message that day gets none. The community runs on a
+ManualClock (the ingress's signature windows, the services and the challenge day all read it), so the day
+is open.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from guildhall.embedded import EmbeddedGuildhall
+from kit.clock import ManualClock
 from tests.support.chat_platforms import SCRIPTS, PlatformScript, Signed
 from tests.support.connections import create_connection
 from tests.support.factories import create_community
@@ -241,3 +248,106 @@ async def test_a_person_joins_talks_checks_in_once_and_leaves(
         await eventually(back)
         await _post(guildhall, path, script.leave(leave_at + timedelta(minutes=2)))
         await eventually(gone)
+
+
+CREATE_CHALLENGE = """
+mutation($input: CreateChallengeInput!) {
+  createChallenge(input: $input) {
+    __typename ... on CreateChallengeSuccess { challenge { id } } ... on UserError { code message }
+  }
+}
+"""
+ENROLL = """
+mutation($input: ChallengeMemberInput!) {
+  enrollInChallenge(input: $input) {
+    __typename ... on EnrollmentSuccess { enrollment { status } } ... on UserError { code message }
+  }
+}
+"""
+CHECKINS = """
+query($communityId: ID!, $id: ID!) {
+  challenge(communityId: $communityId, id: $id) {
+    checkins(first: 10) { edges { node { memberId day channel text } } }
+    enrollments { edges { node { memberId daysDone streak } } }
+  }
+}
+"""
+CHECKIN_PLATFORMS = ("telegram", "slack", "feishu", "wecom", "dingtalk")
+
+
+async def _checkins(admin: GraphQL, cid: str, challenge_id: str) -> dict[str, Any]:
+    challenge: dict[str, Any] = (await admin(CHECKINS, communityId=cid, id=challenge_id))["data"]["challenge"]
+    return challenge
+
+
+@pytest.mark.parametrize("platform", CHECKIN_PLATFORMS)
+async def test_a_members_打卡_in_the_group_is_one_check_in_of_the_running_challenge(
+    admin: GraphQL, guildhall: EmbeddedGuildhall, platform: str
+) -> None:
+    script = SCRIPTS[platform]()
+    cid, _, _, path = await _arrange(admin, script)
+    # The community's clock starts now and only moves when told; the challenge starts the day after tomorrow.
+    clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
+    guildhall.clocks.set(cid, clock)  # the services'
+    assert guildhall.gateway is not None
+    guildhall.gateway.state.clocks.set(cid, clock)  # the ingress checks signed timestamps against it
+    start = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=2)
+    created = await _payload(
+        admin,
+        CREATE_CHALLENGE,
+        "createChallenge",
+        communityId=cid,
+        name="Morning pages",
+        startDate=start.isoformat(),
+        days=7,
+        timezone="Asia/Shanghai",
+        keywords=["打卡", "check in"],
+    )
+    challenge_id = created["challenge"]["id"]
+
+    def tick() -> datetime:
+        return clock.advance(timedelta(seconds=1))
+
+    # The person turns up in the group (joins, or just talks where the platform sends no joins): a member.
+    if script.has_join_and_leave:
+        await _post(guildhall, path, script.join(tick()))
+    await _post(guildhall, path, script.message("Hello everyone", tick()))
+
+    async def spoke(messages: int) -> dict[str, Any] | None:
+        member = await _member(admin, cid, script)
+        return member if member is not None and _messages(member) == messages else None
+
+    member_id = (await eventually(lambda: spoke(1)))["id"]
+    enrolled = await _payload(
+        admin, ENROLL, "enrollInChallenge", communityId=cid, challengeId=challenge_id, memberId=member_id
+    )
+    assert enrolled["enrollment"]["status"] == "active"
+
+    async def awarded(total: int) -> int | None:
+        # Points and chat check-ins are one transaction of the same consumer: the message rule's points for a
+        # later message mean every earlier message has been looked at for a check-in.
+        lifetime: int = (await _points(admin, cid, member_id))["lifetimePoints"]
+        return lifetime if lifetime >= total else None
+
+    # Day 1, 09:00 in Shanghai: an ordinary message is no check-in.
+    opens = datetime.combine(start, datetime.min.time(), tzinfo=ZoneInfo("Asia/Shanghai"))
+    clock.advance(opens + timedelta(hours=9) - clock.now())
+    await _post(guildhall, path, script.message("早上好", tick()))
+    await eventually(lambda: awarded(2 * MESSAGE_POINTS))
+    before = await _checkins(admin, cid, challenge_id)
+
+    # "打卡", delivered twice by the platform, then an ordinary message as the barrier.
+    checkin = script.message("打卡", tick())
+    await _post(guildhall, path, checkin)
+    await _post(guildhall, path, checkin)
+    await _post(guildhall, path, script.message("晚安", tick()))
+    lifetime = await eventually(lambda: awarded(4 * MESSAGE_POINTS + CHECKIN_POINTS))
+    after = await _checkins(admin, cid, challenge_id)
+
+    assert before["checkins"]["edges"] == []
+    assert before["enrollments"]["edges"] == [{"node": {"memberId": member_id, "daysDone": 0, "streak": 0}}]
+    assert lifetime == 4 * MESSAGE_POINTS + CHECKIN_POINTS
+    assert [e["node"] for e in after["checkins"]["edges"]] == [
+        {"memberId": member_id, "day": 1, "channel": "chat", "text": "打卡"}
+    ]
+    assert after["enrollments"]["edges"] == [{"node": {"memberId": member_id, "daysDone": 1, "streak": 1}}]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from gateway import standard_webhooks
 from guildhall.embedded import EmbeddedGuildhall
@@ -180,6 +181,33 @@ async def test_a_verified_delivery_is_one_chat_event_and_its_redelivery_none(
     assert event["data"]["text"] == delivery.text
     assert event["data"]["chat"]["platform"] == platform
     assert await processed_count(guildhall) == 1
+
+
+def _webhook_requests(status: str) -> float:
+    labels = {"service": "gateway", "method": "POST", "route": "/webhooks/{platform}/{connection_id}", "status": status}
+    return REGISTRY.get_sample_value("guildhall_http_requests_total", labels) or 0.0
+
+
+async def test_a_delivery_keeps_its_request_id_and_is_counted_under_the_route(
+    admin: GraphQL, guildhall: EmbeddedGuildhall
+) -> None:
+    delivery = DELIVERIES["telegram"]
+    _, path = await connect(admin, guildhall, delivery)
+    accepted, refused = _webhook_requests("200"), _webhook_requests("415")
+
+    response = await post(guildhall, path, delivery, headers={**delivery.http_headers(), "X-Request-ID": "req_abc"})
+    wrong_type = await post(guildhall, path, delivery, headers={"content-type": "text/plain"})
+    async with guildhall.client() as http:
+        put = await http.put(path, content=delivery.body, headers=delivery.http_headers())
+
+    assert response.status_code == 200
+    assert response.headers["x-request-id"] == "req_abc"
+    assert wrong_type.status_code == 415
+    assert (put.status_code, put.json()["detail"]) == (405, "telegram: POST only")
+    assert wrong_type.headers["x-request-id"].startswith("req_")
+    (event,) = await chat_events(guildhall)
+    assert event["trace"] == "req_abc"
+    assert (_webhook_requests("200"), _webhook_requests("415")) == (accepted + 1, refused + 1)
 
 
 @pytest.mark.parametrize("platform", DELIVERIES)

@@ -11,6 +11,7 @@ from gateway.clients.membership.moderation import ModerationCalls
 from gateway.clients.membership.purge import PurgeCalls
 from gateway.clients.membership.standing import StandingCalls
 from gateway.clients.membership.tier import TierCalls, TierDTO
+from gateway.clients.sandbox_clock import ClockAdvanceCalls
 
 
 class MembershipClient(
@@ -23,6 +24,7 @@ class MembershipClient(
     StandingCalls,
     PurgeCalls,
     AccessCalls,
+    ClockAdvanceCalls,
 ):
     service = "membership"
 

@@ -19,6 +19,8 @@ class CommunityDTO(BaseModel):
     rules: str | None
     settings: dict[str, Any] = {}
     created_at: datetime
+    sandbox: bool = False
+    test_clock_now: datetime | None = None
 
 
 class CommunityPageDTO(BaseModel):
@@ -31,13 +33,19 @@ class CommunityCreateDTO(BaseModel):
     timezone: str
     mission: str | None = None
     rules: str | None = None
+    sandbox: bool = False
+    test_clock_start: datetime | None = None
 
 
 class CommunityCalls(ServiceClient):
     async def create_community(self, data: CommunityCreateDTO, *, idempotency_key: str | None) -> CommunityDTO:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return await self._request(
-            "POST", "/v1/communities", CommunityDTO, json=data.model_dump(exclude_none=True), headers=headers
+            "POST",
+            "/v1/communities",
+            CommunityDTO,
+            json=data.model_dump(mode="json", exclude_none=True),
+            headers=headers,
         )
 
     async def get_community(self, community_id: str) -> CommunityDTO:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -21,6 +22,12 @@ class CreateCommunityInput:
     timezone: str = strawberry.field(description="IANA time zone name, e.g. Asia/Shanghai.")
     mission: str | None = None
     rules: str | None = None
+    sandbox: bool = strawberry.field(
+        default=False, description="Run it on its own test clock, to play out days in seconds; cannot change later."
+    )
+    test_clock_start: datetime | None = strawberry.field(
+        default=None, description="Where a sandbox's clock starts (default: now)."
+    )
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key returns the first result instead of a second community."
     )
@@ -67,7 +74,14 @@ class CommunityMutation:
     async def create_community(self, info: Info[Context, None], input: CreateCommunityInput) -> CreateCommunityPayload:
         context = info.context
         context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        data = CommunityCreateDTO(name=input.name, timezone=input.timezone, mission=input.mission, rules=input.rules)
+        data = CommunityCreateDTO(
+            name=input.name,
+            timezone=input.timezone,
+            mission=input.mission,
+            rules=input.rules,
+            sandbox=input.sandbox,
+            test_clock_start=input.test_clock_start,
+        )
         try:
             dto = await context.membership.create_community(data, idempotency_key=input.idempotency_key)
         except ServiceProblem as problem:

@@ -13,6 +13,7 @@ from gateway.clients import ServiceProblem
 from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import LevelDTO
 from gateway.clients.membership import CommunityDTO
+from gateway.schema.clock.types import TestClock
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.tier.types import Tier
@@ -59,6 +60,10 @@ class Community:
     rules: str | None
     settings: JSON = strawberry.field(description="Operator settings; each top-level key belongs to one area.")
     created_at: datetime
+    sandbox: bool = strawberry.field(
+        default=False, description="A sandbox runs on its own test clock; chosen at creation, never changed."
+    )
+    test_clock: TestClock | None = strawberry.field(default=None, description="Null unless a sandbox.")
 
     @classmethod
     def from_dto(cls, dto: CommunityDTO) -> Community:
@@ -70,6 +75,8 @@ class Community:
             rules=dto.rules,
             settings=cast(Any, dto.settings),
             created_at=dto.created_at,
+            sandbox=dto.sandbox,
+            test_clock=TestClock(now=dto.test_clock_now) if dto.test_clock_now is not None else None,
         )
 
     @strawberry.field(description="The level scheme, lowest first.")

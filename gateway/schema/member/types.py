@@ -19,6 +19,7 @@ from gateway.clients.membership.member import (
     MembershipDTO,
     TransitionDTO,
 )
+from gateway.schema.challenge.types import ChallengeEnrollment, member_enrollments
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import PageInfo
@@ -211,6 +212,10 @@ class Member:
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
         return [ActivityDay.from_dto(day) for day in days]
+
+    @strawberry.field(description="The member's challenge enrollments: status, days done, streaks; batched.")
+    async def challenge_enrollments(self, info: Info[Context, None]) -> list[ChallengeEnrollment]:
+        return await member_enrollments(info, str(self.community_id), str(self.id))
 
 
 @strawberry.type

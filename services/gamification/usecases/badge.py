@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import BadgeAwarded
-from kit.errors import Conflict, FieldError, InvalidInput, NotFound
+from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id
 from services.gamification.domain.badge import (
@@ -60,10 +60,7 @@ async def create_badge(
     at: datetime,
 ) -> Badge:
     problems = validate_criteria(criteria)
-    if problems:
-        raise InvalidInput(
-            "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
-        )
+    InvalidInput.raise_any(problems)
     repo = BadgeRepository(session)
     if await repo.by_name(community_id, name) is not None:
         raise Conflict(f"a badge named {name!r} exists", code="badge_name_taken")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.errors import FieldError, InvalidInput
+from kit.errors import InvalidInput
 from services.gamification.domain.ledger import decay_problems
 from services.gamification.domain.rule import is_timezone
 from services.gamification.models import Community
@@ -60,11 +60,7 @@ async def change_settings(
         raise InvalidInput.of("timezone", "is not an IANA time zone")
     if decay is not None:
         problems = decay_problems(*decay)
-        if problems:
-            raise InvalidInput(
-                "; ".join(f"{f}: {r}" for f, r in problems),
-                errors=[FieldError(field=f, reason=r) for f, r in problems],
-            )
+        InvalidInput.raise_any(problems)
     row = await session.get(Community, community_id)
     if row is None:
         row = Community(id=community_id, created_at=at)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import ProbeClaimed, ProbeDropped
-from kit.errors import Conflict, FieldError, InvalidInput, NotFound
+from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id
 from services.gamification.domain.ledger import EntryKind
@@ -71,10 +71,7 @@ async def drop(
         for g, n in members_present.items()
         if g not in group_ids or n < 0
     ]
-    if problems:
-        raise InvalidInput(
-            "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
-        )
+    InvalidInput.raise_any(problems)
     probe = Probe(
         id=new_id("prb"),
         community_id=community_id,

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import RewardRedeemed
-from kit.errors import Conflict, FieldError, InvalidInput, NotFound
+from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id
 from services.gamification.domain.ledger import EntryKind
@@ -41,13 +41,6 @@ class RedemptionLimitReached(Conflict):
     code = "redemption_limit_reached"
 
 
-def _raise_problems(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise InvalidInput(
-            "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
-        )
-
-
 async def create_reward(
     session: AsyncSession,
     *,
@@ -62,7 +55,7 @@ async def create_reward(
     available_until: datetime | None,
     at: datetime,
 ) -> Reward:
-    _raise_problems(
+    InvalidInput.raise_any(
         validate_reward(
             cost=cost,
             stock=stock,

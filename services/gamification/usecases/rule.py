@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.errors import FieldError, InvalidInput, NotFound
+from kit.errors import InvalidInput, NotFound
 from kit.ids import new_id
 from services.gamification.domain.rule import Conditions, RuleSpec, validate_rule
 from services.gamification.models import PointRule
@@ -32,10 +32,7 @@ def _check(
         conditions=conditions,
         tier_multipliers=tier_multipliers,
     )
-    if problems:
-        raise InvalidInput(
-            "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
-        )
+    InvalidInput.raise_any(problems)
 
 
 async def create_rule(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.errors import FieldError, InvalidInput, NotFound
+from kit.errors import InvalidInput, NotFound
 from kit.ids import new_id
 from services.gamification.domain.ledger import EntryKind
 from services.gamification.domain.rule import Occurrence, local_day
@@ -35,10 +35,7 @@ async def create_rule(
     at: datetime,
 ) -> SurpriseRule:
     problems = validate_surprise(events=events, probability=probability, bonus=bonus, daily_budget=daily_budget)
-    if problems:
-        raise InvalidInput(
-            "; ".join(f"{f}: {r}" for f, r in problems), errors=[FieldError(field=f, reason=r) for f, r in problems]
-        )
+    InvalidInput.raise_any(problems)
     rule = SurpriseRule(
         id=new_id("srp"),
         community_id=community_id,

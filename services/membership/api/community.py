@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from kit import sandbox_clock
+from kit.db import after_commit
 from kit.pagination import PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.membership.api.schemas.community import CommunityCreate, CommunityRead, CommunityUpdate
@@ -23,6 +25,7 @@ async def create_community(
     principal: PrincipalDep,
     clocks: ClocksDep,
     idempotency: IdempotencyDep,
+    request: Request,
 ) -> JSONResponse:
     async def create() -> CommunityRead:
         community = await usecases.create_community(
@@ -33,7 +36,11 @@ async def create_community(
             timezone=body.timezone,
             mission=body.mission,
             rules=body.rules,
+            sandbox=body.sandbox,
+            test_clock_start=body.test_clock_start,
         )
+        if community.test_clock_now is not None:
+            after_commit(session, sandbox_clock.publisher(request.app, community.id, community.test_clock_now))
         return CommunityRead.model_validate(community)
 
     return await idempotency.run(create)

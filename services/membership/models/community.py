@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint, false
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -21,6 +21,9 @@ class Community(MembershipModel, table=True):
     # Operator settings (escalation ladder, strike lifetime, spam thresholds, ...); each area reads its key.
     settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # A sandbox runs on its own test clock (frozen until advanced); chosen at creation, never changed.
+    sandbox: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    test_clock_now: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Group(MembershipModel, table=True):

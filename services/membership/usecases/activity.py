@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import (
     ChatAddress,
+    ChatMedia,
     ChatMemberJoinedGroup,
     ChatMemberLeftGroup,
     ChatMessageReceived,
@@ -149,6 +150,7 @@ async def _announce(
     at: datetime,
     text: str = "",
     platform_message_id: str | None = None,
+    media: list[ChatMedia] | None = None,
 ) -> None:
     if membership is None or not is_inside(membership.status):
         return
@@ -162,6 +164,7 @@ async def _announce(
             text_length=text_length(text) if kind is ActivityKind.MESSAGE else 0,
             text=text,
             platform_message_id=platform_message_id,
+            media=media or [],
             occurred_at=at,
         ),
         community_id=where.community.id,
@@ -213,6 +216,7 @@ async def record_message(session: AsyncSession, envelope: Envelope, message: Cha
             at=at,
             text=message.text,
             platform_message_id=message.platform_message_id,
+            media=message.media,
         )
     await session.flush()
     sender = Sender(member=member, membership=membership, group=where.group, earlier_messages=earlier)

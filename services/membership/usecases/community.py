@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,11 +32,17 @@ async def create_community(
     timezone: str,
     mission: str | None = None,
     rules: str | None = None,
+    sandbox: bool = False,
+    test_clock_start: datetime | None = None,
 ) -> Community:
-    """Store a new community and announce it; other services set up their defaults from the event."""
+    """Store a new community and announce it; other services set up their defaults from the event.
+    A sandbox lives on its own test clock from the start (``test_clock_start``, or now), so even its
+    creation happens at that time."""
     if not principal.is_platform_admin:
         raise Forbidden("only a platform admin can create communities", code="platform_admin_required")
-    now = clocks.now()
+    if test_clock_start is not None and not sandbox:
+        raise InvalidInput.of("test_clock_start", "only a sandbox community has a test clock")
+    now = (test_clock_start or clocks.now()) if sandbox else clocks.now()
     community = Community(
         id=new_id("cmty"),
         name=name,
@@ -43,6 +50,8 @@ async def create_community(
         mission=mission,
         rules=rules,
         created_at=now,
+        sandbox=sandbox,
+        test_clock_now=now if sandbox else None,
     )
     CommunityRepository(session).add(community)
     await session.flush()

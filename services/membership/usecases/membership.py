@@ -25,7 +25,7 @@ from kit.ids import new_id
 from services.membership.domain.actor import Actor
 from services.membership.domain.membership import Status, TransitionNotAllowed, ensure_transition, is_inside
 from services.membership.domain.role import Permission, Role
-from services.membership.models import Membership, MembershipTransition
+from services.membership.models import Member, Membership, MembershipTransition
 from services.membership.repo.membership import MembershipRepository
 from services.membership.repo.tier import TierRepository
 from services.membership.usecases import ban_list
@@ -204,12 +204,14 @@ async def _announce_status(
     community_id = membership.community_id
     ids = {"member_id": membership.member_id, "membership_id": membership.id}
     if is_inside(to) and not is_inside(before):
+        member = await session.get(Member, membership.member_id)
         event = MemberJoined(
             **ids,
             tier_id=membership.tier_id,
             status=to,
             source=membership.source,
             referrer_member_id=membership.referrer_member_id,
+            display_name=member.display_name if member is not None else None,
         )
         await emit(session, event, community_id=community_id, at=at)
     elif to is Status.LEFT:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import field_serializer
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -27,7 +28,8 @@ AT = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 class Unwritable(ChatMessageReceived):
-    def model_dump(self, **_: Any) -> dict[str, Any]:
+    @field_serializer("text")
+    def refuse(self, _: str) -> str:
         raise ValueError("cannot be serialized")
 
 

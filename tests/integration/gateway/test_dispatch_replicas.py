@@ -1,9 +1,11 @@
 """Several dispatcher replicas on one delivery log: a replica claims a delivery before it takes a rate
-slot, so losing the claim to another replica costs no slot, and two senders share a burst with no 429
-and no message sent twice."""
+slot (ahead of it, so the claim does not delay the slot), so losing the claim to another replica costs no
+slot, and two senders share a burst, or a broadcast paced by the bot's limit, with no 429 and no message
+sent twice."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,6 +15,7 @@ import pytest
 from gateway.dispatch import build_dispatcher
 from gateway.dispatch.delivery import claim_delivery
 from gateway.dispatch.limiter import chat_tag, connection_tag
+from gateway.models import ChatDelivery
 from tests.support.backends import Backend
 from tests.support.dispatch import SCALE, DispatchHarness, dispatch_harness, dispatch_settings, send, until
 from tests.support.guildhall import eventually
@@ -56,6 +59,64 @@ async def test_a_replica_that_loses_the_claim_takes_no_rate_slot(
     assert telegram.arrivals == []
     kept = await harness.delivery(command.command_id)
     assert kept is not None and (kept.status, kept.attempts) == ("queued", 0)
+
+
+async def test_a_delivery_is_claimed_ahead_of_its_slot_and_sent_no_earlier(
+    backend: Backend, telegram: LimitedPlatform
+) -> None:
+    settings = dispatch_settings(backend, telegram.url, dispatch_claim_ahead_seconds=2.0)
+    async with dispatch_harness(settings) as harness:
+        connection = await harness.connection(COMMUNITY)
+        command = send(connection, "-100", "on time")
+        await harness.publish(command, community_id=COMMUNITY)
+        assert await harness.intake().run_once() == 1
+        # Another replica has just taken the bot's slots up to a second from now.
+        slot_at, slot_monotonic = time.time() + 1.0, time.monotonic() + 1.0
+        await harness.app.state.redis.set(f"{connection_tag(connection)}:rate:0", int(slot_at * 1000), px=10_000)
+
+        harness.start(intake=False)
+        claimed = await eventually(lambda: _leased(harness, command.command_id), within=5)
+        claimed_at, arrivals_then = time.monotonic(), list(telegram.arrivals)
+        await until(lambda: telegram.delivered("-100"), within=10)
+        await harness.stop()
+
+    assert claimed.attempts == 0
+    assert claimed_at < slot_monotonic and arrivals_then == []  # claimed while its slot was still to come
+    (arrival,) = telegram.arrivals
+    assert arrival.at >= slot_monotonic - 0.01  # and sent at the slot, not before (clocks read 1 ms apart)
+
+
+async def _leased(harness: DispatchHarness, command_id: str) -> ChatDelivery | None:
+    row = await harness.delivery(command_id)
+    return row if row is not None and row.lease_until is not None and row.status == "queued" else None
+
+
+async def test_two_senders_pace_a_broadcast_at_the_bots_limit_once_each_without_a_429(backend: Backend) -> None:
+    # At the benchmark's scale (90 a second per bot), so the 10% headroom leaves the in-process fake's own
+    # delays room (33 ms a window); 120 groups fill four of the bot's windows, one message each.
+    scale = 3.0
+    bot = [Window(30, 1 / scale)]
+    async with (
+        limited_platform(per_chat=[Window(20, 60 / scale)], per_bot=bot) as telegram,
+        dispatch_harness(dispatch_settings(backend, telegram.url, dispatch_limit_scale=scale)) as harness,
+    ):
+        connection = await harness.connection(COMMUNITY)
+        groups = [f"-{1000 + g}" for g in range(120)]
+        commands = [send(connection, group, f"broadcast to {group}") for group in groups]
+        for command in commands:
+            await harness.publish(command, community_id=COMMUNITY, producer="content")
+
+        harness.start(replicas=2)
+        await until(lambda: len(telegram.delivered()) >= len(groups), within=60)
+        await harness.stop()
+        rows = await harness.deliveries()
+        delivered = await harness.events("chat.delivered")
+
+    assert telegram.rate_limited() == []
+    assert sorted(a.chat_id for a in telegram.delivered()) == sorted(groups)  # each group once
+    assert {(row.status, row.attempts) for row in rows} == {("sent", 1)} and len(rows) == len(groups)
+    assert sorted(e["data"]["command_id"] for e in delivered) == sorted(c.command_id for c in commands)
+    assert all(row.platform_message_id for row in rows)
 
 
 async def _drained(dispatcher: object) -> bool | None:

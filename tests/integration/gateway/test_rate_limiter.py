@@ -98,3 +98,16 @@ async def test_a_late_caller_keeps_the_schedule_within_its_slack(redis: Redis) -
     # The next slot is 1 s after the late call less the slack, not 1 s after the call: time is not lost.
     assert early.allowed is False
     assert early.wait_seconds == pytest.approx(0.05)
+
+
+async def test_an_interval_keeps_its_fraction_of_a_millisecond(redis: Redis) -> None:
+    limiter = RateLimiter(redis)
+    paced = [rate_limit(BOT, 0, "connection", 1 / 90 * 1.02)]  # 11.33 ms: 90 a second with 2% headroom
+
+    await limiter.acquire(paced, now=T0)
+    early = await limiter.acquire(paced, now=T0 + 0.0113)
+    on_time = await limiter.acquire(paced, now=T0 + 0.01134)  # not 12 ms later: whole ms would lose 6%
+
+    assert early.allowed is False
+    assert 0 < early.wait_seconds <= 0.001  # a fraction of a millisecond still waits, never reads as allowed
+    assert on_time.allowed

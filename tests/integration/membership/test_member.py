@@ -12,6 +12,7 @@ from kit.tables import outbox
 from services.membership.models import Membership
 from tests.support.factories import rest_create_community
 from tests.support.guildhall import service_client
+from tests.support.lifecycle import outbox_events
 from tests.support.membership import rest_add_member, rest_create_tier
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
@@ -43,6 +44,8 @@ async def test_an_added_member_is_active_and_joined_with_identities(membership: 
     assert member["attributes"] == {"region": "Shanghai", "tags": ["ai", "founder"]}
     assert member["identities"] == [{"platform": "telegram", "platform_user_id": "1111111", "display_name": None}]
     assert await event_types(membership) == ["community.created", "member.joined"]
+    (joined,) = await outbox_events(membership, "member.joined")
+    assert joined["data"]["display_name"] == "Li Lei"  # gamification issues certificates in it
 
 
 async def test_transitions_follow_the_state_machine_and_are_logged(membership: FastAPI) -> None:

@@ -180,3 +180,18 @@ def test_a_429_is_a_retryable_rate_limit_and_a_400_is_permanent() -> None:
 
     assert (limited.value.retryable, limited.value.rate_limited, limited.value.retry_after) == (True, True, 2.0)
     assert (refused.value.retryable, refused.value.rate_limited) == (False, False)
+
+
+def test_an_unparked_connection_lets_its_next_chat_go() -> None:
+    queues = ChatQueues()
+    first, second = pending("d1", "c1", "-1"), pending("d2", "c1", "-2")
+    queues.add(first)
+    queues.add(second)
+    assert _id(queues.take(now=0.0)) == "d1"
+    queues.hold(first, chat_until=5.0, connection_until=1.0)  # the slot d1 was started for
+    assert queues.take(now=0.5) is None
+
+    queues.finish(first)  # another replica had claimed d1: its slot is free
+    queues.unpark_connection("conn_a")
+
+    assert _id(queues.take(now=0.5)) == "d2"

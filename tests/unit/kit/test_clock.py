@@ -102,3 +102,23 @@ def test_the_default_clock_is_the_system_clock_in_utc() -> None:
     assert isinstance(clocks.default, SystemClock)
     assert before <= now <= after
     assert now.utcoffset() == timedelta(0)
+
+
+def test_freezing_a_community_gives_it_a_clock_that_stands_still() -> None:
+    clocks = Clocks()
+
+    clocks.freeze("cmty_sandbox", START)
+
+    assert clocks.now("cmty_sandbox") == START
+    assert clocks.now("cmty_sandbox") == START
+    assert clocks.for_community("cmty_other") is clocks.default
+
+
+def test_a_frozen_clock_only_moves_forward_so_a_stale_copy_changes_nothing() -> None:
+    clocks = Clocks()
+    clocks.freeze_all({"cmty_a": START + timedelta(days=2), "cmty_b": START})
+
+    clocks.freeze_all({"cmty_a": START + timedelta(days=1), "cmty_b": START + timedelta(hours=3)})
+
+    assert clocks.now("cmty_a") == START + timedelta(days=2)
+    assert clocks.now("cmty_b") == START + timedelta(hours=3)

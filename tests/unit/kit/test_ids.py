@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -26,6 +27,18 @@ def test_the_body_of_an_id_is_26_lower_case_crockford_characters() -> None:
 
     assert len(body) == 26
     assert set(body) <= set("0123456789abcdefghjkmnpqrstvwxyz")
+
+
+def test_the_body_is_the_milliseconds_then_the_random_bits_in_crockford_base32(
+    frozen_ms: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ids_module, "_last_ms", -1)
+    monkeypatch.setattr(os, "urandom", lambda size: b"\xff" * size)
+    frozen_ms(1_469_918_176_385)  # the ULID specification's example time: 01ARYZ6S41
+
+    body = ulid()
+
+    assert body == "01aryz6s41" + "f" + "z" * 15  # 79 one bits (one kept free for increments)
 
 
 def _time_part(value: str) -> str:

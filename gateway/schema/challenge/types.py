@@ -1,0 +1,302 @@
+"""GraphQL types of check-in challenges, enrollments, check-ins and missed days, built from the gamification DTOs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.clients import ServiceProblem
+from gateway.clients.challenges import ChallengeDTO, CheckinDTO, EnrollmentDTO, MissedDayDTO
+from gateway.schema.context import Context
+from gateway.schema.errors import graphql_error_from
+from gateway.schema.relay import PageInfo, cursor_of
+
+
+def _id(value: str | None) -> strawberry.ID | None:
+    return strawberry.ID(value) if value is not None else None
+
+
+@strawberry.type(description="A member's place in a challenge: days done, streaks, makeups used, the outcome.")
+class ChallengeEnrollment:
+    id: strawberry.ID
+    challenge_id: strawberry.ID
+    member_id: strawberry.ID
+    status: str = strawberry.field(description="pending, active, completed, failed or withdrawn")
+    days_done: int
+    makeups_used: int
+    missed_days: int
+    streak: int = strawberry.field(description="Consecutive days checked in up to the last one recorded.")
+    best_streak: int
+    last_checkin_day: int | None
+    stake_amount: int | None = strawberry.field(description="The deposit staked, in minor units.")
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def from_dto(cls, dto: EnrollmentDTO) -> ChallengeEnrollment:
+        return cls(
+            id=strawberry.ID(dto.id),
+            challenge_id=strawberry.ID(dto.challenge_id),
+            member_id=strawberry.ID(dto.member_id),
+            status=dto.status,
+            days_done=dto.days_done,
+            makeups_used=dto.makeups_used,
+            missed_days=dto.missed_days,
+            streak=dto.streak,
+            best_streak=dto.best_streak,
+            last_checkin_day=dto.last_checkin_day,
+            stake_amount=dto.stake_amount,
+            created_at=dto.created_at,
+            decided_at=dto.decided_at,
+        )
+
+
+@strawberry.type(description="One check-in (打卡) for one challenge day, or a makeup (补卡) of an earlier day.")
+class Checkin:
+    id: strawberry.ID
+    challenge_id: strawberry.ID
+    enrollment_id: strawberry.ID
+    member_id: strawberry.ID
+    day: int = strawberry.field(description="The challenge day, from 1.")
+    local_date: date = strawberry.field(description="That day's date in the challenge's time zone.")
+    makeup: bool
+    channel: str = strawberry.field(description="api or chat")
+    text: str
+    photo_urls: list[str]
+    checked_in_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: CheckinDTO) -> Checkin:
+        return cls(
+            id=strawberry.ID(dto.id),
+            challenge_id=strawberry.ID(dto.challenge_id),
+            enrollment_id=strawberry.ID(dto.enrollment_id),
+            member_id=strawberry.ID(dto.member_id),
+            day=dto.day,
+            local_date=dto.local_date,
+            makeup=dto.makeup,
+            channel=dto.channel,
+            text=dto.text,
+            photo_urls=dto.photo_urls,
+            checked_in_at=dto.checked_in_at,
+        )
+
+
+@strawberry.type(description="A challenge day a member missed; it may be appealed within the appeal window.")
+class MissedDay:
+    id: strawberry.ID
+    challenge_id: strawberry.ID
+    enrollment_id: strawberry.ID
+    member_id: strawberry.ID
+    day: int
+    local_date: date
+    status: str = strawberry.field(description="missed, appealed, excused or rejected")
+    appeal_until: datetime
+    appeal_reason: str | None
+    appealed_at: datetime | None
+    reviewed_by: strawberry.ID | None
+    review_note: str | None
+    reviewed_at: datetime | None
+    missed_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: MissedDayDTO) -> MissedDay:
+        return cls(
+            id=strawberry.ID(dto.id),
+            challenge_id=strawberry.ID(dto.challenge_id),
+            enrollment_id=strawberry.ID(dto.enrollment_id),
+            member_id=strawberry.ID(dto.member_id),
+            day=dto.day,
+            local_date=dto.local_date,
+            status=dto.status,
+            appeal_until=dto.appeal_until,
+            appeal_reason=dto.appeal_reason,
+            appealed_at=dto.appealed_at,
+            reviewed_by=_id(dto.reviewed_by),
+            review_note=dto.review_note,
+            reviewed_at=dto.reviewed_at,
+            missed_at=dto.missed_at,
+        )
+
+
+@strawberry.type
+class ChallengeEnrollmentEdge:
+    cursor: str
+    node: ChallengeEnrollment
+
+
+@strawberry.type
+class ChallengeEnrollmentConnection:
+    edges: list[ChallengeEnrollmentEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class CheckinEdge:
+    cursor: str
+    node: Checkin
+
+
+@strawberry.type
+class CheckinConnection:
+    edges: list[CheckinEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class MissedDayEdge:
+    cursor: str
+    node: MissedDay
+
+
+@strawberry.type
+class MissedDayConnection:
+    edges: list[MissedDayEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A check-in challenge: consecutive days in its own time zone, each with a window.")
+class Challenge:
+    id: strawberry.ID
+    community_id: strawberry.ID
+    name: str
+    description: str
+    start_date: date
+    days: int
+    timezone: str
+    window_start: time | None = strawberry.field(description="Local time check-ins open each day; null: all day.")
+    window_end: time | None = strawberry.field(description="Local time they close; before the start: past midnight.")
+    proof_kind: str = strawberry.field(description="keyword, text or photo")
+    proof_min_length: int
+    keywords: list[str] = strawberry.field(description='Words that make a chat message a check-in, e.g. "打卡".')
+    makeup_count: int
+    makeup_days_back: int
+    allowed_misses: int
+    enroll_opens_at: datetime | None
+    enroll_closes_at: datetime
+    capacity: int | None
+    enrolled_count: int
+    tier_ids: list[strawberry.ID]
+    stake_amount: int | None
+    currency: str | None
+    platform_fee_bps: int
+    appeal_window_hours: int
+    rolled_through_day: int
+    finalized_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: ChallengeDTO, *, community_id: str) -> Challenge:
+        return cls(
+            id=strawberry.ID(dto.id),
+            community_id=strawberry.ID(community_id),
+            name=dto.name,
+            description=dto.description,
+            start_date=dto.start_date,
+            days=dto.days,
+            timezone=dto.timezone,
+            window_start=dto.window_start,
+            window_end=dto.window_end,
+            proof_kind=dto.proof_kind,
+            proof_min_length=dto.proof_min_length,
+            keywords=dto.keywords,
+            makeup_count=dto.makeup_count,
+            makeup_days_back=dto.makeup_days_back,
+            allowed_misses=dto.allowed_misses,
+            enroll_opens_at=dto.enroll_opens_at,
+            enroll_closes_at=dto.enroll_closes_at,
+            capacity=dto.capacity,
+            enrolled_count=dto.enrolled_count,
+            tier_ids=[strawberry.ID(t) for t in dto.tier_ids],
+            stake_amount=dto.stake_amount,
+            currency=dto.currency,
+            platform_fee_bps=dto.platform_fee_bps,
+            appeal_window_hours=dto.appeal_window_hours,
+            rolled_through_day=dto.rolled_through_day,
+            finalized_at=dto.finalized_at,
+            created_at=dto.created_at,
+        )
+
+    @strawberry.field(description="Enrollments in id order; filter by status.")
+    async def enrollments(
+        self, info: Info[Context, None], first: int = 50, after: str | None = None, status: str | None = None
+    ) -> ChallengeEnrollmentConnection:
+        try:
+            page = await info.context.gamification.enrollments(
+                str(self.community_id), str(self.id), first=first, after=after, status=status
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        edges = [
+            ChallengeEnrollmentEdge(cursor=cursor_of(r.id), node=ChallengeEnrollment.from_dto(r)) for r in page.items
+        ]
+        return ChallengeEnrollmentConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+
+    @strawberry.field(description="Check-ins in id order; filter by member or day.")
+    async def checkins(
+        self,
+        info: Info[Context, None],
+        first: int = 50,
+        after: str | None = None,
+        member_id: strawberry.ID | None = None,
+        day: int | None = None,
+    ) -> CheckinConnection:
+        try:
+            page = await info.context.gamification.checkins(
+                str(self.community_id),
+                str(self.id),
+                first=first,
+                after=after,
+                member_id=str(member_id) if member_id is not None else None,
+                day=day,
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        edges = [CheckinEdge(cursor=cursor_of(r.id), node=Checkin.from_dto(r)) for r in page.items]
+        return CheckinConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+
+    @strawberry.field(description='Missed days in id order; `status: "appealed"` is the review queue.')
+    async def missed_days(
+        self,
+        info: Info[Context, None],
+        first: int = 50,
+        after: str | None = None,
+        status: str | None = None,
+        member_id: strawberry.ID | None = None,
+    ) -> MissedDayConnection:
+        try:
+            page = await info.context.gamification.missed_days(
+                str(self.community_id),
+                str(self.id),
+                first=first,
+                after=after,
+                status=status,
+                member_id=str(member_id) if member_id is not None else None,
+            )
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        edges = [MissedDayEdge(cursor=cursor_of(r.id), node=MissedDay.from_dto(r)) for r in page.items]
+        return MissedDayConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+
+
+@strawberry.type
+class ChallengeEdge:
+    cursor: str
+    node: Challenge
+
+
+@strawberry.type
+class ChallengeConnection:
+    edges: list[ChallengeEdge]
+    page_info: PageInfo
+
+
+async def member_enrollments(info: Info[Context, None], community_id: str, member_id: str) -> list[ChallengeEnrollment]:
+    """A member's enrollments in every challenge of the community, batched across the members of a page."""
+    try:
+        rows = await info.context.loaders.member_enrollments.load((community_id, member_id))
+    except ServiceProblem as problem:
+        raise graphql_error_from(problem) from None
+    return [ChallengeEnrollment.from_dto(row) for row in rows]

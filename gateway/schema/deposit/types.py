@@ -1,0 +1,89 @@
+"""GraphQL types of deposit challenges: a member's deposit, a recorded money movement, the preview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from gateway.clients.deposit import DepositDTO, DepositPreviewDTO, MoneyTransactionDTO
+
+
+@strawberry.type(description="A member's deposit in a challenge, in minor units of its currency.")
+class Deposit:
+    enrollment_id: strawberry.ID
+    challenge_id: strawberry.ID
+    member_id: strawberry.ID
+    status: str
+    currency: str
+    staked: int
+    held: int = strawberry.field(description="still staked: not yet refunded or settled")
+    refunded: int = strawberry.field(description="given back on withdrawal before the start")
+    earned_back: int = strawberry.field(description="installments of the days done")
+    share: int = strawberry.field(description="the member's share of the forfeited pool")
+    forfeited: int
+    payable: int = strawberry.field(description="owed and not yet paid out")
+    paid: int
+
+    @classmethod
+    def from_dto(cls, dto: DepositDTO) -> Deposit:
+        return cls(
+            enrollment_id=strawberry.ID(dto.enrollment_id),
+            challenge_id=strawberry.ID(dto.challenge_id),
+            member_id=strawberry.ID(dto.member_id),
+            status=dto.status,
+            currency=dto.currency,
+            staked=dto.staked,
+            held=dto.held,
+            refunded=dto.refunded,
+            earned_back=dto.earned_back,
+            share=dto.share,
+            forfeited=dto.forfeited,
+            payable=dto.payable,
+            paid=dto.paid,
+        )
+
+
+@strawberry.type(description="One balanced movement in the deposit journal.")
+class MoneyTransaction:
+    id: strawberry.ID
+    challenge_id: strawberry.ID
+    enrollment_id: strawberry.ID | None
+    kind: str = strawberry.field(description="stake, refund, settlement or payout")
+    reference: str | None
+    amount: int
+    currency: str
+    occurred_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: MoneyTransactionDTO) -> MoneyTransaction:
+        return cls(
+            id=strawberry.ID(dto.id),
+            challenge_id=strawberry.ID(dto.challenge_id),
+            enrollment_id=strawberry.ID(dto.enrollment_id) if dto.enrollment_id else None,
+            kind=dto.kind,
+            reference=dto.reference,
+            amount=dto.amount,
+            currency=dto.currency,
+            occurred_at=dto.occurred_at,
+        )
+
+
+@strawberry.type(description="A deposit challenge's simulated settlement: pool, refunds, fees and outcomes.")
+class DepositPreview:
+    members: int
+    finishers: int
+    stakes: int
+    earned_back: int
+    pool: int
+    fee: int
+    pool_to_finishers: int
+    unclaimed: int = strawberry.field(description="the pool less the fee when nobody finishes")
+    finisher_share_min: int
+    finisher_share_max: int
+    member_outcome_min: int
+    member_outcome_max: int
+
+    @classmethod
+    def from_dto(cls, dto: DepositPreviewDTO) -> DepositPreview:
+        return cls(**dto.model_dump())
