@@ -97,6 +97,17 @@ class ChatQueues:
         its next chat may go at once, as far as this replica knows."""
         self._connection_parked.pop(connection_id, None)
 
+    def drop_chat(self, item: Pending) -> None:
+        """Forget ``item``'s chat, its later deliveries too: another replica holds its head, and only the
+        holder may go on with the chat (the log hands it to us again once it is free), or it would be out
+        of order."""
+        queue = self._queues.get(item.chat)
+        if queue is None:
+            return
+        self._busy.discard(item.chat)
+        self._known.difference_update(queued.delivery_id for queued in queue)
+        self._forget_chat(item)
+
     def finish(self, item: Pending, *, retry_at: float | None = None) -> None:
         """The head went (sent, failed for good, or taken by another replica), or waits for a retry."""
         self._busy.discard(item.chat)

@@ -27,7 +27,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -300,18 +300,27 @@ class Dispatcher:
         row = await self._claims.submit(item.delivery_id)
         if row is None:
             # Another replica took it, or it is done: no slot spent on it, and the one it was parking the
-            # connection for goes to the next chat (the limiter and the lane say when that may go).
+            # connection for goes to the next chat (the limiter and the lane say when that may go). The chat's
+            # later deliveries are that replica's to send in order: this one leaves them until the log says
+            # the chat is free again.
             self._lane(item.connection_id).waiting.discard(item.delivery_id)
             self.queues.unpark_connection(item.connection_id)
+            self.queues.drop_chat(item)
             return None
+        attempt = row.attempts + 1
+        try:
+            # Everything but the request itself is ready before the slot is taken: between the slot and the
+            # platform there is no lookup to wait for, which would bunch this call with the next ones.
+            call = await self._prepare(row)
+        except PlatformError as error:
+            return await self._failed(row, item, error, attempt)
         free_at = await self._take_slot(item, expected_at=slot_at)
         if free_at is not None:
             async with self._sessionmaker() as session, session.begin():
                 await release_delivery(session, row.id, now=_utc(self._now()))
             return free_at
-        attempt = row.attempts + 1
         try:
-            delivered = await self._call(row)
+            delivered = await call()
         except PlatformError as error:
             return await self._failed(row, item, error, attempt)
         DELIVERIES.labels(row.platform, "sent").inc()
@@ -385,7 +394,8 @@ class Dispatcher:
         if wait > 0:
             await asyncio.sleep(wait)
 
-    async def _call(self, row: ChatDelivery) -> Delivered:
+    async def _prepare(self, row: ChatDelivery) -> Callable[[], Awaitable[Delivered]]:
+        """The platform call for ``row``, ready to make: its connection found and open, its connector chosen."""
         connection = await self._directory.get(row.connection_id)
         if connection is None or connection.ref.community_id != row.community_id:
             raise PlatformError("connection not found in this community")
@@ -395,11 +405,15 @@ class Dispatcher:
         if connector is None:
             raise PlatformError(f"no connector for {row.platform}")
         assert self._http is not None, "run() or an http client given at construction"
-        call = PlatformCall(http=self._http, now=_utc(self._now()))
-        command = _command(row)
-        if isinstance(command, ChatSend):
-            return await connector.send(call, connection.current, command)
-        return await connector.act(call, connection.current, command)
+        http, credentials, command = self._http, connection.current, _command(row)
+
+        async def call() -> Delivered:
+            platform_call = PlatformCall(http=http, now=_utc(self._now()))
+            if isinstance(command, ChatSend):
+                return await connector.send(platform_call, credentials, command)
+            return await connector.act(platform_call, credentials, command)
+
+        return call
 
     async def _failed(self, row: ChatDelivery, item: Pending, error: PlatformError, attempt: int) -> float | None:
         now = self._now()

@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API that enforces rate limits: a real HTTP server on a free local port.
+"""A fake Telegram Bot API that enforces rate limits: a real HTTP server on a free local port, in a
+thread of its own.
 
 It counts accepted calls in sliding windows, per chat (``sendMessage``, ``sendPhoto``) and per bot (every
 call), and answers a call over a limit as Telegram does: HTTP 429 with ``parameters.retry_after`` in the
@@ -13,6 +14,7 @@ import asyncio
 import itertools
 import json
 import math
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
@@ -134,15 +136,18 @@ async def limited_platform(
     app = Starlette(routes=[Route("/bot{bot}/{method}", call, methods=["POST"])])
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none")
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    # Its own thread and event loop, as a platform is another machine: arrivals are stamped when they come,
+    # not when the senders' loop gets round to them (a stall there would bunch them into one window).
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="limited-platform", daemon=True)
+    thread.start()
     try:
         while not server.started:
-            if task.done():
-                task.result()
+            if not thread.is_alive():
+                raise RuntimeError("the limited platform did not start")
             await asyncio.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         platform.url = f"http://127.0.0.1:{port}"
         yield platform
     finally:
         server.should_exit = True
-        await task
+        await asyncio.to_thread(thread.join, 10)

@@ -61,6 +61,32 @@ async def test_a_replica_that_loses_the_claim_takes_no_rate_slot(
     assert kept is not None and (kept.status, kept.attempts) == ("queued", 0)
 
 
+async def test_a_replica_that_loses_a_chats_head_leaves_the_rest_of_the_chat_to_its_holder(
+    harness: DispatchHarness, telegram: LimitedPlatform
+) -> None:
+    connection = await harness.connection(COMMUNITY)
+    first, second = send(connection, "-100", "#0"), send(connection, "-100", "#1")
+    for command in (first, second):
+        await harness.publish(command, community_id=COMMUNITY)
+    assert await harness.intake().run_once() == 2
+    head = await harness.delivery(first.command_id)
+    assert head is not None
+    _, dispatcher = build_dispatcher(harness.app, harness.settings)
+    assert await dispatcher.load() == 2  # this replica holds both in memory...
+    now = datetime.now(UTC)
+    async with harness.app.state.sessionmaker() as session, session.begin():  # ...another one claims the head
+        assert await claim_delivery(session, head.id, now=now, lease_until=now + timedelta(minutes=5)) is not None
+
+    assert await dispatcher.run_once() == 1
+    await eventually(lambda: _drained(dispatcher), within=10)
+    assert await dispatcher.load() == 0  # the log hands out nothing behind a head another replica holds
+    assert await dispatcher.run_once() == 0
+
+    assert telegram.arrivals == []  # #1 was not sent ahead of #0
+    behind = await harness.delivery(second.command_id)
+    assert behind is not None and (behind.status, behind.attempts, behind.lease_until) == ("queued", 0, None)
+
+
 async def test_a_delivery_is_claimed_ahead_of_its_slot_and_sent_no_earlier(
     backend: Backend, telegram: LimitedPlatform
 ) -> None:
@@ -92,8 +118,8 @@ async def _leased(harness: DispatchHarness, command_id: str) -> ChatDelivery | N
 
 
 async def test_two_senders_pace_a_broadcast_at_the_bots_limit_once_each_without_a_429(backend: Backend) -> None:
-    # At the benchmark's scale (90 a second per bot), so the 10% headroom leaves the in-process fake's own
-    # delays room (33 ms a window); 120 groups fill four of the bot's windows, one message each.
+    # At the benchmark's scale (90 a second per bot), so the 10% headroom leaves the senders' own delays
+    # room (33 ms a window); 120 groups fill four of the bot's windows, one message each.
     scale = 3.0
     bot = [Window(30, 1 / scale)]
     async with (

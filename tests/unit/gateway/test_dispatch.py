@@ -195,3 +195,19 @@ def test_an_unparked_connection_lets_its_next_chat_go() -> None:
     queues.unpark_connection("conn_a")
 
     assert _id(queues.take(now=0.5)) == "d2"
+
+
+def test_a_dropped_chat_forgets_its_later_deliveries_and_may_be_queued_again() -> None:
+    queues = ChatQueues()
+    for item in (pending("d1", "c1", "g1"), pending("d2", "c1", "g1"), pending("d3", "c1", "g2")):
+        queues.add(item)
+    head = queues.take(now=0)
+    assert _id(head) == "d1"
+
+    assert head is not None
+    queues.drop_chat(head)  # another replica holds d1: d2 is its to send after it
+    queues.finish(head)
+
+    assert (len(queues), "d2" in queues) == (1, False)
+    assert _id(queues.take(now=0)) == "d3"
+    assert queues.add(pending("d2", "c1", "g1"))  # the log hands the chat back once it is free
