@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
@@ -30,6 +30,20 @@ from kit.tables import idempotency_record
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+
+
+# Built once (every creating POST runs both): the claim for SQLite and for PostgreSQL, and the completion.
+_CLAIM = {
+    postgres: dialect_insert(idempotency_record)
+    .on_conflict_do_nothing(index_elements=["scope", "key"])
+    .returning(idempotency_record.c.key)
+    for postgres, dialect_insert in ((False, sqlite_insert), (True, pg_insert))
+}
+_COMPLETE = (
+    update(idempotency_record)
+    .where(idempotency_record.c.scope == bindparam("b_scope"), idempotency_record.c.key == bindparam("b_key"))
+    .values(status_code=bindparam("status_code"), response=bindparam("response"))
+)
 
 
 class Idempotency:
@@ -45,10 +59,10 @@ class Idempotency:
         if not await self._claim():
             return await self._replay_existing()
         body = (await action()).model_dump(mode="json")
-        await self._session.exec(
-            update(idempotency_record)
-            .where(idempotency_record.c.scope == self._scope, idempotency_record.c.key == self.key)
-            .values(status_code=status_code, response=json.dumps(body))
+        connection = await self._session.connection()
+        await connection.execute(
+            _COMPLETE,
+            {"b_scope": self._scope, "b_key": self.key, "status_code": status_code, "response": json.dumps(body)},
         )
         return JSONResponse(body, status_code=status_code)
 
@@ -56,20 +70,15 @@ class Idempotency:
         """Take the key, unless a record has it: one statement on the common path. A twin that holds the key
         uncommitted makes this wait (PostgreSQL's unique index, SQLite's write lock) until it is decided."""
         connection = await self._session.connection()
-        dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            dialect_insert(idempotency_record)
-            .values(
-                scope=self._scope,
-                key=self.key,
-                request_hash=self._request_hash,
-                status_code=0,
-                created_at=datetime.now(UTC),
-            )
-            .on_conflict_do_nothing(index_elements=["scope", "key"])
-            .returning(idempotency_record.c.key)
-        )
-        return (await connection.execute(statement)).first() is not None
+        claim = _CLAIM[connection.dialect.name == "postgresql"]
+        row = {
+            "scope": self._scope,
+            "key": self.key,
+            "request_hash": self._request_hash,
+            "status_code": 0,
+            "created_at": datetime.now(UTC),
+        }
+        return (await connection.execute(claim, row)).first() is not None
 
     async def _replay_existing(self) -> JSONResponse:
         row = (

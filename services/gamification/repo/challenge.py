@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, literal, union_all, update
+from sqlalchemy import and_, bindparam, case, exists, literal, union_all, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +22,34 @@ CHALLENGE = Challenge.__table__  # type: ignore[attr-defined]
 ENROLLMENT = Enrollment.__table__  # type: ignore[attr-defined]
 CHECKIN = Checkin.__table__  # type: ignore[attr-defined]
 MISSED = MissedDay.__table__  # type: ignore[attr-defined]
+
+
+# The morning storm's statements, built once (each check-in runs them): by lock, and by PostgreSQL or not.
+_ENROLLMENT_WITH_CHALLENGE_QUERY = (
+    select(Enrollment, Challenge)
+    .join(Challenge, col(Challenge.id) == col(Enrollment.challenge_id))
+    .where(
+        col(Challenge.community_id) == bindparam("b_community"),
+        col(Challenge.id) == bindparam("b_challenge"),
+        col(Enrollment.member_id) == bindparam("b_member"),
+    )
+)
+_ENROLLMENT_WITH_CHALLENGE = {
+    False: _ENROLLMENT_WITH_CHALLENGE_QUERY,
+    True: _ENROLLMENT_WITH_CHALLENGE_QUERY.with_for_update(of=Enrollment),  # locks the enrollment only
+}
+_COUNTED_DAYS = union_all(
+    core_select(CHECKIN.c.day, CHECKIN.c.id, CHECKIN.c.source).where(
+        CHECKIN.c.enrollment_id == bindparam("b_enrollment")
+    ),
+    core_select(MISSED.c.day, literal(None).label("id"), literal(None).label("source")).where(
+        MISSED.c.enrollment_id == bindparam("b_enrollment"), MISSED.c.status == "excused"
+    ),
+)
+_INSERT_CHECKIN = {
+    postgres: dialect_insert(CHECKIN).on_conflict_do_nothing().returning(CHECKIN.c.id)
+    for postgres, dialect_insert in ((False, sqlite_insert), (True, pg_insert))
+}
 
 
 @dataclass
@@ -90,16 +120,9 @@ class ChallengeRepository:
         self, community_id: str, challenge_id: str, member_id: str, *, lock: bool = False
     ) -> tuple[Enrollment, Challenge] | None:
         """The member's enrollment and its challenge in one statement; ``lock`` locks the enrollment only."""
-        query = (
-            select(Enrollment, Challenge)
-            .join(Challenge, col(Challenge.id) == col(Enrollment.challenge_id))
-            .where(
-                Challenge.community_id == community_id, Challenge.id == challenge_id, Enrollment.member_id == member_id
-            )
-        )
-        if lock:
-            query = query.with_for_update(of=Enrollment)
-        row = (await self.session.exec(query)).first()
+        query = _ENROLLMENT_WITH_CHALLENGE[lock]
+        params = {"b_community": community_id, "b_challenge": challenge_id, "b_member": member_id}
+        row = (await self.session.exec(query, params=params)).first()
         return None if row is None else (row[0], row[1])
 
     async def enrollment(self, community_id: str, enrollment_id: str) -> Enrollment | None:
@@ -144,10 +167,8 @@ class ChallengeRepository:
     async def insert_checkin(self, row: Checkin) -> bool:
         """Insert unless the day (or the source) already has one; True when this row went in."""
         connection = await self.session.connection()
-        statement = (
-            insert_for(connection)(CHECKIN).values(**row.model_dump()).on_conflict_do_nothing().returning(CHECKIN.c.id)
-        )
-        return (await connection.execute(statement)).first() is not None
+        statement = _INSERT_CHECKIN[connection.dialect.name == "postgresql"]
+        return (await connection.execute(statement, row.model_dump())).first() is not None
 
     async def checkin_by_source(self, community_id: str, source: str) -> Checkin | None:
         query = select(Checkin).where(Checkin.community_id == community_id, Checkin.source == source)
@@ -174,13 +195,8 @@ class ChallengeRepository:
 
     async def counted_days(self, enrollment_id: str) -> CountedDays:
         """What ``done_days`` counts, with each check-in's id and source, in one statement."""
-        checked = core_select(CHECKIN.c.day, CHECKIN.c.id, CHECKIN.c.source).where(
-            CHECKIN.c.enrollment_id == enrollment_id
-        )
-        excused = core_select(MISSED.c.day, literal(None).label("id"), literal(None).label("source")).where(
-            MISSED.c.enrollment_id == enrollment_id, MISSED.c.status == "excused"
-        )
-        rows = (await (await self.session.connection()).execute(union_all(checked, excused))).all()
+        connection = await self.session.connection()
+        rows = (await connection.execute(_COUNTED_DAYS, {"b_enrollment": enrollment_id})).all()
         counted = CountedDays()
         for day, checkin_id, source in rows:
             if checkin_id is None:
