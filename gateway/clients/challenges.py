@@ -58,6 +58,7 @@ class ChallengePageDTO(BaseModel):
 
 class EnrollmentDTO(BaseModel):
     id: str
+    community_id: str
     challenge_id: str
     member_id: str
     status: str

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
-from gateway.clients.challenges import EnrollmentDTO
+from gateway.clients.challenges import ChallengeDTO, EnrollmentDTO
 from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.membership import CommunityDTO, TierDTO
 from gateway.clients.membership.member import MemberDTO
 from gateway.clients.rewards import AwardDTO
-from gateway.schema.challenge.loaders import member_enrollments_loader
+from gateway.schema.challenge.loaders import ChallengeKey, challenge_loader, member_enrollments_loader
 from gateway.schema.member.loaders import MemberKey, member_loader
 from kit.auth import Principal
 from kit.errors import ProblemBody
@@ -55,6 +55,7 @@ class Loaders:
         self.member_enrollments: DataLoader[MemberKey, list[EnrollmentDTO]] = member_enrollments_loader(
             principal, gamification
         )
+        self.challenge: DataLoader[ChallengeKey, ChallengeDTO | None] = challenge_loader(principal, gamification)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.

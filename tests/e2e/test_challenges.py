@@ -88,7 +88,7 @@ query($communityId: ID!, $id: ID!, $memberId: ID!) {
 MEMBER = """
 query($communityId: ID!, $id: ID!) {
   member(communityId: $communityId, id: $id) {
-    challengeEnrollments { challengeId status daysDone streak bestStreak makeupsUsed }
+    challengeEnrollments { challengeId status daysDone streak bestStreak makeupsUsed challenge { name days } }
   }
 }
 """
@@ -229,6 +229,7 @@ async def test_a_challenge_is_run_through_graphql(admin: GraphQL, guildhall: Emb
             "streak": 3,
             "bestStreak": 3,
             "makeupsUsed": 1,
+            "challenge": {"name": "Early risers", "days": 3},
         }
     ]
 

@@ -1,16 +1,20 @@
-"""Loading members' challenge enrollments by (community id, member id): one batch call per community per tick."""
+"""Loading members' challenge enrollments by (community id, member id): one batch call per community per tick;
+and challenges by (community id, challenge id): one call per challenge a page names, however many times."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from gateway.clients.challenges import ChallengeCalls, EnrollmentDTO
+from gateway.clients import ServiceProblem
+from gateway.clients.challenges import ChallengeCalls, ChallengeDTO, EnrollmentDTO
 from kit.auth import Principal
 
 MemberKey = tuple[str, str]  # (community id, member id)
+ChallengeKey = tuple[str, str]  # (community id, challenge id)
 BATCH_MAX = 200  # the batch endpoint's limit
 
 
@@ -29,5 +33,25 @@ def member_enrollments_loader(
                 batch = await gamification.enrollments_of_members(community_id, ids[start : start + BATCH_MAX])
                 found.update({(community_id, member_id): rows for member_id, rows in batch.items()})
         return [found.get(key, []) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def challenge_loader(
+    principal: Principal, gamification: ChallengeCalls
+) -> DataLoader[ChallengeKey, ChallengeDTO | None]:
+    async def one(key: ChallengeKey) -> ChallengeDTO | None:
+        try:
+            return await gamification.challenge(*key)
+        except ServiceProblem as problem:
+            if problem.status == 404:
+                return None
+            raise
+
+    async def load(keys: list[ChallengeKey]) -> Sequence[ChallengeDTO | None]:
+        # A community the caller may not see reads as one without the challenge.
+        wanted = [key for key in dict.fromkeys(keys) if principal.can_access(key[0])]
+        found = dict(zip(wanted, await asyncio.gather(*(one(key) for key in wanted)), strict=True))
+        return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)

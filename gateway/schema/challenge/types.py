@@ -21,6 +21,7 @@ def _id(value: str | None) -> strawberry.ID | None:
 @strawberry.type(description="A member's place in a challenge: days done, streaks, makeups used, the outcome.")
 class ChallengeEnrollment:
     id: strawberry.ID
+    community_id: strawberry.ID
     challenge_id: strawberry.ID
     member_id: strawberry.ID
     status: str = strawberry.field(description="pending, active, completed, failed or withdrawn")
@@ -34,10 +35,19 @@ class ChallengeEnrollment:
     created_at: datetime
     decided_at: datetime | None
 
+    @strawberry.field(description="The challenge this enrollment is in.")
+    async def challenge(self, info: Info[Context, None]) -> Challenge | None:
+        try:
+            dto = await info.context.loaders.challenge.load((str(self.community_id), str(self.challenge_id)))
+        except ServiceProblem as problem:
+            raise graphql_error_from(problem) from None
+        return Challenge.from_dto(dto, community_id=str(self.community_id)) if dto is not None else None
+
     @classmethod
     def from_dto(cls, dto: EnrollmentDTO) -> ChallengeEnrollment:
         return cls(
             id=strawberry.ID(dto.id),
+            community_id=strawberry.ID(dto.community_id),
             challenge_id=strawberry.ID(dto.challenge_id),
             member_id=strawberry.ID(dto.member_id),
             status=dto.status,

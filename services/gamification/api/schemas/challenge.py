@@ -84,6 +84,7 @@ class EnrollmentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
+    community_id: str
     challenge_id: str
     member_id: str
     status: str
