@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,11 +109,11 @@ def create_sessionmaker(engine: AsyncEngine) -> Sessionmaker:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's session: committed once after the endpoint returns, rolled back if it raised.
-    Reads (GET, HEAD) get a session of the read engine."""
-    state = request.app.state
-    sessionmaker: Sessionmaker = state.read_sessionmaker if request.method in READ_METHODS else state.sessionmaker
+@asynccontextmanager
+async def request_session(state: Any, method: str) -> AsyncIterator[AsyncSession]:
+    """A request's session: committed once after the work returns (then its after-commit actions run), rolled
+    back if it raised. Reads (GET, HEAD) get a session of the read engine."""
+    sessionmaker: Sessionmaker = state.read_sessionmaker if method in READ_METHODS else state.sessionmaker
     async with sessionmaker() as session:
         try:
             yield session
@@ -123,6 +124,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         else:
             await session.commit()
             await run_after_commit(session)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """``request_session`` as the endpoint's dependency."""
+    async with request_session(request.app.state, request.method) as session:
+        yield session
 
 
 def after_commit(session: AsyncSession, action: AfterCommit) -> None:

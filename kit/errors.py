@@ -122,13 +122,16 @@ async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.body())
 
 
+def validation_problem(errors: Sequence[Any]) -> ProblemBody:
+    """A 422 naming each field of a request pydantic refused (FastAPI's or a model's errors), and why."""
+    fields = [FieldError(field=_field_name(e["loc"]), reason=_reason(e["msg"])) for e in errors]
+    detail = "; ".join(f"{e.field}: {e.reason}" for e in fields)
+    return ProblemBody(title=InvalidInput.title, status=422, code=InvalidInput.code, detail=detail, errors=fields)
+
+
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field_name(e["loc"]), reason=_reason(e["msg"])) for e in exc.errors()]
-    detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-    return problem_response(
-        ProblemBody(title=InvalidInput.title, status=422, code=InvalidInput.code, detail=detail, errors=errors)
-    )
+    return problem_response(validation_problem(exc.errors()))
 
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.connections.directory import ConnectionDirectory, OpenConnection
 from gateway.connectors import Connector, Document, WebhookMalformed, WebhookRejected, WebhookRequest
 from gateway.ingress.writer import DeliveryWriter
+from kit.asgi import RouteTemplate, route_path
 from kit.clock import Clocks
 from kit.errors import Problem, problem_response
 
@@ -100,23 +100,7 @@ def _problem_of(error: WebhookRejected) -> WebhookProblem:
     return WebhookProblem(401, "webhook_unauthenticated", "Webhook not authenticated", error.reason)
 
 
-def _route_path(scope: Scope) -> str:
-    """The path below the app's root path (behind a proxy's prefix), as Starlette's router matches it."""
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root) and path[len(root) : len(root) + 1] == "/":
-        return path[len(root) :]
-    return path
-
-
-@dataclass(frozen=True)
-class _Route:
-    """What ``RequestContextMiddleware`` reads of a matched route: the template its metrics are labelled with."""
-
-    path: str = PATH
-
-
-_ROUTE = _Route()
+_ROUTE = RouteTemplate(PATH)
 
 
 class WebhookIngress:
@@ -126,7 +110,7 @@ class WebhookIngress:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = _route_path(scope)
+        path = route_path(scope)
         if scope["type"] != "http" or not path.startswith(PREFIX):
             await self.app(scope, receive, send)
             return

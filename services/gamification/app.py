@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from kit.clock import Clocks
 from kit.sandbox_clock import due_work_router
@@ -24,6 +25,7 @@ from services.gamification.api import (
     surprise,
 )
 from services.gamification.api import certificate as certificate_api
+from services.gamification.api.checkin_path import CheckinPath
 from services.gamification.settings import GamificationSettings, issuer_from_settings
 from services.gamification.usecases.certificate import ISSUER_INFO_KEY
 from services.gamification.usecases.leaderboard import REDIS_INFO_KEY
@@ -69,5 +71,6 @@ def create_app(settings: GamificationSettings | None = None, *, clocks: Clocks |
             due_work_router(jobs.run_community, jobs.DUE_WORK),
         ],
         lifespan=lifespan_of(settings),
+        middleware=[Middleware(CheckinPath)],
     )
     return create_service_app(spec, settings, clocks=clocks)

@@ -8,8 +8,11 @@ from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.auth import ensure_community_access
+from kit.clock import Clocks
+from kit.idempotency import Idempotency
 from kit.pagination import encode_cursor
 from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.gamification.api.schemas.challenge import (
@@ -170,9 +173,23 @@ async def check_in(
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     """Today's check-in, or a makeup (补卡) with ``day``. The Idempotency-Key makes a retry return the first
-    answer; a second check-in for the same day is ``checkin_already_recorded``."""
+    answer; a second check-in for the same day is ``checkin_already_recorded``. Served by ``CheckinPath``
+    (api/checkin_path.py) ahead of the router; this route documents it and answers if that is not installed."""
     ensure_community_access(principal, community_id)
+    return await record_check_in(
+        session, clocks, idempotency, community_id=community_id, challenge_id=challenge_id, body=body
+    )
 
+
+async def record_check_in(
+    session: AsyncSession,
+    clocks: Clocks,
+    idempotency: Idempotency,
+    *,
+    community_id: str,
+    challenge_id: str,
+    body: CheckinCreate,
+) -> JSONResponse:
     async def run() -> CheckedInRead:
         result = await checkins.check_in(
             session,
