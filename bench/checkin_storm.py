@@ -97,6 +97,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--storm-connections", type=int, default=64, help="most connections the client opens")
     group.add_argument(
+        "--storm-server-workers",
+        type=int,
+        default=1,
+        help="server processes (uvicorn --workers); more than one runs unpinned, on every core",
+    )
+    group.add_argument(
         "--storm-worker",
         choices=("during", "after"),
         default="during",
@@ -435,7 +441,10 @@ async def bench_backend(
     try:
         await reset_redis(redis)
         seeded = await seed(engine, options, datetime.now(UTC))
-        async with serve("bench.checkin_app:create_app", factory=True, env=env, cpus=server_cpus) as server:
+        workers = options.storm_server_workers
+        extra = ["--workers", str(workers)] if workers > 1 else []
+        cpus = server_cpus if workers == 1 else None
+        async with serve("bench.checkin_app:create_app", factory=True, env=env, cpus=cpus, extra_args=extra) as server:
             url = f"{server.url}/v1/communities/{COMMUNITY}/challenges/{seeded.challenge_id}/checkins"
             principal = Principal(role="community_admin", key_id="key_bench", community_id=COMMUNITY)
             header = f"{PRINCIPAL_HEADER}: {sign_principal(principal, SECRET, now=time.time() + 60)}"
