@@ -4,9 +4,10 @@ published on a service's stream as its relay would, and the dispatcher's workers
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from gateway.settings import GatewaySettings
 from kit.events import ConsumerGroup, Envelope
 from kit.events.envelope import stream_of
 from kit.ids import new_id
+from kit.runtime import GC_THRESHOLD
 from kit.tables import outbox
 from tests.support.backends import Backend
 from tests.support.guildhall import INTERNAL_SECRET, eventually
@@ -138,10 +140,26 @@ async def dispatch_harness(settings: GatewaySettings) -> AsyncIterator[DispatchH
     async with app.router.lifespan_context(app):
         harness = DispatchHarness(app, settings)
         try:
-            yield harness
+            with settled_heap():
+                yield harness
         finally:
             if not harness._stop.is_set():
                 await harness.stop()
+
+
+@contextmanager
+def settled_heap() -> Iterator[None]:
+    """The heap settled as the gateway worker settles it (``kit.runtime.settle_heap``), for the test's length:
+    a full collection walking the test process's large heap pauses the senders between a slot and its request,
+    bunching requests into one of the platform's windows. Unfrozen and the thresholds restored afterwards."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def send(connection_id: str, chat_id: str, text: str = "hello", *, command_id: str | None = None) -> ChatSend:
