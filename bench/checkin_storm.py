@@ -51,6 +51,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.cpu import CpuMeter, named, with_descendants
 from bench.http_baseline import measurement
 from bench.ingress import fresh_postgres
 from bench.loadgen import Target, run_loadgen, write_requests, write_schedule
@@ -463,11 +464,21 @@ async def bench_backend(
                 body_of=lambda d: _json({"member_id": member_id(d.member), "text": f"{KEYWORD} 早安"}),
                 headers_of=headers_of,
             )
+            cpu: dict[str, float] = {}
             if options.storm_worker == "during":
-                async with worker(env):
+                async with worker(env) as process:
                     await worker_ready(redis)
+                    meter = CpuMeter(
+                        {
+                            "server": lambda: with_descendants(server.process.pid),
+                            "worker": lambda: with_descendants(process.pid),
+                            "PostgreSQL": lambda: named("postgres") if backend == "postgres" else [],
+                        }
+                    )
+                    meter.start()
                     report = await _load(url, request_path, schedule_path, options, loadgen_cpus)
                     published, caught_up = await drained(engine, redis)
+                    cpu = meter.stop()
             else:
                 report = await _load(url, request_path, schedule_path, options, loadgen_cpus)
                 async with worker(env):
@@ -488,7 +499,14 @@ async def bench_backend(
     finally:
         await redis.aclose()
         await engine.dispose()
-    return _rows(backend, report, published, caught_up, counts, baseline, seeded)
+    rows, notes = _rows(backend, report, published, caught_up, counts, baseline, seeded)
+    if cpu:
+        per_checkin = ", ".join(f"{name} {seconds * 1000 / len(deliveries):.2f} ms" for name, seconds in cpu.items())
+        notes.append(
+            f"{backend}: CPU per delivery, from the storm's start until the backlog drained: {per_checkin} "
+            f"(the load generator and the rest of the machine not counted)"
+        )
+    return rows, notes
 
 
 def _rows(

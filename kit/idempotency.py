@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from kit.auth import PrincipalDep
 from kit.db import SessionDep
+from kit.driver import DriverStatement
 from kit.errors import Conflict, InvalidInput
 from kit.tables import idempotency_record
 
@@ -32,14 +33,16 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 
 
-# Built once (every creating POST runs both): the claim for SQLite and for PostgreSQL, and the completion.
-_CLAIM = {
-    postgres: dialect_insert(idempotency_record)
+# Built once and run on the driver (every creating POST runs both): the claim and the completion.
+_CLAIM = DriverStatement(
+    pg_insert(idempotency_record)
     .on_conflict_do_nothing(index_elements=["scope", "key"])
-    .returning(idempotency_record.c.key)
-    for postgres, dialect_insert in ((False, sqlite_insert), (True, pg_insert))
-}
-_COMPLETE = (
+    .returning(idempotency_record.c.key),
+    elsewhere=sqlite_insert(idempotency_record)
+    .on_conflict_do_nothing(index_elements=["scope", "key"])
+    .returning(idempotency_record.c.key),
+)
+_COMPLETE = DriverStatement(
     update(idempotency_record)
     .where(idempotency_record.c.scope == bindparam("b_scope"), idempotency_record.c.key == bindparam("b_key"))
     .values(status_code=bindparam("status_code"), response=bindparam("response"))
@@ -59,9 +62,8 @@ class Idempotency:
         if not await self._claim():
             return await self._replay_existing()
         body = (await action()).model_dump(mode="json")
-        connection = await self._session.connection()
-        await connection.execute(
-            _COMPLETE,
+        await _COMPLETE.rows(
+            self._session,
             {"b_scope": self._scope, "b_key": self.key, "status_code": status_code, "response": json.dumps(body)},
         )
         return JSONResponse(body, status_code=status_code)
@@ -69,8 +71,6 @@ class Idempotency:
     async def _claim(self) -> bool:
         """Take the key, unless a record has it: one statement on the common path. A twin that holds the key
         uncommitted makes this wait (PostgreSQL's unique index, SQLite's write lock) until it is decided."""
-        connection = await self._session.connection()
-        claim = _CLAIM[connection.dialect.name == "postgresql"]
         row = {
             "scope": self._scope,
             "key": self.key,
@@ -78,7 +78,7 @@ class Idempotency:
             "status_code": 0,
             "created_at": datetime.now(UTC),
         }
-        return (await connection.execute(claim, row)).first() is not None
+        return await _CLAIM.first(self._session, row) is not None
 
     async def _replay_existing(self) -> JSONResponse:
         row = (

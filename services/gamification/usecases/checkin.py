@@ -81,12 +81,14 @@ async def check_in(
     repo = ChallengeRepository(session)
     # The morning storm's path: challenge and locked enrollment in one statement, then every counted day in
     # one more (the source, today's slot and the recount all read it); the lookups below only name what is missing.
-    found = await repo.enrollment_with_challenge(community_id, challenge_id, member_id, lock=True)
+    found = await repo.locked_enrollment_with_challenge(community_id, challenge_id, member_id)
     if found is None:
         challenge = await challenge_or_raise(session, community_id=community_id, challenge_id=challenge_id)
-        enrollment = await enrollment_or_raise(session, challenge=challenge, member_id=member_id, lock=True)
-    else:
-        enrollment, challenge = found
+        await enrollment_or_raise(session, challenge=challenge, member_id=member_id)
+        # Both are there: the member enrolled since the first read.
+        found = await repo.locked_enrollment_with_challenge(community_id, challenge_id, member_id)
+        assert found is not None
+    enrollment, challenge = found
     counted = await repo.counted_days(enrollment.id)
     if (
         source is not None
@@ -148,6 +150,7 @@ async def check_in(
         missed.status = "made_up"
         enrollment.missed_days -= 1
     await _count_day(session, challenge, enrollment, at=at, done=[*counted.done(), day])
+    await repo.save_progress(enrollment)
     await emit(
         session,
         CheckinRecorded(
