@@ -390,8 +390,14 @@ async def measure_baseline(options: argparse.Namespace, workdir: str, deliveries
             body_of=lambda d: _json({"query": "mutation { checkIn }", "variables": {"member_id": member_id(d.member)}}),
             headers_of=lambda d: ["content-type: application/json"],
         )
+        meter = CpuMeter({"server": lambda: with_descendants(server.process.pid)})
+        meter.start()
         report = await _load(url, request_path, schedule_path, options, loadgen_cpus)
-    return measurement("bare FastAPI", "POST /graphql echo, the same arrivals", report)
+        used = meter.stop()
+    row = measurement("bare FastAPI", "POST /graphql echo, the same arrivals", report)
+    if used:
+        row.notes = f"server CPU {used['server'] * 1000 / len(deliveries):.2f} ms per request"
+    return row
 
 
 async def _load(

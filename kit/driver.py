@@ -15,12 +15,14 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Processor = Callable[[Any], Any] | None
+_CONNECTION_KEY = "kit.driver.connection"
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class DriverStatement:
 
     async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement with ``params``: the rows it returns (none for a statement without RETURNING)."""
-        connection = await session.connection()
+        connection = await _connection(session)
         if connection.dialect.name != "postgresql":
             result = await connection.execute(self.elsewhere, params)
             return [tuple(row) for row in result.all()] if result.returns_rows else []
@@ -85,6 +87,19 @@ class DriverStatement:
         if compiled is None:
             compiled = self._compiled[keys] = _compile(self.statement, dialect, list(params))
         return compiled
+
+
+async def _connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, looked up once per transaction: ``session.connection()`` is a hop into a greenlet
+    each time, and a check-in runs several statements."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_CONNECTION_KEY)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        connection: AsyncConnection = cached[1]
+        return connection
+    connection = await session.connection()
+    session.info[_CONNECTION_KEY] = (session.sync_session.get_transaction(), connection)
+    return connection
 
 
 def _compile(statement: Executable, dialect: Dialect, keys: Sequence[str]) -> _Compiled:

@@ -77,12 +77,23 @@ async def emit_many(session: AsyncSession, emissions: Sequence[Emission]) -> Non
     """``emit`` for many events in one statement (executemany), in the order given."""
     if not emissions:
         return
-    producer: str = session.info[PRODUCER_INFO_KEY]
-    current = current_request_id()
-    rows = [
-        _outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace or current) for e in emissions
-    ]
+    rows = outbox_rows(session, emissions)
     connection = await session.connection()
     await connection.execute(_INSERT, rows)
+    count_emitted(session, rows)
+
+
+def outbox_rows(session: AsyncSession, emissions: Sequence[Emission]) -> list[dict[str, Any]]:
+    """The outbox rows of ``emissions``, for a statement that writes them together with the change they
+    describe (a repository's own); call ``count_emitted`` once they are written."""
+    producer: str = session.info[PRODUCER_INFO_KEY]
+    current = current_request_id()
+    return [
+        _outbox_row(producer, e.data, community_id=e.community_id, at=e.at, trace=e.trace or current) for e in emissions
+    ]
+
+
+def count_emitted(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    producer: str = session.info[PRODUCER_INFO_KEY]
     for event_type, count in Counter(row["type"] for row in rows).items():
         EVENTS_EMITTED.labels(producer, event_type).inc(count)

@@ -233,6 +233,31 @@ def streaks(done: Iterable[int], *, through: int) -> tuple[int, int]:
     return current, best
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where an enrollment stands once a day more counts."""
+
+    days_done: int
+    last_checkin_day: int
+    streak: int
+    best_streak: int
+    completed: bool
+
+
+def progress(done: Iterable[int], *, today: int, days: int) -> Progress:
+    """The counters and streaks of the days that count (``done``) on calendar day ``today``; completed when
+    every day of the challenge counts."""
+    counted = sorted(set(done))
+    streak, best = streaks(counted, through=min(today, days))
+    return Progress(
+        days_done=len(counted),
+        last_checkin_day=counted[-1],
+        streak=streak,
+        best_streak=best,
+        completed=len(counted) == days,
+    )
+
+
 def outcome(*, days: int, done: int, allowed_misses: int) -> EnrollmentStatus:
     """Completed when at most ``allowed_misses`` days were neither checked in, made up nor excused."""
     return EnrollmentStatus.COMPLETED if days - done <= allowed_misses else EnrollmentStatus.FAILED

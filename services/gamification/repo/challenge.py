@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, case, exists, literal, union_all, update
+from sqlalchemy import and_, case, exists, literal, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.driver import DriverStatement
 from kit.ids import new_id
 from services.gamification.domain.challenge import EnrollmentStatus
 from services.gamification.models.challenge import Challenge, Checkin, Enrollment, MissedDay
@@ -23,55 +19,6 @@ CHALLENGE = Challenge.__table__  # type: ignore[attr-defined]
 ENROLLMENT = Enrollment.__table__  # type: ignore[attr-defined]
 CHECKIN = Checkin.__table__  # type: ignore[attr-defined]
 MISSED = MissedDay.__table__  # type: ignore[attr-defined]
-
-
-# The morning storm's statements, built once and run on the driver (each check-in runs them).
-_ENROLLMENT_WITH_CHALLENGE = DriverStatement(
-    core_select(*ENROLLMENT.c, *CHALLENGE.c)
-    .join(CHALLENGE, CHALLENGE.c.id == ENROLLMENT.c.challenge_id)
-    .where(
-        CHALLENGE.c.community_id == bindparam("b_community"),
-        CHALLENGE.c.id == bindparam("b_challenge"),
-        ENROLLMENT.c.member_id == bindparam("b_member"),
-    )
-    .with_for_update(of=ENROLLMENT)  # locks the enrollment only
-)
-_ENROLLMENT_KEYS = tuple(column.key for column in ENROLLMENT.c)
-_CHALLENGE_KEYS = tuple(column.key for column in CHALLENGE.c)
-_PROGRESS = ("days_done", "makeups_used", "missed_days", "streak", "best_streak", "last_checkin_day", "status")
-_SAVE_PROGRESS = DriverStatement(
-    update(ENROLLMENT)
-    .where(ENROLLMENT.c.id == bindparam("b_id"))
-    .values({key: bindparam(key) for key in (*_PROGRESS, "decided_at")})
-)
-_COUNTED_DAYS = DriverStatement(
-    union_all(
-        core_select(CHECKIN.c.day, CHECKIN.c.id, CHECKIN.c.source).where(
-            CHECKIN.c.enrollment_id == bindparam("b_enrollment")
-        ),
-        core_select(MISSED.c.day, literal(None).label("id"), literal(None).label("source")).where(
-            MISSED.c.enrollment_id == bindparam("b_enrollment"), MISSED.c.status == "excused"
-        ),
-    )
-)
-_INSERT_CHECKIN = DriverStatement(
-    pg_insert(CHECKIN).on_conflict_do_nothing().returning(CHECKIN.c.id),
-    elsewhere=sqlite_insert(CHECKIN).on_conflict_do_nothing().returning(CHECKIN.c.id),
-)
-
-
-@dataclass
-class CountedDays:
-    """An enrollment's check-ins by day, (id, source), and its excused days."""
-
-    checkins: dict[int, tuple[str, str]] = field(default_factory=dict)
-    excused: list[int] = field(default_factory=list)
-
-    def done(self) -> list[int]:
-        return sorted([*self.checkins, *self.excused])
-
-    def by_source(self, source: str) -> str | None:
-        return next((checkin_id for checkin_id, s in self.checkins.values() if s == source), None)
 
 
 class ChallengeRepository:
@@ -124,24 +71,6 @@ class ChallengeRepository:
             query = query.with_for_update()
         return (await self.session.exec(query)).first()
 
-    async def locked_enrollment_with_challenge(
-        self, community_id: str, challenge_id: str, member_id: str
-    ) -> tuple[Enrollment, Challenge] | None:
-        """The member's enrollment, locked, and its challenge, in one statement. Both are read outside the
-        session (nothing tracks them): changes to the enrollment are written by ``save_progress``."""
-        params = {"b_community": community_id, "b_challenge": challenge_id, "b_member": member_id}
-        row = await _ENROLLMENT_WITH_CHALLENGE.first(self.session, params)
-        if row is None:
-            return None
-        split = len(_ENROLLMENT_KEYS)
-        enrollment = Enrollment(**dict(zip(_ENROLLMENT_KEYS, row[:split], strict=True)))
-        return enrollment, Challenge(**dict(zip(_CHALLENGE_KEYS, row[split:], strict=True)))
-
-    async def save_progress(self, enrollment: Enrollment) -> None:
-        """Write an enrollment's counters, streaks and status (one read by ``locked_enrollment_with_challenge``)."""
-        values = {key: getattr(enrollment, key) for key in _PROGRESS}
-        await _SAVE_PROGRESS.rows(self.session, {"b_id": enrollment.id, **values, "decided_at": enrollment.decided_at})
-
     async def enrollment(self, community_id: str, enrollment_id: str) -> Enrollment | None:
         query = select(Enrollment).where(Enrollment.community_id == community_id, Enrollment.id == enrollment_id)
         return (await self.session.exec(query)).first()
@@ -181,10 +110,6 @@ class ChallengeRepository:
         )
         return (await self.session.exec(query)).all()
 
-    async def insert_checkin(self, row: Checkin) -> bool:
-        """Insert unless the day (or the source) already has one; True when this row went in."""
-        return await _INSERT_CHECKIN.first(self.session, row.model_dump()) is not None
-
     async def checkin_by_source(self, community_id: str, source: str) -> Checkin | None:
         query = select(Checkin).where(Checkin.community_id == community_id, Checkin.source == source)
         return (await self.session.exec(query)).first()
@@ -207,17 +132,6 @@ class ChallengeRepository:
         excused = select(MissedDay.day).where(MissedDay.enrollment_id == enrollment_id, MissedDay.status == "excused")
         days = list((await self.session.exec(checked)).all()) + list((await self.session.exec(excused)).all())
         return sorted(days)
-
-    async def counted_days(self, enrollment_id: str) -> CountedDays:
-        """What ``done_days`` counts, with each check-in's id and source, in one statement."""
-        rows = await _COUNTED_DAYS.rows(self.session, {"b_enrollment": enrollment_id})
-        counted = CountedDays()
-        for day, checkin_id, source in rows:
-            if checkin_id is None:
-                counted.excused.append(day)
-            else:
-                counted.checkins[day] = (checkin_id, source)
-        return counted
 
     async def missed_day(self, enrollment_id: str, day: int) -> MissedDay | None:
         query = select(MissedDay).where(MissedDay.enrollment_id == enrollment_id, MissedDay.day == day)

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from contracts.events import MemberActivity
 from contracts.gamification import ChallengeCompleted, CheckinRecorded
 from kit.errors import Conflict, InvalidInput, NotFound
-from kit.events import emit
+from kit.events import Emission, emit_many
 from kit.ids import new_id
 from services.gamification.domain.challenge import (
     EnrollmentStatus,
@@ -24,11 +24,12 @@ from services.gamification.domain.challenge import (
     ProofKind,
     has_keyword,
     makeup_problem,
+    progress,
     proof_problem,
-    streaks,
 )
 from services.gamification.models.challenge import Challenge, Checkin, Enrollment, MissedDay
 from services.gamification.repo.challenge import ChallengeRepository
+from services.gamification.repo.checkin import PROGRESS_KEYS, CheckinRepository
 from services.gamification.usecases.challenge import (
     challenge_or_raise,
     enrollment_or_raise,
@@ -78,22 +79,22 @@ async def check_in(
     day: int | None = None,
 ) -> CheckedIn:
     """Record today's check-in, or with ``day`` a makeup of a past day. A repeated ``source`` is a no-op."""
-    repo = ChallengeRepository(session)
-    # The morning storm's path: challenge and locked enrollment in one statement, then every counted day in
-    # one more (the source, today's slot and the recount all read it); the lookups below only name what is missing.
-    found = await repo.locked_enrollment_with_challenge(community_id, challenge_id, member_id)
-    if found is None:
+    repo = CheckinRepository(session)
+    # The morning storm's path: the challenge, the locked enrollment and the days that count in one statement
+    # (the source, today's slot and the recount all read them); the lookups below only name what is missing.
+    locked = await repo.locked(community_id, challenge_id, member_id)
+    if locked is None:
         challenge = await challenge_or_raise(session, community_id=community_id, challenge_id=challenge_id)
         await enrollment_or_raise(session, challenge=challenge, member_id=member_id)
         # Both are there: the member enrolled since the first read.
-        found = await repo.locked_enrollment_with_challenge(community_id, challenge_id, member_id)
-        assert found is not None
-    enrollment, challenge = found
-    counted = await repo.counted_days(enrollment.id)
+        locked = await repo.locked(community_id, challenge_id, member_id)
+        assert locked is not None
+    enrollment, challenge, counted = locked.enrollment, locked.challenge, locked.counted
+    challenges = ChallengeRepository(session)
     if (
         source is not None
         and counted.by_source(source) is not None
-        and (earlier := await repo.checkin_by_source(community_id, source)) is not None
+        and (earlier := await challenges.checkin_by_source(community_id, source)) is not None
     ):
         return CheckedIn(earlier, enrollment, created=False)
     if enrollment.status != EnrollmentStatus.ACTIVE:
@@ -121,7 +122,7 @@ async def check_in(
             raise MakeupRefused(f"day {day}: {problem}")
     if (taken := counted.checkins.get(day)) is not None:
         raise CheckinAlreadyRecorded(f"day {day} of {challenge.name} is already checked in ({taken[0]})")
-    missed = await repo.missed_day(enrollment.id, day) if makeup else None
+    missed = await challenges.missed_day(enrollment.id, day) if makeup else None
     if missed is not None and missed.status == "excused":
         raise CheckinAlreadyRecorded(f"day {day} of {challenge.name} was excused")
     checkin = Checkin(
@@ -139,36 +140,60 @@ async def check_in(
         photo_urls=list(proof.photo_urls),
         checked_in_at=at,
     )
-    if not await repo.insert_checkin(checkin):
-        # The day was free, so the source was taken, by another enrollment's check-in.
-        if source is not None and (earlier := await repo.checkin_by_source(community_id, source)) is not None:
-            return CheckedIn(earlier, enrollment, created=False)
-        raise CheckinAlreadyRecorded(f"day {day} of {challenge.name} is already checked in")
+    # The enrollment with this day counted; written only if the check-in goes in, else put back as it was.
+    before = {key: getattr(enrollment, key) for key in PROGRESS_KEYS}
     if makeup:
         enrollment.makeups_used += 1
     if missed is not None:
-        missed.status = "made_up"
         enrollment.missed_days -= 1
-    await _count_day(session, challenge, enrollment, at=at, done=[*counted.done(), day])
-    await repo.save_progress(enrollment)
-    await emit(
-        session,
+    completed = _count(challenge, enrollment, at=at, done=[*counted.done(), day])
+    emissions = [_recorded(checkin, enrollment, at=at)]
+    if completed:
+        emissions.append(_completed(challenge, enrollment, at=at))
+    if not await repo.record(checkin, enrollment, emissions):
+        for key, value in before.items():
+            setattr(enrollment, key, value)
+        # The day was free, so the source was taken, by another enrollment's check-in.
+        if source is not None and (earlier := await challenges.checkin_by_source(community_id, source)) is not None:
+            return CheckedIn(earlier, enrollment, created=False)
+        raise CheckinAlreadyRecorded(f"day {day} of {challenge.name} is already checked in")
+    if missed is not None:
+        missed.status = "made_up"
+    return CheckedIn(checkin, enrollment, created=True)
+
+
+def _recorded(checkin: Checkin, enrollment: Enrollment, *, at: datetime) -> Emission:
+    return Emission(
         CheckinRecorded(
-            member_id=member_id,
-            challenge_id=challenge.id,
+            member_id=checkin.member_id,
+            challenge_id=checkin.challenge_id,
             enrollment_id=enrollment.id,
             checkin_id=checkin.id,
-            day=day,
+            day=checkin.day,
             local_date=checkin.local_date,
-            makeup=makeup,
-            channel=channel,
+            makeup=checkin.makeup,
+            channel=checkin.channel,
             streak=enrollment.streak,
             days_done=enrollment.days_done,
         ),
-        community_id=community_id,
+        community_id=checkin.community_id,
         at=at,
     )
-    return CheckedIn(checkin, enrollment, created=True)
+
+
+def _completed(challenge: Challenge, enrollment: Enrollment, *, at: datetime) -> Emission:
+    return Emission(
+        ChallengeCompleted(
+            member_id=enrollment.member_id,
+            challenge_id=challenge.id,
+            enrollment_id=enrollment.id,
+            challenge_name=challenge.name,
+            days=challenge.days,
+            days_done=enrollment.days_done,
+        ),
+        community_id=challenge.community_id,
+        at=at,
+    )
 
 
 def _window_text(challenge: Challenge, at: datetime) -> str:
@@ -182,38 +207,22 @@ def _window_text(challenge: Challenge, at: datetime) -> str:
     return f"check-ins for {challenge.name} are open {start:%H:%M} to {end:%H:%M} {challenge.timezone}"
 
 
-async def _count_day(
-    session: AsyncSession, challenge: Challenge, enrollment: Enrollment, *, at: datetime, done: list[int] | None = None
-) -> None:
-    """A day now counts for the enrollment: counters, streaks, and completion when every day counts. ``done``:
-    the days that count, when the caller read them under the enrollment's lock; else they are read here."""
-    if done is None:
-        await session.flush()
-        done = await ChallengeRepository(session).done_days(enrollment.id)
-    done = sorted(done)
-    through = min(schedule_of(challenge).calendar_day(at), challenge.days)
-    enrollment.days_done = len(done)
-    enrollment.last_checkin_day = max(done)
-    enrollment.streak, enrollment.best_streak = streaks(done, through=through)
-    if enrollment.days_done == challenge.days:
-        await complete(session, challenge, enrollment, at=at)
+def _count(challenge: Challenge, enrollment: Enrollment, *, at: datetime, done: list[int]) -> bool:
+    """Counters and streaks of ``enrollment`` with ``done`` counting; completed (True) when every day counts."""
+    now = progress(done, today=schedule_of(challenge).calendar_day(at), days=challenge.days)
+    enrollment.days_done, enrollment.last_checkin_day = now.days_done, now.last_checkin_day
+    enrollment.streak, enrollment.best_streak = now.streak, now.best_streak
+    if now.completed:
+        enrollment.status, enrollment.decided_at = EnrollmentStatus.COMPLETED.value, at
+    return now.completed
 
 
-async def complete(session: AsyncSession, challenge: Challenge, enrollment: Enrollment, *, at: datetime) -> None:
-    enrollment.status, enrollment.decided_at = EnrollmentStatus.COMPLETED.value, at
-    await emit(
-        session,
-        ChallengeCompleted(
-            member_id=enrollment.member_id,
-            challenge_id=challenge.id,
-            enrollment_id=enrollment.id,
-            challenge_name=challenge.name,
-            days=challenge.days,
-            days_done=enrollment.days_done,
-        ),
-        community_id=challenge.community_id,
-        at=at,
-    )
+async def _count_day(session: AsyncSession, challenge: Challenge, enrollment: Enrollment, *, at: datetime) -> None:
+    """A day now counts for a tracked enrollment (an excused one): counters, streaks, and completion."""
+    await session.flush()
+    done = await ChallengeRepository(session).done_days(enrollment.id)
+    if _count(challenge, enrollment, at=at, done=done):
+        await emit_many(session, [_completed(challenge, enrollment, at=at)])
 
 
 async def check_in_from_activity(

@@ -141,6 +141,30 @@ async def test_a_makeup_fills_a_missed_day_within_its_limits(backend: Backend) -
     assert (state["days_done"], state["makeups_used"], state["missed_days"], state["best_streak"]) == (3, 1, 0, 2)
 
 
+async def test_a_makeup_and_todays_check_in_at_once_both_count(backend: Backend) -> None:
+    members = [f"mbr_{i}" for i in range(4)]
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        clock = _clock(app, BEFORE_START)
+        cid = (await create_challenge(client, days=5, makeup_count=1, makeup_days_back=1))["id"]
+        for member in members:
+            await enroll(client, cid, member)
+        clock.set(DAY1_OPEN + timedelta(minutes=1))
+        for member in members:
+            await check_in(client, cid, member)
+        await _roll(app, DAY1_OPEN + DAY + timedelta(hours=4))  # day 2 closed without a check-in
+        clock.set(DAY1_OPEN + 2 * DAY + timedelta(minutes=1))
+        # Each member's two check-ins race for the enrollment's lock: the second counts the first's day too.
+        answers = await asyncio.gather(
+            *(check_in(client, cid, m, day=2) for m in members), *(check_in(client, cid, m) for m in members)
+        )
+        states = [await enrollment(client, cid, m) for m in members]
+
+    assert [a.status_code for a in answers] == [201] * 8
+    assert {(s["days_done"], s["streak"], s["best_streak"], s["missed_days"], s["makeups_used"]) for s in states} == {
+        (3, 3, 3, 0, 1)
+    }
+
+
 async def test_an_appeal_inside_its_window_can_be_excused_and_counts_as_done(backend: Backend) -> None:
     async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
         clock = _clock(app, BEFORE_START)
