@@ -123,6 +123,15 @@ class AssignmentMissed(EventData):
     due_at: datetime
 
 
+class CourseCompleted(EventData):
+    """Content: a member finished every part of a course (a trigger of certificates)."""
+
+    event_type: ClassVar[str] = "course.completed"
+
+    member_id: str
+    course_id: str
+
+
 class MembershipExpiring(EventData):
     """Sent once per expiry date, a configurable number of days ahead (community setting, default 3)."""
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.events import CommunityCreated, MemberActivity, MemberJoined, MemberTierChanged
+from contracts.events import CommunityCreated, CourseCompleted, MemberActivity, MemberJoined, MemberTierChanged
 from contracts.gamification import BadgeAwarded, ChallengeCompleted, CheckinRecorded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
@@ -18,8 +18,8 @@ from services.gamification.usecases.occurrence import after_occurrence
 
 subscriptions = Subscriptions()
 # Its own stream too, for challenge.completed and badge.awarded (badges, certificates) and checkin.recorded
-# (points); other own events are acked unread by any handler.
-STREAMS = [stream_of("membership"), stream_of("gamification")]
+# (points), and content's for course.completed (certificates); other events are acked unread by any handler.
+STREAMS = [stream_of("membership"), stream_of("gamification"), stream_of("content")]
 
 
 @subscriptions.on(CommunityCreated)
@@ -144,6 +144,21 @@ async def on_challenge_completed(session: AsyncSession, envelope: Envelope, data
         ref=data.challenge_id,
         member_id=data.member_id,
         source=f"challenge:{data.enrollment_id}",
+        at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(CourseCompleted)
+async def on_course_completed(session: AsyncSession, envelope: Envelope, data: CourseCompleted) -> None:
+    if envelope.community_id is None:
+        return
+    await certificates.issue_for(
+        session,
+        community_id=envelope.community_id,
+        kind=TriggerKind.COURSE,
+        ref=data.course_id,
+        member_id=data.member_id,
+        source=f"course:{data.course_id}:{data.member_id}",
         at=envelope.occurred_at,
     )
 

@@ -25,7 +25,7 @@ class CreateCertificateTemplateInput:
     issuer_name: str
     description: str = ""
     trigger_kind: CertificateTrigger = CertificateTrigger.MANUAL
-    trigger_ref: strawberry.ID | None = strawberry.field(default=None, description="The challenge or badge id")
+    trigger_ref: strawberry.ID | None = strawberry.field(default=None, description="The challenge, badge or course id")
     idempotency_key: str | None = None
 
 

@@ -18,9 +18,12 @@ class CertificateTrigger(Enum):
     MANUAL = "manual"
     CHALLENGE = "challenge"
     BADGE = "badge"
+    COURSE = "course"
 
 
-@strawberry.type(description="What a certificate says and who issues it; `triggerRef` is the challenge or badge.")
+@strawberry.type(
+    description="What a certificate says and who issues it; `triggerRef` is the challenge, badge or course."
+)
 class CertificateTemplate:
     id: strawberry.ID
     name: str

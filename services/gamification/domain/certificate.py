@@ -30,6 +30,7 @@ class TriggerKind(StrEnum):
     MANUAL = "manual"
     CHALLENGE = "challenge"  # challenge.completed of ``trigger_ref``
     BADGE = "badge"  # badge.awarded of ``trigger_ref``
+    COURSE = "course"  # course.completed (content's event) of ``trigger_ref``
 
 
 def check_character(body: str) -> str:

@@ -27,8 +27,8 @@ class CertificateTemplate(GamificationModel, table=True):
     achievement_name: str = Field(max_length=200)
     description: str = Field(default="", max_length=2000)
     issuer_name: str = Field(max_length=200)
-    trigger_kind: str = Field(default="manual", max_length=20)  # manual | challenge | badge
-    trigger_ref: str | None = Field(default=None, max_length=40)  # the challenge or badge id
+    trigger_kind: str = Field(default="manual", max_length=20)  # manual | challenge | badge | course
+    trigger_ref: str | None = Field(default=None, max_length=40)  # the challenge, badge or course id
     enabled: bool = True
     created_at: dt.datetime = Field(sa_type=UtcDateTime)
     updated_at: dt.datetime = Field(sa_type=UtcDateTime)

@@ -1,4 +1,4 @@
-"""Certificates through the REST API: issued once on a (redelivered) completed challenge or badge, in the
+"""Certificates through the REST API: issued once on a (redelivered) completed challenge, badge or course, in the
 member's name from membership; by hand with an idempotency key; signed so that the published keys verify them;
 listed by member page by page; revoked once; looked up by serial for the public page only by Guildhall."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from contracts.events import MemberJoined
+from contracts.events import CourseCompleted, MemberJoined
 from contracts.gamification import BadgeAwarded, ChallengeCompleted
 from kit.auth import SYSTEM, Principal
 from kit.dataintegrity import verify
@@ -84,6 +84,20 @@ async def test_a_badge_award_issues_the_certificates_of_that_badge_once(backend:
     assert [(c["source"], c["recipient_name"]) for c in listed["items"]] == [("badge:bda_1", "mbr_b")]
 
 
+async def test_a_completed_course_issues_that_courses_certificate_once_per_member(backend: Backend) -> None:
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        await create_template(client, name="Writing course", trigger_kind="course", trigger_ref="crs_writing")
+        await create_template(client, name="Other course", trigger_kind="course", trigger_ref="crs_other")
+        # Content's event, as the content service publishes it; a redelivery and a second envelope issue nothing.
+        finished = CourseCompleted(member_id="mbr_c", course_id="crs_writing")
+        await publish(app, finished, producer="content", community_id=COMMUNITY, times=2)
+        await publish(app, finished, producer="content", community_id=COMMUNITY)
+        await consume(app, "gamification")
+        listed = await certificates_of(client, "mbr_c")
+
+    assert [c["source"] for c in listed["items"]] == ["course:crs_writing:mbr_c"]
+
+
 async def test_issuing_by_hand_is_idempotent_by_key_and_refuses_a_disabled_template(backend: Backend) -> None:
     async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
         template = await create_template(client, trigger_kind="manual", trigger_ref=None)
@@ -111,7 +125,7 @@ async def test_templates_refuse_bad_triggers_naming_the_field_and_change_only_wh
             TEMPLATES, json={"name": "X", "achievement_name": "X", "issuer_name": "X", "trigger_kind": "challenge"}
         )
         bad_kind = await client.post(
-            TEMPLATES, json={"name": "X", "achievement_name": "X", "issuer_name": "X", "trigger_kind": "course"}
+            TEMPLATES, json={"name": "X", "achievement_name": "X", "issuer_name": "X", "trigger_kind": "lesson"}
         )
         no_badge = await client.post(
             TEMPLATES,

@@ -15,8 +15,8 @@ class TemplateCreate(BaseModel):
     achievement_name: str = Field(min_length=1, max_length=200, description="What the certificate says was achieved")
     description: str = Field(default="", max_length=2000)
     issuer_name: str = Field(min_length=1, max_length=200)
-    trigger_kind: str = Field(default="manual", description="manual, challenge or badge")
-    trigger_ref: str | None = Field(default=None, max_length=40, description="The challenge or badge id")
+    trigger_kind: str = Field(default="manual", description="manual, challenge, badge or course")
+    trigger_ref: str | None = Field(default=None, max_length=40, description="The challenge, badge or course id")
 
 
 class TemplateUpdate(BaseModel):
