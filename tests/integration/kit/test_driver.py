@@ -58,7 +58,8 @@ async def test_a_driver_statement_commits_and_rolls_back_with_its_session(sessio
         await session.rollback()
 
     async with sessionmaker() as session:
-        texts = (await session.exec(select(note.c.text))).scalars().all()
+        connection = await session.connection()
+        texts = (await connection.execute(select(note.c.text))).scalars().all()
 
     assert list(texts) == ["kept"]
 
