@@ -9,10 +9,9 @@ write lock (SQLite) and then sees the record.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
@@ -58,15 +57,15 @@ class Idempotency:
 
     async def run(self, action: Callable[[], Awaitable[BaseModel]], *, status_code: int = 201) -> JSONResponse:
         if self.key is None:
-            return JSONResponse((await action()).model_dump(mode="json"), status_code=status_code)
+            return _json((await action()).model_dump_json(), status_code)
         if not await self._claim():
             return await self._replay_existing()
-        body = (await action()).model_dump(mode="json")
+        # Serialized once, for the record and the answer: the same bytes a replay answers with.
+        body = (await action()).model_dump_json()
         await _COMPLETE.rows(
-            self._session,
-            {"b_scope": self._scope, "b_key": self.key, "status_code": status_code, "response": json.dumps(body)},
+            self._session, {"b_scope": self._scope, "b_key": self.key, "status_code": status_code, "response": body}
         )
-        return JSONResponse(body, status_code=status_code)
+        return _json(body, status_code)
 
     async def _claim(self) -> bool:
         """Take the key, unless a record has it: one statement on the common path. A twin that holds the key
@@ -104,7 +103,19 @@ class Idempotency:
             raise Conflict(
                 "a request with this Idempotency-Key is still being processed", code="idempotency_key_in_use"
             )
-        return JSONResponse(json.loads(response), status_code=status_code, headers={REPLAYED_HEADER: "true"})
+        return _json(response, status_code, headers={REPLAYED_HEADER: "true"})
+
+
+class _SerializedJSON(JSONResponse):
+    """A JSON answer whose body is already serialized (by pydantic, or as the record kept it)."""
+
+    def render(self, content: Any) -> bytes:
+        assert isinstance(content, str)
+        return content.encode()
+
+
+def _json(body: str, status_code: int, *, headers: dict[str, str] | None = None) -> JSONResponse:
+    return _SerializedJSON(body, status_code=status_code, headers=headers)
 
 
 async def get_idempotency(request: Request, session: SessionDep, principal: PrincipalDep) -> Idempotency:

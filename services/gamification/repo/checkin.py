@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.driver import DriverStatement
 from kit.events.outbox import Emission, count_emitted, emit_many, outbox_rows
+from kit.rows import detached
 from kit.tables import outbox
 from services.gamification.models.challenge import Challenge, Checkin, Enrollment, MissedDay
 
@@ -162,8 +163,8 @@ class CheckinRepository:
         if row is None:
             return None
         split, end = len(ENROLLMENT_KEYS), len(ENROLLMENT_KEYS) + len(CHALLENGE_KEYS)
-        enrollment = Enrollment(**dict(zip(ENROLLMENT_KEYS, row[:split], strict=True)))
-        challenge = Challenge(**dict(zip(CHALLENGE_KEYS, row[split:end], strict=True)))
+        enrollment = detached(Enrollment, dict(zip(ENROLLMENT_KEYS, row[:split], strict=True)))
+        challenge = detached(Challenge, dict(zip(CHALLENGE_KEYS, row[split:end], strict=True)))
         counted = None
         if self.postgres:
             checkins, excused = row[end:]

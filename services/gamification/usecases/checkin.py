@@ -18,6 +18,7 @@ from contracts.gamification import ChallengeCompleted, CheckinRecorded
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import Emission, emit_many
 from kit.ids import new_id
+from kit.rows import detached
 from services.gamification.domain.challenge import (
     EnrollmentStatus,
     Proof,
@@ -125,20 +126,23 @@ async def check_in(
     missed = await challenges.missed_day(enrollment.id, day) if makeup else None
     if missed is not None and missed.status == "excused":
         raise CheckinAlreadyRecorded(f"day {day} of {challenge.name} was excused")
-    checkin = Checkin(
-        id=new_id("chk"),
-        community_id=community_id,
-        challenge_id=challenge.id,
-        enrollment_id=enrollment.id,
-        member_id=member_id,
-        day=day,
-        local_date=schedule.date_of(day),
-        makeup=makeup,
-        channel=channel,
-        source=source or new_id("chs"),
-        text=proof.text[:4000],
-        photo_urls=list(proof.photo_urls),
-        checked_in_at=at,
+    checkin = detached(
+        Checkin,
+        {
+            "id": new_id("chk"),
+            "community_id": community_id,
+            "challenge_id": challenge.id,
+            "enrollment_id": enrollment.id,
+            "member_id": member_id,
+            "day": day,
+            "local_date": schedule.date_of(day),
+            "makeup": makeup,
+            "channel": channel,
+            "source": source or new_id("chs"),
+            "text": proof.text[:4000],
+            "photo_urls": list(proof.photo_urls),
+            "checked_in_at": at,
+        },
     )
     # The enrollment with this day counted; written only if the check-in goes in, else put back as it was.
     before = {key: getattr(enrollment, key) for key in PROGRESS_KEYS}

@@ -77,7 +77,7 @@ def test_swapping_neighbours_fails_the_check(body: str, index: int) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "ref", "field"),
-    [("course", "c1", "trigger_kind"), ("challenge", None, "trigger_ref"), ("manual", "x", "trigger_ref")],
+    [("lesson", "c1", "trigger_kind"), ("course", None, "trigger_ref"), ("manual", "x", "trigger_ref")],
 )
 def test_bad_triggers_name_their_field(kind: str, ref: str | None, field: str) -> None:
     assert [f for f, _ in trigger_problems(kind, ref)] == [field]
