@@ -57,15 +57,7 @@ async def on_member_activity(session: AsyncSession, envelope: Envelope, data: Me
 async def on_member_activities(session: AsyncSession, batch: Sequence[tuple[Envelope, MemberActivity]]) -> None:
     """The hot path: a consumer batch of activity, per community in stream order (the per-event handler
     above is the fallback when this fails, e.g. on a replayed award)."""
-    by_community: dict[str, list[tuple[str, Occurrence]]] = {}
-    for envelope, data in batch:
-        if envelope.community_id is not None:
-            by_community.setdefault(envelope.community_id, []).append((envelope.id, activity_occurrence(data)))
-    for community_id in sorted(by_community):
-        occurrences = by_community[community_id]
-        await points.apply_occurrences(session, community_id=community_id, occurrences=occurrences)
-        for event_id, occurrence in occurrences:
-            await after_occurrence(session, community_id=community_id, event_id=event_id, occurrence=occurrence)
+    by_community = await _apply_occurrences(session, [(e, activity_occurrence(d)) for e, d in batch])
     for community_id in sorted(by_community):
         activities = [(e.id, d) for e, d in batch if e.community_id == community_id]
         await checkin.check_in_from_activities(session, community_id=community_id, activities=activities)
@@ -118,11 +110,38 @@ async def on_checkin_recorded(session: AsyncSession, envelope: Envelope, data: C
     """Operators reward check-ins with a ``checkin.recorded`` rule (points, then badges and surprises)."""
     if envelope.community_id is None:
         return
-    occurrence = Occurrence(event="checkin.recorded", member_id=data.member_id, occurred_at=envelope.occurred_at)
+    occurrence = _checkin_occurrence(envelope, data)
     await points.apply_occurrence(
         session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
     )
     await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+
+
+@subscriptions.on_batch(CheckinRecorded)
+async def on_checkins_recorded(session: AsyncSession, batch: Sequence[tuple[Envelope, CheckinRecorded]]) -> None:
+    """The morning storm's events, a consumer batch at a time (the per-event handler above is the fallback)."""
+    await _apply_occurrences(session, [(e, _checkin_occurrence(e, d)) for e, d in batch])
+
+
+def _checkin_occurrence(envelope: Envelope, data: CheckinRecorded) -> Occurrence:
+    return Occurrence(event="checkin.recorded", member_id=data.member_id, occurred_at=envelope.occurred_at)
+
+
+async def _apply_occurrences(
+    session: AsyncSession, batch: Sequence[tuple[Envelope, Occurrence]]
+) -> dict[str, list[tuple[str, Occurrence]]]:
+    """A batch's occurrences, per community in stream order: points in one pass, then badges, surprises and
+    probes event by event, as the per-event handlers do. The occurrences by community."""
+    by_community: dict[str, list[tuple[str, Occurrence]]] = {}
+    for envelope, occurrence in batch:
+        if envelope.community_id is not None:
+            by_community.setdefault(envelope.community_id, []).append((envelope.id, occurrence))
+    for community_id in sorted(by_community):
+        occurrences = by_community[community_id]
+        await points.apply_occurrences(session, community_id=community_id, occurrences=occurrences)
+        for event_id, occurrence in occurrences:
+            await after_occurrence(session, community_id=community_id, event_id=event_id, occurrence=occurrence)
+    return by_community
 
 
 @subscriptions.on(ChallengeCompleted)
