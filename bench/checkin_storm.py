@@ -47,7 +47,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -240,6 +240,25 @@ async def seed(engine: AsyncEngine, options: argparse.Namespace, now: datetime) 
             for offset in range(0, len(rows), 2_000):
                 await connection.execute(insert(table), rows[offset : offset + 2_000])
     return Seeded(challenge_id, zone, day, today)
+
+
+async def settle_postgres(engine: AsyncEngine) -> None:
+    """The seed's statistics gathered and its pages written back before the storm, as autovacuum and the
+    checkpointer would have done long before a real morning: a checkpoint that lands in the storm would
+    otherwise be writing out the seed (tens of thousands of fresh rows), which is not the storm's cost."""
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("ANALYZE"))
+        await autocommit.execute(text("CHECKPOINT"))
+
+
+async def _sessions_opened(engine: AsyncEngine) -> int:
+    """Connections ever opened to the benchmark's database (PostgreSQL's statistics; 0 elsewhere)."""
+    if engine.dialect.name != "postgresql":
+        return 0
+    async with engine.connect() as connection:
+        query = text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return int((await connection.execute(query)).scalar_one())
 
 
 async def reset_redis(redis: Redis) -> None:
@@ -448,6 +467,8 @@ async def bench_backend(
     try:
         await reset_redis(redis)
         seeded = await seed(engine, options, datetime.now(UTC))
+        if backend == "postgres":
+            await settle_postgres(engine)
         workers = options.storm_server_workers
         extra = ["--workers", str(workers)] if workers > 1 else []
         cpus = server_cpus if workers == 1 else None
@@ -471,6 +492,7 @@ async def bench_backend(
                 headers_of=headers_of,
             )
             cpu: dict[str, float] = {}
+            opened = 0
             if options.storm_worker == "during":
                 async with worker(env) as process:
                     await worker_ready(redis)
@@ -482,7 +504,9 @@ async def bench_backend(
                         }
                     )
                     meter.start()
+                    opened = await _sessions_opened(engine)
                     report = await _load(url, request_path, schedule_path, options, loadgen_cpus)
+                    opened = await _sessions_opened(engine) - opened
                     published, caught_up = await drained(engine, redis)
                     cpu = meter.stop()
             else:
@@ -510,7 +534,8 @@ async def bench_backend(
         per_checkin = ", ".join(f"{name} {seconds * 1000 / len(deliveries):.2f} ms" for name, seconds in cpu.items())
         notes.append(
             f"{backend}: CPU per delivery, from the storm's start until the backlog drained: {per_checkin} "
-            f"(the load generator and the rest of the machine not counted)"
+            f"(the load generator and the rest of the machine not counted); "
+            f"{opened} database connections opened during the storm"
         )
     return rows, notes
 
@@ -558,6 +583,12 @@ def _rows(
         f"nothing doubled, none lost that was acknowledged. Client send lag p99 {report['send_lag_ms']['p99']} ms, "
         f"max {report['send_lag_ms']['max']} ms; errors {report['errors']} {report['error_kinds'] or ''}".rstrip()
     ]
+    if slow := report.get("slow_by_second"):
+        busiest = sorted(slow.items(), key=lambda item: -item[1])[:8]
+        notes.append(
+            f"{backend}: answers slower than 100 ms, {sum(slow.values())} in all, by the second of the storm they "
+            "were due in (busiest first): " + ", ".join(f"{second} s: {n}" for second, n in busiest)
+        )
     return rows, notes
 
 

@@ -37,6 +37,7 @@ from bench.stats import summarize_ms
 
 _HEAD_END = b"\r\n\r\n"
 IDLE_KEEP_SECONDS = 2.0
+SLOW_SECONDS = 0.1  # answers slower than this are counted by the second they were due in
 _MAX_HEAD = 64 * 1024
 
 
@@ -261,6 +262,8 @@ class ScheduledLoad:
         self._idle: list[tuple[float, asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(connections)
         self._latencies: dict[tuple[str, str], list[float]] = {}
+        # When the slow answers were due: a tail from a few stalls shows as a few busy seconds.
+        self._slow_by_second: dict[int, int] = {}
         self._send_lag_ms: list[float] = []
         self._errors: dict[str, int] = {}
         self._last_done = 0.0
@@ -294,6 +297,9 @@ class ScheduledLoad:
             self._last_done = time.time()
             outcome = str(status) if status < 400 else f"{status} {_problem_code(body)}"
             self._latencies.setdefault((tag, outcome), []).append((done - due) * 1000)
+            if done - due > SLOW_SECONDS:
+                second = int(self.at[index])
+                self._slow_by_second[second] = self._slow_by_second.get(second, 0) + 1
             if keep_alive:
                 self._idle.append((done, reader, writer))
             else:
@@ -335,6 +341,7 @@ class ScheduledLoad:
             # tag → outcome ("201", "409 checkin_already_recorded") → latency summary (its count included)
             "by_tag": by_tag,
             "send_lag_ms": summarize_ms(self._send_lag_ms).as_dict(),
+            "slow_by_second": dict(sorted(self._slow_by_second.items())),
             "started_unix": started_unix,
             "last_done_unix": self._last_done,
         }

@@ -6,15 +6,17 @@ rolls back everything if anything raised.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -85,7 +87,7 @@ def _sqlite_on_connect_read(dbapi_connection: Any, record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, read_only: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 20, read_only: bool = False) -> AsyncEngine:
     """An engine for ``url``. ``read_only`` matters for SQLite only: its transactions start deferred
     and refuse writes; PostgreSQL needs no separate reader."""
     url = normalize_url(url)
@@ -99,7 +101,22 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, read_onl
         return engine
     # No pre-ping: it costs a round trip per checkout. A connection the server dropped fails its
     # statement, is invalidated by the pool, and the request (or consumer pass) is retried by its caller.
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    # No overflow: an overflow connection is closed when it is handed back, so a burst above the pool's size
+    # would pay, again and again, a connect, the driver's type set-up and a fresh prepared-statement cache,
+    # and that CPU lengthens the burst. Past ``pool_size`` transactions at once, requests wait their turn.
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0, pool_recycle=1800)
+
+
+async def warm_pool(engine: AsyncEngine, connections: int) -> None:
+    """Open ``connections`` of a PostgreSQL engine's pool now, together, and keep them in the pool. A process
+    that cannot reach the database yet starts all the same (its requests will say so)."""
+    if connections <= 0 or engine.dialect.name != "postgresql":
+        return
+    try:
+        async with AsyncExitStack() as held:
+            await asyncio.gather(*(held.enter_async_context(engine.connect()) for _ in range(connections)))
+    except (OSError, SQLAlchemyError):
+        log.warning("database connections not opened at start-up", exc_info=True)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> Sessionmaker:

@@ -14,7 +14,7 @@ from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
 from kit.clock import Clocks
-from kit.db import create_engine, create_sessionmaker, is_sqlite
+from kit.db import create_engine, create_sessionmaker, is_sqlite, warm_pool
 from kit.errors import install_problem_handlers
 from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.health import health_router
@@ -54,6 +54,7 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
         app.state.sessionmaker = sessionmaker
         app.state.read_sessionmaker = create_sessionmaker(read_engine)
         app.state.redis = redis
+        await warm_pool(engine, settings.db_warm_connections)
         try:
             if spec.lifespan is None:
                 async with _test_clocks_kept(app, spec, settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_INTERNAL_SECRET = "dev-internal-secret-change-me"  # noqa: S105 - a well-known dev default, refused in prod
@@ -28,6 +28,9 @@ class KitSettings(BaseSettings):
     outbox_retention_hours: int = 24 * 7
     # How soon a process sees a sandbox community's test clock moved by another process.
     test_clock_refresh_seconds: float = 1.0
+    # PostgreSQL connections a process opens before it serves (ADR 0024): the first burst after a start would
+    # otherwise open them itself, each a connect, the driver's type set-up and an empty statement cache.
+    db_warm_connections: int = Field(default=4, ge=0, le=20)
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> KitSettings:

@@ -121,6 +121,7 @@ class ConsumerGroup:
         batch_size: int = 100,
         block_ms: int = 1000,
         idle_sleep: float = 0.02,
+        linger: float = 0.05,
         max_attempts: int = 5,
         retry_after_ms: int = 2000,
         metrics_every: float = 5.0,
@@ -135,6 +136,7 @@ class ConsumerGroup:
         self._batch_size = batch_size
         self._block_ms = block_ms
         self._idle_sleep = idle_sleep
+        self._linger = linger
         self._max_attempts = max_attempts
         self._retry_after_ms = retry_after_ms
         self._metrics_every = metrics_every
@@ -166,6 +168,12 @@ class ConsumerGroup:
             if handled == 0 and time.monotonic() - started < self._idle_sleep:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self._idle_sleep)
+            # A short batch: let the next one gather. A pass costs its round trips to Redis and the database
+            # (and a look-up of the community's rules) whatever its size, and events that trickle in at a few
+            # hundred a second would otherwise come one or two a pass, at up to ten times the CPU per event.
+            elif 0 < handled < self._batch_size and self._linger > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self._linger)
 
     async def _recover(self) -> None:
         self._groups_ready = False
