@@ -139,7 +139,13 @@ async def request_session(state: Any, method: str) -> AsyncIterator[AsyncSession
             discard_after_commit(session)
             raise
         else:
-            await session.commit()
+            try:
+                await session.commit()
+            except BaseException:
+                # A failed commit leaves nothing behind: not the transaction, not its after-commit actions.
+                await session.rollback()
+                discard_after_commit(session)
+                raise
             await run_after_commit(session)
 
 
@@ -175,4 +181,7 @@ async def run_after_commit(session: AsyncSession) -> None:
             log.exception("after-commit action failed")
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# "function" scope: the session is closed, so the transaction committed, when the endpoint returns and before
+# the answer is sent. FastAPI's default for a dependency with yield ("request") tears down after the response,
+# where a failed commit would follow a 201 and an id of something that does not exist.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

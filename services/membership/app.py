@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from kit.clock import Clocks
 from kit.sandbox_clock import ClockSource
@@ -34,6 +34,7 @@ from services.membership.api import (
     test_clock,
     tier,
 )
+from services.membership.api.deps import CommunityExists
 from services.membership.repo.entitlement_cache import EntitlementCache
 from services.membership.settings import MembershipSettings
 from services.membership.usecases.invalidation import track_changes
@@ -60,10 +61,10 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         track_changes(app.state.sessionmaker, cache)
         yield
 
-    routers = [
-        # Entitlement checks first: routes are matched in order, and they are the hottest path.
-        entitlement.router,
-        community.router,
+    # Every write under /v1/communities/{community_id} first finds the community (the entitlement check, a read
+    # by POST and the hottest path, does not need to).
+    scoped = APIRouter(dependencies=[CommunityExists])
+    for router in (
         tier.router,
         tier.batch_router,
         member.router,
@@ -79,11 +80,20 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         payment.router,
         referral.router,
         live_code.router,
-        live_code.link_router,
         moderation.router,
         ban.router,
         standing.router,
         purge.router,
+    ):
+        scoped.include_router(router)
+    routers = [
+        # Entitlement checks first: routes are matched in order, and they are the hottest path.
+        entitlement.router,
+        community.router,
+        scoped,
+        live_code.link_router,
+        # Not in ``scoped``: an advance runs each step in transactions of its own and must not hold one open
+        # around them (on SQLite that write lock would block its own steps); it finds the community itself.
         test_clock.router,
     ]
     spec = ServiceSpec(

@@ -15,7 +15,7 @@ from guildhall.embedded import EmbeddedGuildhall
 from services.gamification.models.certificate import Certificate, MemberName
 from tests.support.certificates import CHINESE_ACHIEVEMENT, CHINESE_NAME
 from tests.support.events import publish
-from tests.support.factories import create_community
+from tests.support.factories import add_members, create_community
 from tests.support.guildhall import GraphQL, eventually
 
 ADD_MEMBER = """
@@ -170,10 +170,11 @@ async def test_a_credential_changed_after_signing_fails_at_the_gateway(
     admin: GraphQL, guildhall: EmbeddedGuildhall
 ) -> None:
     cid = (await create_community(admin, name="Makers"))["id"]
+    zoe, other = await add_members(admin, cid, 2)
     template = (await _template(admin, cid))["template"]
     body = await admin(
         ISSUE,
-        input={"communityId": cid, "templateId": template["id"], "memberId": "mbr_x", "recipientName": "Zoë Åkesson"},
+        input={"communityId": cid, "templateId": template["id"], "memberId": zoe, "recipientName": "Zoë Åkesson"},
     )
     issued = body["data"]["issueCertificate"]
     assert issued["__typename"] == "CertificateSuccess", issued
@@ -188,7 +189,7 @@ async def test_a_credential_changed_after_signing_fails_at_the_gateway(
         page = await public.get(f"/certificates/{serial}")
 
     disabled = await admin(UPDATE_TEMPLATE, input={"communityId": cid, "templateId": template["id"], "enabled": False})
-    refused = await admin(ISSUE, input={"communityId": cid, "templateId": template["id"], "memberId": "mbr_y"})
+    refused = await admin(ISSUE, input={"communityId": cid, "templateId": template["id"], "memberId": other})
     templates = (await admin(TEMPLATES, communityId=cid))["data"]["certificateTemplates"]
 
     assert disabled["data"]["updateCertificateTemplate"]["template"]["enabled"] is False

@@ -6,7 +6,7 @@ from guildhall.embedded import EmbeddedGuildhall
 from kit.auth import Principal
 from kit.clock import ManualClock
 from tests.support.challenges import BEFORE_START, create_challenge, enroll
-from tests.support.factories import create_community
+from tests.support.factories import add_member, create_community
 from tests.support.guildhall import GraphQL, service_client
 
 PREVIEW = """
@@ -29,26 +29,27 @@ mutation Confirm($input: ConfirmStakeInput!) {
 """
 
 DEPOSIT = """
-query Deposit($cid: ID!, $chl: ID!) {
-  deposit(communityId: $cid, challengeId: $chl, memberId: "mbr_a") { status staked held earnedBack share paid }
+query Deposit($cid: ID!, $chl: ID!, $member: ID!) {
+  deposit(communityId: $cid, challengeId: $chl, memberId: $member) { status staked held earnedBack share paid }
 }
 """
 
 
 async def test_preview_and_stake_confirmation_through_the_gateway(admin: GraphQL, guildhall: EmbeddedGuildhall) -> None:
     cid = (await create_community(admin, name="Early risers"))["id"]
+    member = await add_member(admin, cid)
     guildhall.clocks.set(cid, ManualClock(BEFORE_START))
     operator = Principal(role="community_admin", key_id="key_ops", community_id=cid)
     async with service_client(guildhall.services["gamification"], operator) as client:
         chl = (await create_challenge(client, cid, stake_amount=9_900, currency="CNY"))["id"]
-        await enroll(client, chl, "mbr_a", cid)
+        await enroll(client, chl, member, cid)
     buckets = [{"daysDone": 3, "shareOfMembers": 2 / 3}, {"daysDone": 0, "shareOfMembers": 1 / 3}]
     shown = (await admin(PREVIEW, cid=cid, buckets=buckets))["data"]["depositPreview"]
-    base = {"communityId": cid, "challengeId": chl, "memberId": "mbr_a", "currency": "CNY", "reference": "pay-1"}
+    base = {"communityId": cid, "challengeId": chl, "memberId": member, "currency": "CNY", "reference": "pay-1"}
     wrong = (await admin(CONFIRM, input={**base, "amount": 100}))["data"]["confirmStake"]
     confirmed = (await admin(CONFIRM, input={**base, "amount": 9_900}))["data"]["confirmStake"]
     again = (await admin(CONFIRM, input={**base, "amount": 9_900}))["data"]["confirmStake"]
-    deposit = (await admin(DEPOSIT, cid=cid, chl=chl))["data"]["deposit"]
+    deposit = (await admin(DEPOSIT, cid=cid, chl=chl, member=member))["data"]["deposit"]
 
     assert shown == {
         "members": 3,

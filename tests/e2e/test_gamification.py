@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.factories import create_community
+from tests.support.factories import add_members, create_community
 from tests.support.guildhall import GraphQL, eventually
 
 CREATE_RULE = """
@@ -37,14 +37,14 @@ mutation Spend($input: PointsInput!) {
 """
 
 VIEW = """
-query View($community: ID!, $members: [ID!]!) {
+query View($community: ID!, $members: [ID!]!, $me: ID!) {
   memberGamification(communityId: $community, memberIds: $members) {
     memberId points lifetimePoints progressToNextLevel
     level { rank name } nextLevel { rank threshold }
     ranks { window rank score }
     recentEntries(limit: 5) { kind points }
   }
-  leaderboard(communityId: $community, window: ALL, memberId: "mbr_b") { top { memberId rank score } me { rank } }
+  leaderboard(communityId: $community, window: ALL, memberId: $me) { top { memberId rank score } me { rank } }
   pointRules(communityId: $community) { name event }
 }
 """
@@ -59,6 +59,7 @@ async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderbo
         return body["data"]["community"]["levels"] or None
 
     await eventually(levels_ready)
+    a_id, b_id = await add_members(admin, cid, 2)
 
     rule = await admin(
         CREATE_RULE,
@@ -67,16 +68,16 @@ async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderbo
     bad_rule = await admin(CREATE_RULE, input={"communityId": cid, "name": "?", "event": "member.dance", "points": 3})
     granted = await admin(
         GRANT,
-        input={"communityId": cid, "memberId": "mbr_a", "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
+        input={"communityId": cid, "memberId": a_id, "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
     )
     await admin(
         GRANT,
-        input={"communityId": cid, "memberId": "mbr_a", "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
+        input={"communityId": cid, "memberId": a_id, "points": 150, "reason": "welcome", "idempotencyKey": "g-1"},
     )
-    await admin(GRANT, input={"communityId": cid, "memberId": "mbr_b", "points": 40, "reason": "welcome"})
-    spent = await admin(SPEND, input={"communityId": cid, "memberId": "mbr_a", "points": 50, "reason": "mug"})
-    too_much = await admin(SPEND, input={"communityId": cid, "memberId": "mbr_b", "points": 41, "reason": "mug"})
-    view = (await admin(VIEW, community=cid, members=["mbr_a", "mbr_b"]))["data"]
+    await admin(GRANT, input={"communityId": cid, "memberId": b_id, "points": 40, "reason": "welcome"})
+    spent = await admin(SPEND, input={"communityId": cid, "memberId": a_id, "points": 50, "reason": "mug"})
+    too_much = await admin(SPEND, input={"communityId": cid, "memberId": b_id, "points": 41, "reason": "mug"})
+    view = (await admin(VIEW, community=cid, members=[a_id, b_id], me=b_id))["data"]
 
     assert rule["data"]["createPointRule"]["rule"]["dailyCap"] == 30
     assert bad_rule["data"]["createPointRule"]["fields"][0]["field"] == "event"
@@ -90,6 +91,6 @@ async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderbo
     assert {r["window"]: r["rank"] for r in a["ranks"]} == {"DAY": 1, "WEEK": 1, "MONTH": 1, "ALL": 1}
     assert [(e["kind"], e["points"]) for e in a["recentEntries"]] == [("spend", -50), ("grant", 150)]
     assert (b["points"], b["level"]["name"]) == (40, "Newcomer")
-    assert [(r["memberId"], r["score"]) for r in view["leaderboard"]["top"]] == [("mbr_a", 150), ("mbr_b", 40)]
+    assert [(r["memberId"], r["score"]) for r in view["leaderboard"]["top"]] == [(a_id, 150), (b_id, 40)]
     assert view["leaderboard"]["me"] == {"rank": 2}
     assert view["pointRules"] == [{"name": "Posts", "event": "member.activity.message"}]

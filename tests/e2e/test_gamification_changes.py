@@ -8,7 +8,7 @@ from typing import Any
 from contracts.events import MemberActivity
 from guildhall.embedded import EmbeddedGuildhall
 from tests.support.events import publish
-from tests.support.factories import create_community
+from tests.support.factories import add_member, create_community
 from tests.support.guildhall import GraphQL, eventually
 
 CREATE_RULE = """
@@ -130,7 +130,8 @@ async def test_a_rule_change_is_a_new_version_and_earlier_entries_keep_the_old_o
 
 async def test_a_correction_offsets_an_entry_and_is_refused_below_zero(admin: GraphQL) -> None:
     cid = (await create_community(admin, name="Corrections"))["id"]
-    grant = {"communityId": cid, "memberId": "mbr_a", "points": 30, "reason": "welcome"}
+    member = await add_member(admin, cid)
+    grant = {"communityId": cid, "memberId": member, "points": 30, "reason": "welcome"}
     granted = (await admin(GRANT, input=grant))["data"]["grantPoints"]
     entry_id = granted["entry"]["id"]
     partial = {
@@ -142,15 +143,15 @@ async def test_a_correction_offsets_an_entry_and_is_refused_below_zero(admin: Gr
     }
     corrected = (await admin(CORRECT, input=partial))["data"]["correctPoints"]
     again = (await admin(CORRECT, input=partial))["data"]["correctPoints"]
-    await admin(SPEND, input={"communityId": cid, "memberId": "mbr_a", "points": 15, "reason": "mug"})
-    before = await _view(admin, cid, "mbr_a")
+    await admin(SPEND, input={"communityId": cid, "memberId": member, "points": 15, "reason": "mug"})
+    before = await _view(admin, cid, member)
     below = (await admin(CORRECT, input={"communityId": cid, "entryId": entry_id, "reason": "all of it"}))["data"][
         "correctPoints"
     ]
     missing = (await admin(CORRECT, input={"communityId": cid, "entryId": "pte_nope", "reason": "?"}))["data"][
         "correctPoints"
     ]
-    after = await _view(admin, cid, "mbr_a")
+    after = await _view(admin, cid, member)
 
     assert corrected["__typename"] == "PointsPosted"
     assert (corrected["balance"], corrected["lifetimePoints"]) == (20, 20)
@@ -186,7 +187,8 @@ query($community: ID!) { gamificationSettings(communityId: $community) { timezon
 
 
 async def test_decay_is_configured_through_the_gateway(admin: GraphQL) -> None:
-    cid = (await create_community(admin, name="Sleepers"))["id"]
+    # In UTC: the settings read the same whether or not gamification has heard of the community yet.
+    cid = (await create_community(admin, name="Sleepers", timezone="UTC"))["id"]
     on = (await admin(SETTINGS, input={"communityId": cid, "decayAfterDays": 14, "decayPercent": 5}))["data"]
     bad = (await admin(SETTINGS, input={"communityId": cid, "decayAfterDays": 0, "decayPercent": 120}))["data"]
     read = (await admin(READ_SETTINGS, community=cid))["data"]
@@ -222,13 +224,14 @@ query($community: ID!, $member: ID!) {
 
 async def test_an_operator_sets_the_level_scheme_and_the_member_view_follows(admin: GraphQL) -> None:
     cid = (await create_community(admin, name="Ladders"))["id"]
+    member = await add_member(admin, cid)
 
     async def default_levels() -> bool | None:
-        levels = (await admin(MEMBER_LEVEL, community=cid, member="mbr_a"))["data"]["community"]["levels"]
+        levels = (await admin(MEMBER_LEVEL, community=cid, member=member))["data"]["community"]["levels"]
         return True if levels else None
 
     await eventually(default_levels)  # gamification has heard of the community
-    await admin(GRANT, input={"communityId": cid, "memberId": "mbr_a", "points": 60, "reason": "welcome"})
+    await admin(GRANT, input={"communityId": cid, "memberId": member, "points": 60, "reason": "welcome"})
     scheme = [
         {"rank": 1, "name": "Seedling", "threshold": 0},
         {"rank": 2, "name": "Sprout", "threshold": 50, "chatRole": "sprout"},
@@ -238,7 +241,7 @@ async def test_an_operator_sets_the_level_scheme_and_the_member_view_follows(adm
 
     refused = (await admin(SET_LEVELS, input={"communityId": cid, "levels": bad}))["data"]["setLevelScheme"]
     set_ = (await admin(SET_LEVELS, input={"communityId": cid, "levels": scheme}))["data"]["setLevelScheme"]
-    view = (await admin(MEMBER_LEVEL, community=cid, member="mbr_a"))["data"]
+    view = (await admin(MEMBER_LEVEL, community=cid, member=member))["data"]
 
     assert refused["__typename"] == "InvalidInputError"
     assert refused["fields"] == [{"field": "levels", "reason": "the first level must start at 0 points"}]

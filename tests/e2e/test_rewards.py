@@ -13,7 +13,7 @@ from guildhall.embedded import EmbeddedGuildhall
 from kit.tables import outbox
 from tests.support.access import create_group
 from tests.support.events import publish
-from tests.support.factories import create_community
+from tests.support.factories import add_members, create_community
 from tests.support.guildhall import GraphQL, eventually
 
 GRANT = """
@@ -64,20 +64,21 @@ mutation Cancel($input: ChangeRedemptionInput!) {
 """
 
 VIEW = """
-query View($community: ID!) {
-  memberGamification(communityId: $community, memberIds: ["mbr_a", "mbr_b"]) {
+query View($community: ID!, $a: ID!, $b: ID!) {
+  memberGamification(communityId: $community, memberIds: [$a, $b]) {
     memberId points badges { badgeId awardKey }
   }
   badges(communityId: $community) { name }
   rewards(communityId: $community) { name stock }
-  redemptions(communityId: $community, memberId: "mbr_a") { status }
+  redemptions(communityId: $community, memberId: $a) { status }
 }
 """
 
 
 async def test_badges_and_rewards_through_the_gateway(admin: GraphQL) -> None:
     cid = (await create_community(admin, name="Makers"))["id"]
-    await admin(GRANT, input={"communityId": cid, "memberId": "mbr_a", "points": 100, "reason": "welcome"})
+    a_id, b_id = await add_members(admin, cid, 2)
+    await admin(GRANT, input={"communityId": cid, "memberId": a_id, "points": 100, "reason": "welcome"})
     badges = (
         await admin(
             BADGES,
@@ -91,24 +92,24 @@ async def test_badges_and_rewards_through_the_gateway(admin: GraphQL) -> None:
         )
     )["data"]
     badge = badges["manual"]["badge"]
-    award = await admin(AWARD, input={"communityId": cid, "badgeId": badge["id"], "memberId": "mbr_a"})
+    award = await admin(AWARD, input={"communityId": cid, "badgeId": badge["id"], "memberId": a_id})
     reward = (await admin(REWARDS, input={"communityId": cid, "name": "Sticker", "cost": 40, "stock": 1}))["data"]
     free = (await admin(REWARDS, input={"communityId": cid, "name": "Free", "cost": 0}))["data"]
     reward_id = reward["createReward"]["reward"]["id"]
-    redeem = {"communityId": cid, "rewardId": reward_id, "memberId": "mbr_a", "idempotencyKey": "r-1"}
+    redeem = {"communityId": cid, "rewardId": reward_id, "memberId": a_id, "idempotencyKey": "r-1"}
     first = (await admin(REDEEM, input=redeem))["data"]["redeemReward"]
     again = (await admin(REDEEM, input=redeem))["data"]["redeemReward"]
     sold_out = (await admin(REDEEM, input={**redeem, "idempotencyKey": "r-2"}))["data"]["redeemReward"]
     redemption_id = first["redemption"]["id"]
     cancelled = (await admin(CANCEL, input={"communityId": cid, "redemptionId": redemption_id}))["data"]
-    view = (await admin(VIEW, community=cid))["data"]
+    view = (await admin(VIEW, community=cid, a=a_id, b=b_id))["data"]
 
     assert badge["criteria"] == {"kind": "manual"} and badge["imageUrl"] == "https://img.example/helper.png"
     assert badges["bad"]["__typename"] == "InvalidInputError"
     assert [f["field"] for f in badges["bad"]["fields"]] == ["criteria.event"]
     assert award["data"]["awardBadge"]["award"] == {
         "badgeId": badge["id"],
-        "memberId": "mbr_a",
+        "memberId": a_id,
         "awardKey": "once",
         "source": "manual",
     }
@@ -170,6 +171,7 @@ query Report($community: ID!, $probe: ID!) {
 
 async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhall: EmbeddedGuildhall) -> None:
     cid = (await create_community(admin, name="Night owls"))["id"]
+    a_id, b_id = await add_members(admin, cid, 2)
     rule = (
         await admin(
             SURPRISE,
@@ -207,7 +209,7 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
     }
     probe = (await admin(DROP, input=drop))["data"]["dropProbe"]["probe"]
     said = MemberActivity(
-        member_id="mbr_a",
+        member_id=a_id,
         kind="message",
         group_id=group.id,
         platform="telegram",
@@ -222,7 +224,7 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
         return draws if draws["surpriseDraws"] else None
 
     draws = await eventually(drawn)
-    claim_b = {"communityId": cid, "probeId": probe["id"], "memberId": "mbr_b", "groupId": group.id}
+    claim_b = {"communityId": cid, "probeId": probe["id"], "memberId": b_id, "groupId": group.id}
     by_api = (await admin(CLAIM, input=claim_b))["data"]
 
     async def reported() -> Any:
@@ -230,7 +232,7 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
         return report if report["claims"] == 2 else None
 
     report = await eventually(reported)
-    twice = (await admin(CLAIM, input={"communityId": cid, "probeId": probe["id"], "memberId": "mbr_a"}))["data"]
+    twice = (await admin(CLAIM, input={"communityId": cid, "probeId": probe["id"], "memberId": a_id}))["data"]
 
     async def sent() -> Any:
         async with guildhall.services["membership"].state.sessionmaker() as session:
@@ -244,8 +246,8 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
     assert [f["field"] for f in bad["fields"]] == ["probability"]
     assert probe["groups"] == [{"groupId": group.id, "membersPresent": 4}]
     [draw] = draws["surpriseDraws"]
-    assert (draw["memberId"], draw["outcome"], draw["budgetLeft"]) == ("mbr_a", "won", 50)
-    assert draw["seed"].endswith(":mbr_a") and draw["value"] < draw["threshold"]
+    assert (draw["memberId"], draw["outcome"], draw["budgetLeft"]) == (a_id, "won", 50)
+    assert draw["seed"].endswith(f":{a_id}") and draw["value"] < draw["threshold"]
     assert draws["surpriseRules"] == [{"name": "Lucky", "events": ["member.activity.message"]}]
     assert by_api["claimProbe"]["claim"]["via"] == "api"
     assert twice["claimProbe"] == {"__typename": "ConflictError", "code": "probe_already_claimed"}

@@ -58,3 +58,25 @@ async def rest_create_community(client: httpx.AsyncClient, **overrides: Any) -> 
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+ADD_MEMBER = """
+mutation Add($input: AddMemberInput!) {
+  addMember(input: $input) { __typename ... on MemberSuccess { member { id } } ... on UserError { code message } }
+}
+"""
+
+
+async def add_member(graphql: GraphQL, community_id: str, **overrides: Any) -> str:
+    """A member of the community, through GraphQL; returns the member's id."""
+    body = await graphql(
+        ADD_MEMBER, input={"communityId": community_id, "displayName": f"Member {next(_names)}", **overrides}
+    )
+    payload: dict[str, Any] = body["data"]["addMember"]
+    assert payload["__typename"] == "MemberSuccess", payload
+    member_id: str = payload["member"]["id"]
+    return member_id
+
+
+async def add_members(graphql: GraphQL, community_id: str, count: int) -> list[str]:
+    return [await add_member(graphql, community_id) for _ in range(count)]

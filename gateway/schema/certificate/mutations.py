@@ -12,6 +12,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.certificate.types import Certificate, CertificateTemplate, CertificateTrigger
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.member.known import for_known_member
 
 T = TypeVar("T")
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -134,8 +135,12 @@ class CertificateMutation:
             "member_id": str(input.member_id),
             "recipient_name": input.recipient_name,
         }
-        call = info.context.gamification.issue_certificate(
-            str(input.community_id), body, idempotency_key=input.idempotency_key
+        cid = str(input.community_id)
+        call = for_known_member(
+            info.context,
+            cid,
+            str(input.member_id),
+            lambda: info.context.gamification.issue_certificate(cid, body, idempotency_key=input.idempotency_key),
         )
         return await _run(call, lambda dto: CertificateSuccess(certificate=Certificate.from_dto(dto)))  # type: ignore[no-any-return]
 

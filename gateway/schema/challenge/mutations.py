@@ -15,6 +15,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.challenge.types import Challenge, ChallengeEnrollment, Checkin, MissedDay
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.member.known import for_known_member
 
 T = TypeVar("T")
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -184,7 +185,10 @@ class ChallengeMutation:
     async def enroll_in_challenge(
         self, info: Info[Context, None], input: ChallengeMemberInput
     ) -> EnrollInChallengePayload:
-        call = info.context.gamification.enroll(str(input.community_id), str(input.challenge_id), str(input.member_id))
+        cid, mid = str(input.community_id), str(input.member_id)
+        call = for_known_member(
+            info.context, cid, mid, lambda: info.context.gamification.enroll(cid, str(input.challenge_id), mid)
+        )
         return await _run(call, lambda dto: EnrollmentSuccess(enrollment=ChallengeEnrollment.from_dto(dto)))  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Withdraw a member before the challenge starts.")
@@ -199,8 +203,14 @@ class ChallengeMutation:
     @strawberry.mutation(description="Check a member in (打卡) for today's open day, or for an earlier `day` (补卡).")
     async def check_in(self, info: Info[Context, None], input: CheckInInput) -> CheckInPayload:
         body = {"member_id": str(input.member_id), "text": input.text, "photo_urls": input.photo_urls, "day": input.day}
-        call = info.context.gamification.check_in(
-            str(input.community_id), str(input.challenge_id), body, idempotency_key=input.idempotency_key
+        cid = str(input.community_id)
+        call = for_known_member(
+            info.context,
+            cid,
+            str(input.member_id),
+            lambda: info.context.gamification.check_in(
+                cid, str(input.challenge_id), body, idempotency_key=input.idempotency_key
+            ),
         )
         return await _run(  # type: ignore[no-any-return]
             call,

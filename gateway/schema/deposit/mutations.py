@@ -13,6 +13,7 @@ from gateway.clients.deposit import RecordedDTO
 from gateway.schema.context import Context
 from gateway.schema.deposit.types import Deposit, MoneyTransaction
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.member.known import for_known_member
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
@@ -61,8 +62,12 @@ class DepositMutation:
     @strawberry.mutation(description="Record a stake the payment system took: the enrollment becomes active.")
     async def confirm_stake(self, info: Info[Context, None], input: ConfirmStakeInput) -> DepositPayload:
         try:
-            dto = await info.context.gamification.confirm_stake(
-                str(input.community_id), str(input.challenge_id), str(input.member_id), _money(input)
+            cid, mid = str(input.community_id), str(input.member_id)
+            dto = await for_known_member(
+                info.context,
+                cid,
+                mid,
+                lambda: info.context.gamification.confirm_stake(cid, str(input.challenge_id), mid, _money(input)),
             )
         except ServiceProblem as problem:
             return user_error_from(problem)

@@ -14,6 +14,7 @@ from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.gamification.types import GamificationSettings, PointEntry, PointRule
+from gateway.schema.member.known import for_known_member
 
 
 @strawberry.input
@@ -146,8 +147,12 @@ PointsPayload = Annotated[
 async def _post(info: Info[Context, None], action: str, input: PointsInput) -> PointsPayload:
     body = {"member_id": str(input.member_id), "points": input.points, "reason": input.reason}
     try:
-        dto = await info.context.gamification.post_points(
-            str(input.community_id), action, body, idempotency_key=input.idempotency_key
+        cid = str(input.community_id)
+        dto = await for_known_member(
+            info.context,
+            cid,
+            str(input.member_id),
+            lambda: info.context.gamification.post_points(cid, action, body, idempotency_key=input.idempotency_key),
         )
     except ServiceProblem as problem:
         return user_error_from(problem)

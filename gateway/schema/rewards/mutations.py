@@ -13,6 +13,7 @@ from strawberry.types import Info
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.member.known import for_known_member
 from gateway.schema.rewards.types import Badge, BadgeAward, Probe, ProbeClaim, Redemption, Reward, SurpriseRule
 
 T = TypeVar("T")
@@ -197,11 +198,17 @@ class RewardsMutation:
 
     @strawberry.mutation(description="Award a badge by hand; a badge that is not repeatable is held once.")
     async def award_badge(self, info: Info[Context, None], input: AwardBadgeInput) -> AwardBadgePayload:
-        call = info.context.gamification.award_badge(
-            str(input.community_id),
-            str(input.badge_id),
-            {"member_id": str(input.member_id), "reason": input.reason},
-            idempotency_key=input.idempotency_key,
+        cid, mid = str(input.community_id), str(input.member_id)
+        call = for_known_member(
+            info.context,
+            cid,
+            mid,
+            lambda: info.context.gamification.award_badge(
+                cid,
+                str(input.badge_id),
+                {"member_id": mid, "reason": input.reason},
+                idempotency_key=input.idempotency_key,
+            ),
         )
         return await _run(call, lambda dto: AwardBadgeSuccess(award=BadgeAward.from_dto(dto)))  # type: ignore[no-any-return]
 
@@ -224,8 +231,14 @@ class RewardsMutation:
 
     @strawberry.mutation(description="Redeem: points and a unit of stock taken together, or nothing.")
     async def redeem_reward(self, info: Info[Context, None], input: RedeemRewardInput) -> RedeemRewardPayload:
-        call = info.context.gamification.redeem(
-            str(input.community_id), str(input.reward_id), str(input.member_id), idempotency_key=input.idempotency_key
+        cid, mid = str(input.community_id), str(input.member_id)
+        call = for_known_member(
+            info.context,
+            cid,
+            mid,
+            lambda: info.context.gamification.redeem(
+                cid, str(input.reward_id), mid, idempotency_key=input.idempotency_key
+            ),
         )
         return await _run(  # type: ignore[no-any-return]
             call,
@@ -287,8 +300,14 @@ class RewardsMutation:
     @strawberry.mutation(description="Claim a probe for a member (claims from chat come by keyword).")
     async def claim_probe(self, info: Info[Context, None], input: ClaimProbeInput) -> ClaimProbePayload:
         body = {"member_id": str(input.member_id), "group_id": str(input.group_id) if input.group_id else None}
-        call = info.context.gamification.claim_probe(
-            str(input.community_id), str(input.probe_id), body, idempotency_key=input.idempotency_key
+        cid = str(input.community_id)
+        call = for_known_member(
+            info.context,
+            cid,
+            str(input.member_id),
+            lambda: info.context.gamification.claim_probe(
+                cid, str(input.probe_id), body, idempotency_key=input.idempotency_key
+            ),
         )
         return await _run(call, lambda dto: ClaimProbeSuccess(claim=ProbeClaim.from_dto(dto)))  # type: ignore[no-any-return]
 

@@ -64,6 +64,12 @@ async def create_community(
     return community
 
 
+async def ensure_community_exists(session: AsyncSession, community_id: str) -> None:
+    """A write under a community that does not exist is answered ``community_not_found``, whatever it writes."""
+    if await CommunityRepository(session).get(community_id) is None:
+        raise NotFound(f"community {community_id} not found", code="community_not_found")
+
+
 async def get_community_or_raise(session: AsyncSession, *, principal: Principal, community_id: str) -> Community:
     ensure_community_access(principal, community_id)
     community = await CommunityRepository(session).get(community_id)

@@ -20,6 +20,7 @@ from services.membership.models import Identity, Member, Membership, MembershipT
 from services.membership.repo.member import MemberRepository
 from services.membership.repo.membership import MembershipRepository
 from services.membership.repo.tier import TierRepository
+from services.membership.usecases.community import ensure_community_exists
 from services.membership.usecases.membership import change_status, get_membership_or_raise, require
 
 
@@ -150,6 +151,7 @@ async def get_member_view_or_raise(session: AsyncSession, community_id: str, mem
     members = MemberRepository(session)
     member = await members.get(community_id, member_id)
     if member is None:
+        await ensure_community_exists(session, community_id)
         raise NotFound(f"member {member_id} not found", code="member_not_found")
     membership = await MembershipRepository(session).get_for_member(community_id, member_id)
     return MemberView(member, membership, await members.identities(community_id, member_id))

@@ -103,3 +103,24 @@ async def test_another_communitys_key_sees_no_members(membership: FastAPI) -> No
         added = await client.post(f"/v1/communities/{theirs['id']}/members", json={"display_name": "X"})
 
     assert {read.status_code, listed.status_code, added.status_code} == {404}
+
+
+async def test_writes_under_a_community_that_does_not_exist_are_community_not_found_and_change_nothing(
+    membership: FastAPI,
+) -> None:
+    async with service_client(membership, ADMIN) as client:
+        member = await client.post("/v1/communities/cmty_nope/members", json={"display_name": "Li Lei"})
+        tier = await client.post("/v1/communities/cmty_nope/tiers", json={"key": "lead", "name": "Lead", "rank": 1})
+        group = await client.post(
+            "/v1/communities/cmty_nope/groups", json={"platform": "telegram", "platform_chat_id": "-100", "name": "g"}
+        )
+        lookup = await client.get("/v1/communities/cmty_nope/members/mbr_nope")
+        real = await rest_create_community(client)
+        unknown_member = await client.get(f"/v1/communities/{real['id']}/members/mbr_nope")
+    async with membership.state.sessionmaker() as session:
+        rows = (await session.exec(select(Membership))).all()
+
+    for refused in (member, tier, group, lookup):
+        assert (refused.status_code, refused.json()["code"]) == (404, "community_not_found"), refused.text
+    assert (unknown_member.status_code, unknown_member.json()["code"]) == (404, "member_not_found")
+    assert rows == []
