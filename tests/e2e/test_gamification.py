@@ -94,3 +94,35 @@ async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderbo
     assert [(r["memberId"], r["score"]) for r in view["leaderboard"]["top"]] == [(a_id, 150), (b_id, 40)]
     assert view["leaderboard"]["me"] == {"rank": 2}
     assert view["pointRules"] == [{"name": "Posts", "event": "member.activity.message"}]
+
+
+GRANT_REFUSED = """
+mutation Grant($input: PointsInput!) {
+  grantPoints(input: $input) { __typename ... on NotFoundError { code } }
+}
+"""
+CHECK_IN_REFUSED = """
+mutation CheckIn($input: CheckInInput!) { checkIn(input: $input) { __typename ... on NotFoundError { code } } }
+"""
+
+
+async def test_writes_for_a_member_or_community_that_does_not_exist_are_refused_and_post_nothing(
+    admin: GraphQL,
+) -> None:
+    cid = (await create_community(admin, name="Ghosts"))["id"]
+    nobody = await admin(
+        GRANT_REFUSED, input={"communityId": cid, "memberId": "mbr_nobody", "points": 5, "reason": "x"}
+    )
+    nowhere = await admin(
+        GRANT_REFUSED, input={"communityId": "cmty_nowhere", "memberId": "mbr_nobody", "points": 5, "reason": "x"}
+    )
+    check_in = await admin(
+        CHECK_IN_REFUSED, input={"communityId": cid, "challengeId": "chl_nope", "memberId": "mbr_nobody"}
+    )
+    view = (await admin(VIEW, community=cid, members=["mbr_nobody"], me="mbr_nobody"))["data"]
+
+    assert nobody["data"]["grantPoints"] == {"__typename": "NotFoundError", "code": "member_not_found"}
+    assert nowhere["data"]["grantPoints"] == {"__typename": "NotFoundError", "code": "community_not_found"}
+    assert check_in["data"]["checkIn"] == {"__typename": "NotFoundError", "code": "member_not_found"}
+    assert view["memberGamification"][0]["lifetimePoints"] == 0
+    assert view["leaderboard"]["top"] == []
