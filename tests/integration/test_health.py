@@ -20,8 +20,21 @@ async def test_a_service_is_ready_when_its_database_and_redis_answer(backend: Ba
 
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert ready.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}, "dead_letters": {name: 0}}
     assert "guildhall_http_requests_total" in metrics.text
+
+
+async def test_dead_letters_show_in_readyz_and_metrics_and_leave_the_service_ready(backend: Backend) -> None:
+    async with running_service(backend, "membership") as app, service_client(app, SYSTEM) as client:
+        for reason in ("unreadable envelope", "too many attempts"):
+            await app.state.redis.xadd("dead.membership", {"envelope": "{}", "reason": reason})
+        ready = await client.get("/readyz")
+        metrics = await client.get("/metrics")
+
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ok"
+    assert ready.json()["dead_letters"] == {"membership": 2}
+    assert 'guildhall_dead_letters{group="membership"} 2.0' in metrics.text
 
 
 async def test_a_service_whose_redis_is_down_is_not_ready_but_alive(backend: Backend) -> None:
