@@ -4,6 +4,7 @@ dead-letter stream can be put back, and a replay behind the inbox changes nothin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from prometheus_client import REGISTRY
@@ -44,6 +45,25 @@ async def test_events_held_by_a_crash_looping_consumer_are_all_handled_and_none_
     assert sorted(await bus.effects()) == sorted((e.id, f"backlog {i}") for i, e in enumerate(envelopes))
     assert await bus.redis.xlen(f"dead.{GROUP}") == 0
     assert (await bus.redis.xpending(STREAM, GROUP))["pending"] == 0
+
+
+async def test_events_of_a_worker_killed_mid_handler_again_and_again_are_all_handled_once(bus: Bus) -> None:
+    envelopes = [await bus.emit(f"slow {i}") for i in range(5)]
+    await bus.relay().run_once()
+    for crash in range(6):
+        worker = asyncio.create_task(bus.consumer(f"killed-{crash}", retry_after_ms=0).run_once())
+        await asyncio.sleep(0.1)
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+    delivered = await bus.redis.xpending_range(STREAM, GROUP, min="-", max="+", count=100)
+    assert {p["times_delivered"] for p in delivered} == {6}
+
+    bus.release.set()
+    await drain(bus, max_attempts=3)
+
+    assert sorted(await bus.effects()) == sorted((e.id, f"slow {i}") for i, e in enumerate(envelopes))
+    assert await bus.redis.xlen(f"dead.{GROUP}") == 0
 
 
 async def test_a_poison_event_held_through_crashes_is_dead_lettered_after_its_own_handler_failed_max_times(
