@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from gateway.app import create_app as create_gateway_app
 from guildhall.parts import SERVICES
 from kit.auth import SYSTEM
 from tests.support.backends import Backend
-from tests.support.guildhall import running_service, service_client, service_settings
+from tests.support.guildhall import gateway_settings, running_service, service_client, service_settings
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
@@ -49,3 +51,16 @@ async def test_a_service_whose_redis_is_down_is_not_ready_but_alive(backend: Bac
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"] == "ok"
     assert ready.json()["checks"]["redis"].startswith("error:")
+
+
+async def test_the_gateway_reports_its_dispatch_groups_dead_letters(backend: Backend) -> None:
+    # The services stand empty: readyz calls none of them.
+    transports = {name: httpx.ASGITransport(app=FastAPI()) for name in SERVICES}
+    app = create_gateway_app(gateway_settings(backend), transports=transports)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://g")
+    async with app.router.lifespan_context(app), client:
+        await app.state.redis.xadd("dead.gateway.dispatch", {"envelope": "{}", "reason": "too many attempts"})
+        ready = await client.get("/readyz")
+
+    assert ready.status_code == 200
+    assert ready.json()["dead_letters"] == {"gateway.dispatch": 1}
