@@ -16,6 +16,7 @@ from gateway.clients.base import create_http_client
 from gateway.connections.cipher import CredentialCipher, key_from_settings
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import build_connectors
+from gateway.dispatch.intake import GROUP as DISPATCH_GROUP
 from gateway.ingress import WebhookIngress
 from gateway.ingress.writer import DeliveryWriter
 from gateway.keys import KeyAuthenticator
@@ -104,6 +105,7 @@ def create_app(
         routers=[graphql, join_router(), certificate_router()],
         lifespan=gateway_lifespan,
         middleware=[Middleware(WebhookIngress)],
+        consumer_groups=[DISPATCH_GROUP],
     )
     app = create_service_app(spec, settings, clocks=clocks)
     app.add_exception_handler(GraphQLUnauthenticated, on_unauthenticated)

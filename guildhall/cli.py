@@ -30,6 +30,8 @@ deposits_app = typer.Typer(help="Deposit challenges: check the money journal.", 
 app.add_typer(deposits_app, name="deposits")
 clock_app = typer.Typer(help="Test clocks of sandbox communities: show and advance.", no_args_is_help=True)
 app.add_typer(clock_app, name="clock")
+events_app = typer.Typer(help="Event consumer groups: list dead letters and re-drive them.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
 
 
 class Servable(StrEnum):
@@ -245,6 +247,46 @@ def deposits_check(
     typer.echo(f"{audit.transactions} transactions, {audit.postings} postings, {audit.accounts} accounts")
     typer.echo("consistent" if not audit.violations else f"{len(audit.violations)} violations")
     raise typer.Exit(1 if audit.violations else 0)
+
+
+def _consumer_group(group: str) -> str:
+    from guildhall.eventscli import GROUPS
+
+    if group not in GROUPS:
+        raise typer.BadParameter(f"no consumer group {group!r}; the groups are {', '.join(GROUPS)}")
+    return group
+
+
+GroupArgument = Annotated[
+    str, typer.Argument(help="The consumer group (a service, or gateway.dispatch).", callback=_consumer_group)
+]
+
+
+@events_app.command("dead")
+def events_dead(group: GroupArgument) -> None:
+    """List the group's dead letters (dead.<group>), oldest first: id, stream, entry, type, when, reason."""
+    from guildhall.eventscli import dead, line
+
+    letters = asyncio.run(dead(group))
+    for letter in letters:
+        typer.echo(line(letter))
+    typer.echo(f"{len(letters)} dead letters in dead.{group}")
+
+
+@events_app.command("redrive")
+def events_redrive(
+    group: GroupArgument,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be moved.")] = False,
+) -> None:
+    """Put the group's dead letters back on their source streams for another try (fix the cause first).
+    Safe to repeat: the group's inbox turns an event it already handled into a no-op."""
+    from guildhall.eventscli import line, redrive
+
+    moved, left = asyncio.run(redrive(group, dry_run=dry_run))
+    for letter in moved:
+        typer.echo(line(letter))
+    verb = "would move" if dry_run else "moved"
+    typer.echo(f"{verb} {len(moved)} dead letters of {group}; {left} stay in dead.{group}")
 
 
 GatewayUrlOption = Annotated[

@@ -31,6 +31,10 @@ CONSUMER_PENDING = Gauge(
     "guildhall_consumer_pending", "Entries delivered to a consumer group but not yet acknowledged", ["group", "stream"]
 )
 
+DEAD_LETTERS = Gauge(
+    "guildhall_dead_letters", "Entries waiting in a consumer group's dead-letter stream (dead.<group>)", ["group"]
+)
+
 
 def metrics_router() -> APIRouter:
     router = APIRouter()

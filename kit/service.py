@@ -40,6 +40,8 @@ class ServiceSpec:
     # Pure ASGI middleware run inside the request context (request id, metrics, error log) and before
     # routing: for an endpoint so hot that FastAPI's routing and dependency injection are a cost (ADR 0017).
     middleware: Sequence[Middleware] = ()
+    # The consumer groups whose dead-letter depth /readyz reports; None: the one named after the service.
+    consumer_groups: Sequence[str] | None = None
 
 
 def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Clocks | None = None) -> FastAPI:
@@ -79,7 +81,8 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
     for middleware in reversed(spec.middleware):  # each added one wraps the ones before: keep the order given
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
-    app.include_router(health_router())
+    groups = (spec.name,) if spec.consumer_groups is None else spec.consumer_groups
+    app.include_router(health_router(dead_letter_groups=groups))
     app.include_router(metrics_router())
     for router in spec.routers:
         app.include_router(router)

@@ -5,8 +5,11 @@ event is handled in one database transaction together with its inbox row, then a
 before the ack means redelivery, and the inbox row turns the redelivery into a no-op. A batch of entries
 shares one transaction (one multi-row inbox insert, a savepoint per event), which is what lets one
 process handle thousands of events a second. A handler that fails rolls back its savepoint and its inbox
-row and leaves the entry pending; it is retried after ``retry_after`` and, after ``max_attempts``
-deliveries, moved to the group's dead-letter stream so the stream goes on.
+row and leaves the entry pending; it is retried after ``retry_after`` and, once its own handler has
+failed ``max_attempts`` times, moved to the group's dead-letter stream so the stream goes on. Only the
+handler failing counts (kit.events.deadletter, ADR 0030): entries held by a consumer that crashed are
+claimed by a live one after ``retry_after`` without penalty, however often that happens, and consumers
+that died are pruned from the group once they have been idle for ``dead_consumer_idle_ms``.
 
 A service may also register a batch handler for an event type (``@subscriptions.on_batch(X)``): consecutive
 fresh events of that type in a batch are then handed over together, in stream order, in one savepoint.
@@ -37,6 +40,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.context import request_id_var
 from kit.db import Sessionmaker, discard_after_commit, pending_after_commit, run_after_commit
+from kit.events.deadletter import FailureCounts, depth
 from kit.events.envelope import Envelope, EventData, dead_letter_stream_of
 from kit.metrics import CONSUMER_LAG, CONSUMER_PENDING, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from kit.tables import processed_event
@@ -125,6 +129,7 @@ class ConsumerGroup:
         max_attempts: int = 5,
         retry_after_ms: int = 2000,
         metrics_every: float = 5.0,
+        dead_consumer_idle_ms: int = 3_600_000,
     ) -> None:
         self.group = group
         self.streams = list(streams)
@@ -140,6 +145,8 @@ class ConsumerGroup:
         self._max_attempts = max_attempts
         self._retry_after_ms = retry_after_ms
         self._metrics_every = metrics_every
+        self._dead_consumer_idle_ms = dead_consumer_idle_ms
+        self._failures = FailureCounts(redis, group)
         self._next_metrics = 0.0
         self._groups_ready = False
 
@@ -206,6 +213,7 @@ class ConsumerGroup:
             handled += await self._handle_batch(stream, entries)
         if time.monotonic() >= self._next_metrics:
             await self.record_metrics()
+            await self.prune_consumers()
             self._next_metrics = time.monotonic() + self._metrics_every
         return handled
 
@@ -216,10 +224,12 @@ class ConsumerGroup:
                 stream, self.group, min="-", max="+", count=self._batch_size
             )
             due = [p for p in pending if p["time_since_delivered"] >= self._retry_after_ms]
+            # Not ``times_delivered``: that also counts every claim of an entry that a crashed consumer held.
+            failures = await self._failures.of(stream, [entry["message_id"] for entry in due])
             retry: list[Any] = []
-            for entry in due:
+            for entry, failed in zip(due, failures, strict=True):
                 entry_id = entry["message_id"]
-                if entry["times_delivered"] >= self._max_attempts:
+                if failed >= self._max_attempts:
                     entries: Any = await self._redis.xrange(stream, min=entry_id, max=entry_id)
                     fields = entries[0][1] if entries else {}
                     await self._dead_letter(stream, entry_id, fields, reason="too many attempts")
@@ -232,13 +242,17 @@ class ConsumerGroup:
             for claimed_id, fields in claimed:
                 if fields is None:  # trimmed away meanwhile
                     await self._redis.xack(stream, self.group, claimed_id)
+                    await self._failures.forget(stream, [claimed_id])
                 else:
                     batch.append((claimed_id, fields))
-            handled += await self._handle_batch(stream, batch)
+            handled += await self._handle_batch(stream, batch, retried=True)
         return handled
 
-    async def _handle_batch(self, stream: str, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> int:
-        """Handle a batch of entries in one transaction, each event in its own savepoint; ack what is done."""
+    async def _handle_batch(
+        self, stream: str, entries: list[tuple[bytes, dict[bytes, bytes]]], *, retried: bool = False
+    ) -> int:
+        """Handle a batch of entries in one transaction, each event in its own savepoint; ack what is done,
+        and count an attempt against each entry whose own handler failed."""
         work: list[_Work] = []
         outcomes: dict[bytes, str] = {}
         for entry_id, fields in entries:
@@ -253,9 +267,12 @@ class ConsumerGroup:
                 work.append(item)
         if work:
             outcomes.update(await self._process(work))
-        done = [entry_id for entry_id, outcome in outcomes.items() if outcome != "failed"]
+        done = [entry_id for entry_id, outcome in outcomes.items() if outcome not in _UNFINISHED]
         if done:
             await self._redis.xack(stream, self.group, *done)
+            if retried:
+                await self._failures.forget(stream, done)
+        await self._failures.record(stream, [entry_id for entry_id, outcome in outcomes.items() if outcome == "failed"])
         for outcome in outcomes.values():
             EVENTS_CONSUMED.labels(self.group, stream, outcome).inc()
         return len(outcomes)
@@ -306,8 +323,10 @@ class ConsumerGroup:
             except Exception:
                 await session.rollback()
                 discard_after_commit(session)
+                # Not the fault of any one event (the database went away, the commit failed): retried without
+                # counting an attempt, so an outage dead-letters nothing.
                 log.exception("event batch failed; will retry", extra={"group": self.group})
-                return {item.entry_id: "failed" for item in work}
+                return {item.entry_id: "aborted" for item in work}
         await run_after_commit(session)
         return outcomes
 
@@ -376,6 +395,7 @@ class ConsumerGroup:
             },
         )
         await self._redis.xack(stream, self.group, entry_id)
+        await self._failures.forget(stream, [entry_id])
         EVENTS_DEAD_LETTERED.labels(self.group, stream).inc()
         EVENTS_CONSUMED.labels(self.group, stream, "dead_lettered").inc()
         log.error(
@@ -391,8 +411,28 @@ class ConsumerGroup:
                 CONSUMER_PENDING.labels(self.group, stream).set(info.get("pending") or 0)
                 if info.get("lag") is not None:
                     CONSUMER_LAG.labels(self.group, stream).set(info["lag"])
+        await depth(self._redis, self.group)
+
+    async def prune_consumers(self) -> list[str]:
+        """Remove from the group the consumers that hold nothing and have not read for
+        ``dead_consumer_idle_ms`` (processes that died; a live one reads every ``block_ms``); their names."""
+        pruned: list[str] = []
+        for stream in self.streams:
+            consumers: list[dict[str, Any]] = await self._redis.xinfo_consumers(stream, self.group)
+            for info in consumers:
+                name = info["name"].decode() if isinstance(info["name"], bytes) else str(info["name"])
+                # Only with nothing pending: deleting a consumer drops its pending entries from the group.
+                if name == self.consumer or info["pending"] or info["idle"] < self._dead_consumer_idle_ms:
+                    continue
+                await self._redis.xgroup_delconsumer(stream, self.group, name)
+                pruned.append(name)
+        if pruned:
+            log.info("dead consumers pruned", extra={"group": self.group, "consumers": pruned})
+        return pruned
 
 
+# Outcomes that leave an entry pending: its handler failed (an attempt counted), or the batch's transaction did.
+_UNFINISHED = frozenset({"failed", "aborted"})
 _INBOX_INSERTS: dict[str, Any] = {}
 
 
