@@ -3,8 +3,11 @@ principal and the request id set on every call, problem+json turned into ``Servi
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -14,6 +17,14 @@ from kit.context import REQUEST_ID_HEADER, current_request_id
 from kit.errors import FieldError, ProblemBody
 
 M = TypeVar("M", bound=BaseModel)
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Our ids: a lower-case prefix and a body (a ULID when we made it). Anything else names nothing.
+_ID_SHAPE = re.compile(r"^[a-z]{2,8}_[0-9A-Za-z]{1,64}$")
+# Printable ASCII without "%": such a key travels as it is, in a header httpx and every proxy accept.
+_PLAIN_KEY = re.compile(r"^[\x20-\x24\x26-\x7e]+$")
 
 
 class ServiceProblem(Exception):
@@ -35,6 +46,75 @@ class ServiceProblem(Exception):
     @property
     def errors(self) -> list[FieldError]:
         return self.body.errors
+
+
+class IdRefused(Exception):
+    """An id that cannot name anything, caught before it is put into a service's URL."""
+
+    def __init__(self, field: str, value: str) -> None:
+        noun = field.removesuffix("_id")
+        super().__init__(f"{field}: {value!r} is not an id")
+        self.problem = ProblemBody(
+            title="Not found",
+            status=404,
+            code=f"{noun}_not_found",
+            detail=f"{_camel(field)}: no {noun.replace('_', ' ')} has the id {value!r}",
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def route(template: str, **values: str) -> str:
+    """A service path from its route template (``/v1/communities/{community_id}/tiers/{tier_id}``), each value
+    checked and percent-escaped: a ``../``, a ``/``, a control character or an empty value can never re-route
+    the call or break the URL. Values for ``…_id`` placeholders must have the shape of our ids; an id that
+    does not is ``<noun>_not_found``, as an id of nothing would be."""
+
+    def segment(match: re.Match[str]) -> str:
+        name = match[1]
+        value = str(values[name])
+        if name.endswith("_id") and _ID_SHAPE.match(value) is None:
+            raise ServiceProblem("gateway", IdRefused(name, value).problem)
+        if value in ("", ".", ".."):
+            raise ServiceProblem("gateway", IdRefused(name, value).problem)
+        return quote(value, safe="")
+
+    return _PLACEHOLDER.sub(segment, template)
+
+
+def idempotency_header(key: str | None) -> dict[str, str] | None:
+    """The ``Idempotency-Key`` header for a client's key. A printable ASCII key travels as it is; any other key
+    (Chinese, emoji, a ``%``) as the SHA-256 of its UTF-8 bytes, so a retry with the same key is recognised and
+    two keys never meet. A key that is empty, longer than 255 characters or not printable is refused, naming
+    ``idempotencyKey``, before any call."""
+    if key is None:
+        return None
+    if (reason := idempotency_key_problem(key)) is not None:
+        raise ServiceProblem(
+            "gateway",
+            ProblemBody(
+                title="Invalid input",
+                status=422,
+                code="invalid_input",
+                detail=f"idempotencyKey: {reason}",
+                errors=[FieldError(field="idempotency_key", reason=reason)],
+            ),
+        )
+    if _PLAIN_KEY.match(key):
+        return {IDEMPOTENCY_HEADER: key}
+    return {IDEMPOTENCY_HEADER: "sha256:" + hashlib.sha256(key.encode()).hexdigest()}
+
+
+def idempotency_key_problem(key: str) -> str | None:
+    """Why a client's idempotency key is refused, or None."""
+    if not 0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
+        return f"must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+    if not key.isprintable():
+        return "must be printable (no control characters)"
+    return None
 
 
 def create_http_client(

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    return idempotency_header(idempotency_key)
 
 
 class CertificateTemplateDTO(BaseModel):
@@ -66,7 +66,7 @@ class IssuerKeysDTO(BaseModel):
 
 class CertificateCalls(ServiceClient):
     async def certificate_templates(self, community_id: str) -> list[CertificateTemplateDTO]:
-        path = f"/v1/communities/{community_id}/certificate-templates"
+        path = route("/v1/communities/{community_id}/certificate-templates", community_id=community_id)
         return (await self._request("GET", path, CertificateTemplateListDTO)).root
 
     async def create_certificate_template(
@@ -74,7 +74,7 @@ class CertificateCalls(ServiceClient):
     ) -> CertificateTemplateDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/certificate-templates",
+            route("/v1/communities/{community_id}/certificate-templates", community_id=community_id),
             CertificateTemplateDTO,
             json=body,
             headers=_key(idempotency_key),
@@ -83,7 +83,11 @@ class CertificateCalls(ServiceClient):
     async def change_certificate_template(
         self, community_id: str, template_id: str, changes: dict[str, Any]
     ) -> CertificateTemplateDTO:
-        path = f"/v1/communities/{community_id}/certificate-templates/{template_id}"
+        path = route(
+            "/v1/communities/{community_id}/certificate-templates/{template_id}",
+            community_id=community_id,
+            template_id=template_id,
+        )
         return await self._request("PATCH", path, CertificateTemplateDTO, json=changes)
 
     async def issue_certificate(
@@ -91,14 +95,18 @@ class CertificateCalls(ServiceClient):
     ) -> CertificateDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/certificates",
+            route("/v1/communities/{community_id}/certificates", community_id=community_id),
             CertificateDTO,
             json=body,
             headers=_key(idempotency_key),
         )
 
     async def revoke_certificate(self, community_id: str, certificate_id: str, reason: str) -> CertificateDTO:
-        path = f"/v1/communities/{community_id}/certificates/{certificate_id}/revocation"
+        path = route(
+            "/v1/communities/{community_id}/certificates/{certificate_id}/revocation",
+            community_id=community_id,
+            certificate_id=certificate_id,
+        )
         return await self._request("POST", path, CertificateDTO, json={"reason": reason})
 
     async def certificates(
@@ -110,12 +118,15 @@ class CertificateCalls(ServiceClient):
         if cursor is not None:
             params["cursor"] = cursor
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/certificates", CertificatePageDTO, params=params
+            "GET",
+            route("/v1/communities/{community_id}/certificates", community_id=community_id),
+            CertificatePageDTO,
+            params=params,
         )
 
     async def certificate_by_serial(self, serial: str) -> CertificateDTO:
         """Any community's certificate: for the public verification page, as Guildhall itself."""
-        return await self._request("GET", f"/v1/certificates/{serial}", CertificateDTO)
+        return await self._request("GET", route("/v1/certificates/{serial}", serial=serial), CertificateDTO)
 
     async def issuer_keys(self) -> IssuerKeysDTO:
         return await self._request("GET", "/v1/certificate-keys", IssuerKeysDTO)

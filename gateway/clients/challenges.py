@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    return idempotency_header(idempotency_key)
 
 
 def _page(*, first: int, after: str | None, **filters: str | int | None) -> dict[str, Any]:
@@ -135,16 +135,20 @@ class MissedDayPageDTO(BaseModel):
 
 class ChallengeCalls(ServiceClient):
     def _base(self, community_id: str, challenge_id: str) -> str:
-        return f"/v1/communities/{community_id}/challenges/{challenge_id}"
+        return route(
+            "/v1/communities/{community_id}/challenges/{challenge_id}",
+            community_id=community_id,
+            challenge_id=challenge_id,
+        )
 
     async def create_challenge(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> ChallengeDTO:
-        path = f"/v1/communities/{community_id}/challenges"
+        path = route("/v1/communities/{community_id}/challenges", community_id=community_id)
         return await self._request("POST", path, ChallengeDTO, json=body, headers=_key(idempotency_key))
 
     async def challenges(self, community_id: str, *, first: int, after: str | None) -> ChallengePageDTO:
-        path = f"/v1/communities/{community_id}/challenges"
+        path = route("/v1/communities/{community_id}/challenges", community_id=community_id)
         return await self._request("GET", path, ChallengePageDTO, params=_page(first=first, after=after))
 
     async def challenge(self, community_id: str, challenge_id: str) -> ChallengeDTO:
@@ -156,7 +160,7 @@ class ChallengeCalls(ServiceClient):
         return await self._request("POST", path, EnrollmentDTO, json={"member_id": member_id})
 
     async def withdraw(self, community_id: str, challenge_id: str, member_id: str) -> EnrollmentDTO:
-        path = f"{self._base(community_id, challenge_id)}/enrollments/{member_id}"
+        path = self._base(community_id, challenge_id) + route("/enrollments/{member_id}", member_id=member_id)
         return await self._request("DELETE", path, EnrollmentDTO)
 
     async def enrollments(
@@ -172,7 +176,7 @@ class ChallengeCalls(ServiceClient):
     ) -> dict[str, list[EnrollmentDTO]]:
         batch = await self._request(
             "GET",
-            f"/v1/communities/{community_id}/enrollments-of-members",
+            route("/v1/communities/{community_id}/enrollments-of-members", community_id=community_id),
             MemberEnrollmentsBatchDTO,
             params={"member_id": list(member_ids)},
         )
@@ -217,5 +221,9 @@ class ChallengeCalls(ServiceClient):
         return await self._request("POST", path, MissedDayDTO, json=body)
 
     async def review_appeal(self, community_id: str, missed_day_id: str, body: dict[str, Any]) -> MissedDayDTO:
-        path = f"/v1/communities/{community_id}/missed-days/{missed_day_id}/review"
+        path = route(
+            "/v1/communities/{community_id}/missed-days/{missed_day_id}/review",
+            community_id=community_id,
+            missed_day_id=missed_day_id,
+        )
         return await self._request("POST", path, MissedDayDTO, json=body)

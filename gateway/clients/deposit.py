@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, route
 
 
 class MoneyTransactionDTO(BaseModel):
@@ -59,7 +59,12 @@ class DepositPreviewDTO(BaseModel):
 
 class DepositCalls(ServiceClient):
     def _enrollment(self, community_id: str, challenge_id: str, member_id: str) -> str:
-        return f"/v1/communities/{community_id}/challenges/{challenge_id}/enrollments/{member_id}"
+        return route(
+            "/v1/communities/{community_id}/challenges/{challenge_id}/enrollments/{member_id}",
+            community_id=community_id,
+            challenge_id=challenge_id,
+            member_id=member_id,
+        )
 
     async def confirm_stake(
         self, community_id: str, challenge_id: str, member_id: str, body: dict[str, Any]
@@ -78,5 +83,5 @@ class DepositCalls(ServiceClient):
         return await self._request("GET", path, DepositDTO)
 
     async def deposit_preview(self, community_id: str, body: dict[str, Any]) -> DepositPreviewDTO:
-        path = f"/v1/communities/{community_id}/deposits/preview"
+        path = route("/v1/communities/{community_id}/deposits/preview", community_id=community_id)
         return await self._request("POST", path, DepositPreviewDTO, json=body)

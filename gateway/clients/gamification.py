@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 from gateway.clients.certificate import CertificateCalls
 from gateway.clients.challenges import ChallengeCalls
 from gateway.clients.deposit import DepositCalls
@@ -41,7 +41,7 @@ class LevelCalls(ServiceClient):
         return {item.community_id: item.levels for item in batch.items}
 
     async def replace_levels(self, community_id: str, levels: list[dict[str, Any]]) -> list[LevelDTO]:
-        path = f"/v1/communities/{community_id}/levels"
+        path = route("/v1/communities/{community_id}/levels", community_id=community_id)
         scheme = await self._request("PUT", path, CommunityLevelsDTO, json={"levels": levels})
         return scheme.levels
 
@@ -141,14 +141,14 @@ class RuleListDTO(RootModel[list[RuleDTO]]):
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    return idempotency_header(idempotency_key)
 
 
 class PointsCalls(ServiceClient):
     async def balances(self, community_id: str, member_ids: Sequence[str]) -> dict[str, BalanceDTO]:
         batch = await self._request(
             "GET",
-            f"/v1/communities/{community_id}/points/balances",
+            route("/v1/communities/{community_id}/points/balances", community_id=community_id),
             BalanceBatchDTO,
             params={"member_id": list(member_ids)},
         )
@@ -157,7 +157,7 @@ class PointsCalls(ServiceClient):
     async def member_ranks(self, community_id: str, member_ids: Sequence[str]) -> dict[str, dict[str, RankedDTO]]:
         batch = await self._request(
             "GET",
-            f"/v1/communities/{community_id}/leaderboards",
+            route("/v1/communities/{community_id}/leaderboards", community_id=community_id),
             MemberRanksBatchDTO,
             params={"member_id": list(member_ids)},
         )
@@ -170,13 +170,20 @@ class PointsCalls(ServiceClient):
         if member_id is not None:
             params["member_id"] = member_id
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/leaderboards/{window}", LeaderboardDTO, params=params
+            "GET",
+            route("/v1/communities/{community_id}/leaderboards/{window}", community_id=community_id, window=window),
+            LeaderboardDTO,
+            params=params,
         )
 
     async def entries(self, community_id: str, member_id: str, *, limit: int) -> EntryPageDTO:
         return await self._request(
             "GET",
-            f"/v1/communities/{community_id}/members/{member_id}/points/entries",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/points/entries",
+                community_id=community_id,
+                member_id=member_id,
+            ),
             EntryPageDTO,
             params={"limit": limit},
         )
@@ -186,19 +193,23 @@ class PointsCalls(ServiceClient):
     ) -> PostedDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/points/{action}",
+            route("/v1/communities/{community_id}/points/{action}", community_id=community_id, action=action),
             PostedDTO,
             json=body,
             headers=_key(idempotency_key),
         )
 
     async def rules(self, community_id: str) -> list[RuleDTO]:
-        return (await self._request("GET", f"/v1/communities/{community_id}/rules", RuleListDTO)).root
+        return (
+            await self._request(
+                "GET", route("/v1/communities/{community_id}/rules", community_id=community_id), RuleListDTO
+            )
+        ).root
 
     async def create_rule(self, community_id: str, data: RuleCreateDTO, *, idempotency_key: str | None) -> RuleDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/rules",
+            route("/v1/communities/{community_id}/rules", community_id=community_id),
             RuleDTO,
             json=data.model_dump(),
             headers=_key(idempotency_key),
@@ -206,26 +217,36 @@ class PointsCalls(ServiceClient):
 
     async def change_rule(self, community_id: str, rule_id: str, changes: dict[str, Any]) -> RuleDTO:
         """A new version of the rule with ``changes`` (only the keys given)."""
-        return await self._request("PATCH", f"/v1/communities/{community_id}/rules/{rule_id}", RuleDTO, json=changes)
+        return await self._request(
+            "PATCH",
+            route("/v1/communities/{community_id}/rules/{rule_id}", community_id=community_id, rule_id=rule_id),
+            RuleDTO,
+            json=changes,
+        )
 
     async def correct_points(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> PostedDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/points/corrections",
+            route("/v1/communities/{community_id}/points/corrections", community_id=community_id),
             PostedDTO,
             json=body,
             headers=_key(idempotency_key),
         )
 
     async def point_settings(self, community_id: str) -> PointSettingsDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/points/settings", PointSettingsDTO)
+        return await self._request(
+            "GET", route("/v1/communities/{community_id}/points/settings", community_id=community_id), PointSettingsDTO
+        )
 
     async def change_point_settings(self, community_id: str, changes: dict[str, Any]) -> PointSettingsDTO:
         """Only the keys given change; decay is both of its keys or neither."""
         return await self._request(
-            "PUT", f"/v1/communities/{community_id}/points/settings", PointSettingsDTO, json=changes
+            "PUT",
+            route("/v1/communities/{community_id}/points/settings", community_id=community_id),
+            PointSettingsDTO,
+            json=changes,
         )
 
 

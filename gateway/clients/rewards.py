@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    return idempotency_header(idempotency_key)
 
 
 class BadgeDTO(BaseModel):
@@ -188,22 +188,28 @@ class ProbeReportDTO(BaseModel):
 
 class BadgeCalls(ServiceClient):
     async def badges(self, community_id: str) -> list[BadgeDTO]:
-        return (await self._request("GET", f"/v1/communities/{community_id}/badges", BadgeListDTO)).root
+        return (
+            await self._request(
+                "GET", route("/v1/communities/{community_id}/badges", community_id=community_id), BadgeListDTO
+            )
+        ).root
 
     async def create_badge(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> BadgeDTO:
-        path = f"/v1/communities/{community_id}/badges"
+        path = route("/v1/communities/{community_id}/badges", community_id=community_id)
         return await self._request("POST", path, BadgeDTO, json=body, headers=_key(idempotency_key))
 
     async def award_badge(
         self, community_id: str, badge_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> AwardDTO:
-        path = f"/v1/communities/{community_id}/badges/{badge_id}/awards"
+        path = route(
+            "/v1/communities/{community_id}/badges/{badge_id}/awards", community_id=community_id, badge_id=badge_id
+        )
         return await self._request("POST", path, AwardDTO, json=body, headers=_key(idempotency_key))
 
     async def member_badges(self, community_id: str, member_ids: Sequence[str]) -> dict[str, list[AwardDTO]]:
         batch = await self._request(
             "GET",
-            f"/v1/communities/{community_id}/badges-of-members",
+            route("/v1/communities/{community_id}/badges-of-members", community_id=community_id),
             MemberBadgesBatchDTO,
             params={"member_id": list(member_ids)},
         )
@@ -212,16 +218,24 @@ class BadgeCalls(ServiceClient):
 
 class RewardCalls(ServiceClient):
     async def rewards(self, community_id: str) -> list[RewardDTO]:
-        return (await self._request("GET", f"/v1/communities/{community_id}/rewards", RewardListDTO)).root
+        return (
+            await self._request(
+                "GET", route("/v1/communities/{community_id}/rewards", community_id=community_id), RewardListDTO
+            )
+        ).root
 
     async def create_reward(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> RewardDTO:
-        path = f"/v1/communities/{community_id}/rewards"
+        path = route("/v1/communities/{community_id}/rewards", community_id=community_id)
         return await self._request("POST", path, RewardDTO, json=body, headers=_key(idempotency_key))
 
     async def redeem(
         self, community_id: str, reward_id: str, member_id: str, *, idempotency_key: str | None
     ) -> RedeemedDTO:
-        path = f"/v1/communities/{community_id}/rewards/{reward_id}/redemptions"
+        path = route(
+            "/v1/communities/{community_id}/rewards/{reward_id}/redemptions",
+            community_id=community_id,
+            reward_id=reward_id,
+        )
         return await self._request(
             "POST", path, RedeemedDTO, json={"member_id": member_id}, headers=_key(idempotency_key)
         )
@@ -229,50 +243,78 @@ class RewardCalls(ServiceClient):
     async def move_redemption(
         self, community_id: str, redemption_id: str, action: str, *, note: str | None
     ) -> RedemptionDTO:
-        path = f"/v1/communities/{community_id}/redemptions/{redemption_id}/{action}"
+        path = route(
+            "/v1/communities/{community_id}/redemptions/{redemption_id}/{action}",
+            community_id=community_id,
+            redemption_id=redemption_id,
+            action=action,
+        )
         return await self._request("POST", path, RedemptionDTO, json={"note": note})
 
     async def redemptions(self, community_id: str, *, params: dict[str, Any]) -> RedemptionPageDTO:
-        path = f"/v1/communities/{community_id}/redemptions"
+        path = route("/v1/communities/{community_id}/redemptions", community_id=community_id)
         return await self._request("GET", path, RedemptionPageDTO, params=params)
 
 
 class SurpriseCalls(ServiceClient):
     async def surprise_rules(self, community_id: str) -> list[SurpriseRuleDTO]:
-        return (await self._request("GET", f"/v1/communities/{community_id}/surprises", SurpriseRuleListDTO)).root
+        return (
+            await self._request(
+                "GET", route("/v1/communities/{community_id}/surprises", community_id=community_id), SurpriseRuleListDTO
+            )
+        ).root
 
     async def create_surprise_rule(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> SurpriseRuleDTO:
-        path = f"/v1/communities/{community_id}/surprises"
+        path = route("/v1/communities/{community_id}/surprises", community_id=community_id)
         return await self._request("POST", path, SurpriseRuleDTO, json=body, headers=_key(idempotency_key))
 
     async def surprise_draws(self, community_id: str, *, params: dict[str, Any]) -> DrawPageDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/surprises/draws", DrawPageDTO, params=params)
+        return await self._request(
+            "GET",
+            route("/v1/communities/{community_id}/surprises/draws", community_id=community_id),
+            DrawPageDTO,
+            params=params,
+        )
 
     async def verify_draw(self, community_id: str, draw_id: str) -> DrawVerificationDTO:
-        path = f"/v1/communities/{community_id}/surprises/draws/{draw_id}/verification"
+        path = route(
+            "/v1/communities/{community_id}/surprises/draws/{draw_id}/verification",
+            community_id=community_id,
+            draw_id=draw_id,
+        )
         return await self._request("GET", path, DrawVerificationDTO)
 
 
 class ProbeCalls(ServiceClient):
     async def drop_probe(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> ProbeDTO:
-        path = f"/v1/communities/{community_id}/probes"
+        path = route("/v1/communities/{community_id}/probes", community_id=community_id)
         return await self._request("POST", path, ProbeDTO, json=body, headers=_key(idempotency_key))
 
     async def claim_probe(
         self, community_id: str, probe_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> ClaimDTO:
-        path = f"/v1/communities/{community_id}/probes/{probe_id}/claims"
+        path = route(
+            "/v1/communities/{community_id}/probes/{probe_id}/claims", community_id=community_id, probe_id=probe_id
+        )
         return await self._request("POST", path, ClaimDTO, json=body, headers=_key(idempotency_key))
 
     async def close_probe(self, community_id: str, probe_id: str) -> ProbeDTO:
-        return await self._request("POST", f"/v1/communities/{community_id}/probes/{probe_id}/close", ProbeDTO)
+        return await self._request(
+            "POST",
+            route(
+                "/v1/communities/{community_id}/probes/{probe_id}/close", community_id=community_id, probe_id=probe_id
+            ),
+            ProbeDTO,
+        )
 
     async def probes(self, community_id: str, *, limit: int) -> ProbePageDTO:
-        path = f"/v1/communities/{community_id}/probes"
+        path = route("/v1/communities/{community_id}/probes", community_id=community_id)
         return await self._request("GET", path, ProbePageDTO, params={"limit": limit})
 
     async def probe_report(self, community_id: str, probe_id: str) -> ProbeReportDTO:
-        path = f"/v1/communities/{community_id}/probes/{probe_id}/report"
+        path = route(
+            "/v1/communities/{community_id}/probes/{probe_id}/report", community_id=community_id, probe_id=probe_id
+        )
         return await self._request("GET", path, ProbeReportDTO)

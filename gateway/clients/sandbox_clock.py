@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, route
 
 Ran = dict[str, dict[str, int]]
 
@@ -33,7 +33,7 @@ class ClockAdvanceCalls(ServiceClient):
     """Membership's: it owns the clocks."""
 
     async def advance_test_clock(self, community_id: str, data: dict[str, Any]) -> ClockAdvancedDTO:
-        path = f"/v1/communities/{community_id}/test-clock/advance"
+        path = route("/v1/communities/{community_id}/test-clock/advance", community_id=community_id)
         return await self._request("POST", path, ClockAdvancedDTO, json=data)
 
 
@@ -47,5 +47,5 @@ class DueWorkCalls(ServiceClient):
             "timezone": moved.timezone,
             "step_seconds": moved.step_seconds,
         }
-        path = f"/v1/communities/{moved.community_id}/test-clock/due-work"
+        path = route("/v1/communities/{community_id}/test-clock/due-work", community_id=moved.community_id)
         return await self._request("POST", path, DueWorkRanDTO, json=body)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class EntitlementDTO(BaseModel):
@@ -83,19 +82,24 @@ class RoutingDTO(BaseModel):
 
 
 def _idempotency(key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": key} if key else None
+    return idempotency_header(key)
 
 
 class AccessCalls(ServiceClient):
     async def check_entitlement(self, community_id: str, member_id: str, key: str) -> EntitlementDTO:
-        path = f"/v1/communities/{community_id}/members/{quote(member_id, safe='')}/entitlements/{quote(key, safe=':')}"
+        path = route(
+            "/v1/communities/{community_id}/members/{member_id}/entitlements/{key}",
+            community_id=community_id,
+            member_id=member_id,
+            key=key,
+        )
         return await self._request("GET", path, EntitlementDTO)
 
     async def check_entitlements(
         self, community_id: str, member_ids: Sequence[str], keys: Sequence[str]
     ) -> list[EntitlementDTO]:
         body = {"member_ids": list(member_ids), "keys": list(keys)}
-        path = f"/v1/communities/{community_id}/entitlements:check"
+        path = route("/v1/communities/{community_id}/entitlements:check", community_id=community_id)
         return (await self._request("POST", path, EntitlementResultsDTO, json=body)).results
 
     async def create_live_code(
@@ -103,7 +107,7 @@ class AccessCalls(ServiceClient):
     ) -> LiveCodeDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/live-codes",
+            route("/v1/communities/{community_id}/live-codes", community_id=community_id),
             LiveCodeDTO,
             json=data.model_dump(exclude_none=True),
             headers=_idempotency(idempotency_key),
@@ -111,14 +115,23 @@ class AccessCalls(ServiceClient):
 
     async def list_live_codes(self, community_id: str, *, cursor: str | None, limit: int) -> LiveCodePageDTO:
         params: dict[str, Any] = {"limit": limit} | ({"cursor": cursor} if cursor else {})
-        return await self._request("GET", f"/v1/communities/{community_id}/live-codes", LiveCodePageDTO, params=params)
+        return await self._request(
+            "GET",
+            route("/v1/communities/{community_id}/live-codes", community_id=community_id),
+            LiveCodePageDTO,
+            params=params,
+        )
 
     async def route_newcomer(
         self, community_id: str, live_code_id: str, data: NewcomerDTO, *, idempotency_key: str | None
     ) -> RoutingDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/live-codes/{live_code_id}/routings",
+            route(
+                "/v1/communities/{community_id}/live-codes/{live_code_id}/routings",
+                community_id=community_id,
+                live_code_id=live_code_id,
+            ),
             RoutingDTO,
             json=data.model_dump(exclude_none=True),
             headers=_idempotency(idempotency_key),
@@ -128,7 +141,7 @@ class AccessCalls(ServiceClient):
         """Someone opened a public join link: route them in the live code's community (system principal only)."""
         return await self._request(
             "POST",
-            f"/v1/live-code-links/{quote(code, safe='')}/routings",
+            route("/v1/live-code-links/{code}/routings", code=code),
             RoutingDTO,
             json={"newcomer_ref": newcomer_ref},
         )

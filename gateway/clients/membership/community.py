@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class CommunityDTO(BaseModel):
@@ -39,7 +39,7 @@ class CommunityCreateDTO(BaseModel):
 
 class CommunityCalls(ServiceClient):
     async def create_community(self, data: CommunityCreateDTO, *, idempotency_key: str | None) -> CommunityDTO:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        headers = idempotency_header(idempotency_key)
         return await self._request(
             "POST",
             "/v1/communities",
@@ -49,7 +49,9 @@ class CommunityCalls(ServiceClient):
         )
 
     async def get_community(self, community_id: str) -> CommunityDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}", CommunityDTO)
+        return await self._request(
+            "GET", route("/v1/communities/{community_id}", community_id=community_id), CommunityDTO
+        )
 
     async def communities_by_id(self, ids: Sequence[str]) -> dict[str, CommunityDTO]:
         page = await self._request(
@@ -58,4 +60,6 @@ class CommunityCalls(ServiceClient):
         return {community.id: community for community in page.items}
 
     async def update_community(self, community_id: str, data: dict[str, Any]) -> CommunityDTO:
-        return await self._request("PATCH", f"/v1/communities/{community_id}", CommunityDTO, json=data)
+        return await self._request(
+            "PATCH", route("/v1/communities/{community_id}", community_id=community_id), CommunityDTO, json=data
+        )

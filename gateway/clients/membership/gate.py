@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 from gateway.clients.membership.member import MemberDTO
 
 
@@ -83,7 +83,7 @@ class ReferralCodeDTO(BaseModel):
 
 
 def _idempotency(key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": key} if key else None
+    return idempotency_header(key)
 
 
 class GateCalls(ServiceClient):
@@ -92,7 +92,7 @@ class GateCalls(ServiceClient):
     ) -> InvitationCodeDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/invitation-codes",
+            route("/v1/communities/{community_id}/invitation-codes", community_id=community_id),
             InvitationCodeDTO,
             json=data,
             headers=_idempotency(idempotency_key),
@@ -103,7 +103,10 @@ class GateCalls(ServiceClient):
     ) -> InvitationCodePageDTO:
         params = {k: v for k, v in {"tier_id": tier_id, "cursor": cursor, "limit": limit}.items() if v is not None}
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/invitation-codes", InvitationCodePageDTO, params=params
+            "GET",
+            route("/v1/communities/{community_id}/invitation-codes", community_id=community_id),
+            InvitationCodePageDTO,
+            params=params,
         )
 
     async def revoke_invitation_code(
@@ -111,14 +114,22 @@ class GateCalls(ServiceClient):
     ) -> InvitationCodeDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/invitation-codes/{code_id}/revoke",
+            route(
+                "/v1/communities/{community_id}/invitation-codes/{code_id}/revoke",
+                community_id=community_id,
+                code_id=code_id,
+            ),
             InvitationCodeDTO,
             json={"acting_member_id": acting_member_id},
         )
 
     async def join(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> JoinDTO:
         return await self._request(
-            "POST", f"/v1/communities/{community_id}/joins", JoinDTO, json=data, headers=_idempotency(idempotency_key)
+            "POST",
+            route("/v1/communities/{community_id}/joins", community_id=community_id),
+            JoinDTO,
+            json=data,
+            headers=_idempotency(idempotency_key),
         )
 
     async def list_applications(
@@ -127,12 +138,22 @@ class GateCalls(ServiceClient):
         values = {"status": status, "tier_id": tier_id, "cursor": cursor, "limit": limit}
         params = {k: v for k, v in values.items() if v is not None}
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/applications", ApplicationPageDTO, params=params
+            "GET",
+            route("/v1/communities/{community_id}/applications", community_id=community_id),
+            ApplicationPageDTO,
+            params=params,
         )
 
     async def decide_application(self, community_id: str, application_id: str, data: dict[str, Any]) -> DecisionDTO:
         return await self._request(
-            "POST", f"/v1/communities/{community_id}/applications/{application_id}/decision", DecisionDTO, json=data
+            "POST",
+            route(
+                "/v1/communities/{community_id}/applications/{application_id}/decision",
+                community_id=community_id,
+                application_id=application_id,
+            ),
+            DecisionDTO,
+            json=data,
         )
 
     async def confirm_payment(
@@ -140,18 +161,30 @@ class GateCalls(ServiceClient):
     ) -> PaymentResultDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/payments",
+            route("/v1/communities/{community_id}/payments", community_id=community_id),
             PaymentResultDTO,
             json=data,
-            headers={"Idempotency-Key": idempotency_key},
+            headers=idempotency_header(idempotency_key),
         )
 
     async def get_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/members/{member_id}/referral-code", ReferralCodeDTO
+            "GET",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/referral-code",
+                community_id=community_id,
+                member_id=member_id,
+            ),
+            ReferralCodeDTO,
         )
 
     async def create_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
         return await self._request(
-            "POST", f"/v1/communities/{community_id}/members/{member_id}/referral-code", ReferralCodeDTO
+            "POST",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/referral-code",
+                community_id=community_id,
+                member_id=member_id,
+            ),
+            ReferralCodeDTO,
         )

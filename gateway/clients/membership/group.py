@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient, ServiceProblem
+from gateway.clients.base import ServiceClient, ServiceProblem, idempotency_header, route
 
 
 class GroupDTO(BaseModel):
@@ -43,17 +43,21 @@ class GroupMemberPageDTO(BaseModel):
 
 class GroupCalls(ServiceClient):
     def _groups(self, community_id: str) -> str:
-        return f"/v1/communities/{community_id}/groups"
+        return route("/v1/communities/{community_id}/groups", community_id=community_id)
 
     async def create_group(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> GroupDTO:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        headers = idempotency_header(idempotency_key)
         return await self._request("POST", self._groups(community_id), GroupDTO, json=data, headers=headers)
 
     async def update_group(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupDTO:
-        return await self._request("PATCH", f"{self._groups(community_id)}/{group_id}", GroupDTO, json=data)
+        return await self._request(
+            "PATCH", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupDTO, json=data
+        )
 
     async def get_group(self, community_id: str, group_id: str) -> GroupDTO:
-        return await self._request("GET", f"{self._groups(community_id)}/{group_id}", GroupDTO)
+        return await self._request(
+            "GET", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupDTO
+        )
 
     async def list_groups(self, community_id: str, *, include_archived: bool, platform: str | None) -> list[GroupDTO]:
         params: dict[str, Any] = {"include_archived": include_archived}
@@ -62,13 +66,15 @@ class GroupCalls(ServiceClient):
         return (await self._request("GET", self._groups(community_id), GroupListDTO, params=params)).root
 
     async def add_group_member(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupMemberDTO:
-        path = f"{self._groups(community_id)}/{group_id}/members"
+        path = self._groups(community_id) + route("/{group_id}/members", group_id=group_id)
         return await self._request("POST", path, GroupMemberDTO, json=data)
 
     async def remove_group_member(
         self, community_id: str, group_id: str, member_id: str, *, acting_member_id: str | None
     ) -> None:
-        path = f"{self._groups(community_id)}/{group_id}/members/{member_id}"
+        path = self._groups(community_id) + route(
+            "/{group_id}/members/{member_id}", group_id=group_id, member_id=member_id
+        )
         params = {"acting_member_id": acting_member_id} if acting_member_id else None
         response = await self._http.delete(path, params=params, headers=self._headers())
         if response.is_error:
@@ -80,5 +86,5 @@ class GroupCalls(ServiceClient):
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        path = f"{self._groups(community_id)}/{group_id}/members"
+        path = self._groups(community_id) + route("/{group_id}/members", group_id=group_id)
         return await self._request("GET", path, GroupMemberPageDTO, params=params)

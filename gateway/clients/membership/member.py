@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class IdentityDTO(BaseModel):
@@ -82,15 +82,17 @@ class ActivityDaysDTO(RootModel[list[ActivityDayDTO]]):
 
 
 def _idempotent(key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": key} if key else None
+    return idempotency_header(key)
 
 
 class MemberCalls(ServiceClient):
     def _members(self, community_id: str) -> str:
-        return f"/v1/communities/{community_id}/members"
+        return route("/v1/communities/{community_id}/members", community_id=community_id)
 
     async def get_member(self, community_id: str, member_id: str) -> MemberDTO:
-        return await self._request("GET", f"{self._members(community_id)}/{member_id}", MemberDTO)
+        return await self._request(
+            "GET", self._members(community_id) + route("/{member_id}", member_id=member_id), MemberDTO
+        )
 
     async def list_members(
         self,
@@ -123,7 +125,12 @@ class MemberCalls(ServiceClient):
         )
 
     async def set_member_status(self, community_id: str, member_id: str, data: dict[str, Any]) -> MemberDTO:
-        return await self._request("POST", f"{self._members(community_id)}/{member_id}/status", MemberDTO, json=data)
+        return await self._request(
+            "POST",
+            self._members(community_id) + route("/{member_id}/status", member_id=member_id),
+            MemberDTO,
+            json=data,
+        )
 
     async def transitions(
         self, community_id: str, member_id: str, *, limit: int, cursor: str | None
@@ -131,30 +138,41 @@ class MemberCalls(ServiceClient):
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        path = f"{self._members(community_id)}/{member_id}/transitions"
+        path = self._members(community_id) + route("/{member_id}/transitions", member_id=member_id)
         return await self._request("GET", path, TransitionPageDTO, params=params)
 
     async def renew(
         self, community_id: str, member_id: str, data: dict[str, Any], *, idempotency_key: str | None
     ) -> MemberDTO:
-        path = f"{self._members(community_id)}/{member_id}/renewals"
+        path = self._members(community_id) + route("/{member_id}/renewals", member_id=member_id)
         return await self._request("POST", path, MemberDTO, json=data, headers=_idempotent(idempotency_key))
 
     async def set_role(self, community_id: str, member_id: str, data: dict[str, Any]) -> MemberDTO:
-        return await self._request("POST", f"{self._members(community_id)}/{member_id}/role", MemberDTO, json=data)
+        return await self._request(
+            "POST", self._members(community_id) + route("/{member_id}/role", member_id=member_id), MemberDTO, json=data
+        )
 
     async def transfer_ownership(self, community_id: str, data: dict[str, Any]) -> MemberDTO:
-        return await self._request("POST", f"/v1/communities/{community_id}/ownership", MemberDTO, json=data)
+        return await self._request(
+            "POST", route("/v1/communities/{community_id}/ownership", community_id=community_id), MemberDTO, json=data
+        )
 
     async def issue_link_code(self, community_id: str, member_id: str) -> LinkCodeDTO:
-        return await self._request("POST", f"{self._members(community_id)}/{member_id}/link-codes", LinkCodeDTO)
+        return await self._request(
+            "POST", self._members(community_id) + route("/{member_id}/link-codes", member_id=member_id), LinkCodeDTO
+        )
 
     async def redeem_link_code(self, community_id: str, data: dict[str, Any]) -> MemberDTO:
-        return await self._request("POST", f"/v1/communities/{community_id}/link-codes/redeem", MemberDTO, json=data)
+        return await self._request(
+            "POST",
+            route("/v1/communities/{community_id}/link-codes/redeem", community_id=community_id),
+            MemberDTO,
+            json=data,
+        )
 
     async def activity(
         self, community_id: str, member_id: str, *, since: date | None, until: date | None
     ) -> list[ActivityDayDTO]:
         params = {key: value.isoformat() for key, value in (("since", since), ("until", until)) if value is not None}
-        path = f"{self._members(community_id)}/{member_id}/activity"
+        path = self._members(community_id) + route("/{member_id}/activity", member_id=member_id)
         return (await self._request("GET", path, ActivityDaysDTO, params=params)).root

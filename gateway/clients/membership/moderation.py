@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class StrikeDTO(BaseModel):
@@ -122,7 +122,7 @@ class AuditPageDTO(BaseModel):
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    return idempotency_header(idempotency_key)
 
 
 def _page(cursor: str | None, limit: int, **filters: Any) -> dict[str, Any]:
@@ -136,7 +136,9 @@ class ModerationCalls(ServiceClient):
     async def add_strike(
         self, community_id: str, member_id: str, data: StrikeCreateDTO, *, idempotency_key: str | None
     ) -> StrikeAddedDTO:
-        path = f"/v1/communities/{community_id}/members/{member_id}/strikes"
+        path = route(
+            "/v1/communities/{community_id}/members/{member_id}/strikes", community_id=community_id, member_id=member_id
+        )
         body = data.model_dump(exclude_none=True)
         return await self._request("POST", path, StrikeAddedDTO, json=body, headers=_key(idempotency_key))
 
@@ -144,41 +146,57 @@ class ModerationCalls(ServiceClient):
         self, community_id: str, strike_id: str, *, reason: str | None, acting_member_id: str | None
     ) -> StrikeDTO:
         body = {"reason": reason, "acting_member_id": acting_member_id}
-        path = f"/v1/communities/{community_id}/strikes/{strike_id}/revoke"
+        path = route(
+            "/v1/communities/{community_id}/strikes/{strike_id}/revoke", community_id=community_id, strike_id=strike_id
+        )
         return await self._request("POST", path, StrikeDTO, json={k: v for k, v in body.items() if v is not None})
 
     async def strikes(
         self, community_id: str, member_id: str, *, active_only: bool, cursor: str | None, limit: int
     ) -> StrikePageDTO:
-        path = f"/v1/communities/{community_id}/members/{member_id}/strikes"
+        path = route(
+            "/v1/communities/{community_id}/members/{member_id}/strikes", community_id=community_id, member_id=member_id
+        )
         params = _page(cursor, limit, active_only="true" if active_only else None)
         return await self._request("GET", path, StrikePageDTO, params=params)
 
     async def sanction(
         self, community_id: str, member_id: str, body: dict[str, Any], *, idempotency_key: str | None
     ) -> SanctionDTO:
-        path = f"/v1/communities/{community_id}/members/{member_id}/sanctions"
+        path = route(
+            "/v1/communities/{community_id}/members/{member_id}/sanctions",
+            community_id=community_id,
+            member_id=member_id,
+        )
         return await self._request("POST", path, SanctionDTO, json=body, headers=_key(idempotency_key))
 
     async def moderation_settings(self, community_id: str) -> ModerationSettingsDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/moderation/settings", ModerationSettingsDTO)
+        return await self._request(
+            "GET",
+            route("/v1/communities/{community_id}/moderation/settings", community_id=community_id),
+            ModerationSettingsDTO,
+        )
 
     async def update_moderation_settings(self, community_id: str, changes: dict[str, Any]) -> ModerationSettingsDTO:
-        path = f"/v1/communities/{community_id}/moderation/settings"
+        path = route("/v1/communities/{community_id}/moderation/settings", community_id=community_id)
         return await self._request("PATCH", path, ModerationSettingsDTO, json=changes)
 
     async def ban(self, community_id: str, data: BanTargetDTO, *, idempotency_key: str | None) -> BanResultDTO:
         body = data.model_dump(exclude_none=True)
-        path = f"/v1/communities/{community_id}/bans"
+        path = route("/v1/communities/{community_id}/bans", community_id=community_id)
         return await self._request("POST", path, BanResultDTO, json=body, headers=_key(idempotency_key))
 
     async def unban(self, community_id: str, data: BanTargetDTO) -> UnbanDTO:
         body = data.model_dump(exclude_none=True)
-        return await self._request("POST", f"/v1/communities/{community_id}/bans/lift", UnbanDTO, json=body)
+        return await self._request(
+            "POST", route("/v1/communities/{community_id}/bans/lift", community_id=community_id), UnbanDTO, json=body
+        )
 
     async def bans(self, community_id: str, *, member_id: str | None, cursor: str | None, limit: int) -> BanPageDTO:
         params = _page(cursor, limit, member_id=member_id)
-        return await self._request("GET", f"/v1/communities/{community_id}/bans", BanPageDTO, params=params)
+        return await self._request(
+            "GET", route("/v1/communities/{community_id}/bans", community_id=community_id), BanPageDTO, params=params
+        )
 
     async def moderation_audit(
         self,
@@ -190,5 +208,5 @@ class ModerationCalls(ServiceClient):
         limit: int,
     ) -> AuditPageDTO:
         params = _page(cursor, limit, member_id=member_id, acting_member_id=acting_member_id)
-        path = f"/v1/communities/{community_id}/moderation/audit"
+        path = route("/v1/communities/{community_id}/moderation/audit", community_id=community_id)
         return await self._request("GET", path, AuditPageDTO, params=params)

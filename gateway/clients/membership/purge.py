@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class PurgeReasonDTO(BaseModel):
@@ -115,14 +115,17 @@ class PurgeCalls(ServiceClient):
             inactive_days=inactive_days, missed_assignments=missed_assignments, acting_member_id=acting_member_id
         )
         return await self._request(
-            "GET", f"/v1/communities/{community_id}/purge/preview", PurgePreviewDTO, params=params
+            "GET",
+            route("/v1/communities/{community_id}/purge/preview", community_id=community_id),
+            PurgePreviewDTO,
+            params=params,
         )
 
     async def start_purge(self, community_id: str, data: PurgeStartDTO, *, idempotency_key: str | None) -> PurgeRunDTO:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        headers = idempotency_header(idempotency_key)
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/purge/runs",
+            route("/v1/communities/{community_id}/purge/runs", community_id=community_id),
             PurgeRunDTO,
             json=data.model_dump(exclude_none=True),
             headers=headers,
@@ -131,7 +134,7 @@ class PurgeCalls(ServiceClient):
     async def purge_run(self, community_id: str, run_id: str, *, acting_member_id: str | None) -> PurgeRunDTO:
         return await self._request(
             "GET",
-            f"/v1/communities/{community_id}/purge/runs/{run_id}",
+            route("/v1/communities/{community_id}/purge/runs/{run_id}", community_id=community_id, run_id=run_id),
             PurgeRunDTO,
             params=_params(acting_member_id=acting_member_id),
         )
@@ -141,7 +144,7 @@ class PurgeCalls(ServiceClient):
     ) -> PurgeRunPageDTO:
         return await self._request(
             "GET",
-            f"/v1/communities/{community_id}/purge/runs",
+            route("/v1/communities/{community_id}/purge/runs", community_id=community_id),
             PurgeRunPageDTO,
             params=_params(cursor=after, limit=limit, acting_member_id=acting_member_id),
         )
@@ -151,7 +154,9 @@ class PurgeCalls(ServiceClient):
     ) -> PurgeRunDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/purge/runs/{run_id}/cancel",
+            route(
+                "/v1/communities/{community_id}/purge/runs/{run_id}/cancel", community_id=community_id, run_id=run_id
+            ),
             PurgeRunDTO,
             json=_params(reason=reason, acting_member_id=acting_member_id),
         )
@@ -159,10 +164,10 @@ class PurgeCalls(ServiceClient):
     async def return_from_purge(
         self, community_id: str, member_id: str, *, idempotency_key: str | None
     ) -> ReturnedMembershipDTO:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        headers = idempotency_header(idempotency_key)
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/purge/returns",
+            route("/v1/communities/{community_id}/purge/returns", community_id=community_id),
             ReturnedMembershipDTO,
             json={"member_id": member_id},
             headers=headers,
@@ -173,7 +178,11 @@ class PurgeCalls(ServiceClient):
     ) -> PurgeExemptionDTO:
         return await self._request(
             "PUT",
-            f"/v1/communities/{community_id}/members/{member_id}/purge-exemption",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/purge-exemption",
+                community_id=community_id,
+                member_id=member_id,
+            ),
             PurgeExemptionDTO,
             json=_params(exempt=exempt, reason=reason, acting_member_id=acting_member_id),
         )

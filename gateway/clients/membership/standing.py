@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, route
 
 
 class StandingCriterionDTO(BaseModel):
@@ -57,21 +57,36 @@ def _body(**fields: Any) -> dict[str, Any]:
 
 class StandingCalls(ServiceClient):
     async def member_standing(self, community_id: str, member_id: str) -> StandingDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/members/{member_id}/standing", StandingDTO)
+        return await self._request(
+            "GET",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/standing",
+                community_id=community_id,
+                member_id=member_id,
+            ),
+            StandingDTO,
+        )
 
     async def standing_rules(self, community_id: str) -> StandingRulesDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/standing/rules", StandingRulesDTO)
+        return await self._request(
+            "GET", route("/v1/communities/{community_id}/standing/rules", community_id=community_id), StandingRulesDTO
+        )
 
     async def set_standing_rules(
         self, community_id: str, rules: dict[str, Any], *, acting_member_id: str | None
     ) -> StandingRulesDTO:
         body = _body(**rules, acting_member_id=acting_member_id)
-        return await self._request("PUT", f"/v1/communities/{community_id}/standing/rules", StandingRulesDTO, json=body)
+        return await self._request(
+            "PUT",
+            route("/v1/communities/{community_id}/standing/rules", community_id=community_id),
+            StandingRulesDTO,
+            json=body,
+        )
 
     async def recompute_standing(self, community_id: str, *, acting_member_id: str | None) -> StandingRecomputeDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/standing/recompute",
+            route("/v1/communities/{community_id}/standing/recompute", community_id=community_id),
             StandingRecomputeDTO,
             json=_body(acting_member_id=acting_member_id),
         )
@@ -87,7 +102,11 @@ class StandingCalls(ServiceClient):
     ) -> StandingDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/members/{member_id}/standing/lock",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/standing/lock",
+                community_id=community_id,
+                member_id=member_id,
+            ),
             StandingDTO,
             json=_body(standing=standing, reason=reason, acting_member_id=acting_member_id),
         )
@@ -97,7 +116,11 @@ class StandingCalls(ServiceClient):
     ) -> StandingDTO:
         return await self._request(
             "POST",
-            f"/v1/communities/{community_id}/members/{member_id}/standing/unlock",
+            route(
+                "/v1/communities/{community_id}/members/{member_id}/standing/unlock",
+                community_id=community_id,
+                member_id=member_id,
+            ),
             StandingDTO,
             json=_body(reason=reason, acting_member_id=acting_member_id),
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from gateway.clients.base import ServiceClient
+from gateway.clients.base import ServiceClient, idempotency_header, route
 
 
 class TierDTO(BaseModel):
@@ -44,14 +44,14 @@ class CommunityTiersBatchDTO(BaseModel):
 
 
 def _idempotency(key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": key} if key else None
+    return idempotency_header(key)
 
 
 class TierCalls(ServiceClient):
     async def list_tiers(self, community_id: str, *, include_archived: bool = False) -> list[TierDTO]:
         page = await self._request(
             "GET",
-            f"/v1/communities/{community_id}/tiers",
+            route("/v1/communities/{community_id}/tiers", community_id=community_id),
             TierListDTO,
             params={"include_archived": include_archived},
         )
@@ -65,18 +65,36 @@ class TierCalls(ServiceClient):
         return {item.community_id: item.tiers for item in batch.items}
 
     async def get_tier(self, community_id: str, tier_id: str) -> TierDTO:
-        return await self._request("GET", f"/v1/communities/{community_id}/tiers/{tier_id}", TierDTO)
+        return await self._request(
+            "GET",
+            route("/v1/communities/{community_id}/tiers/{tier_id}", community_id=community_id, tier_id=tier_id),
+            TierDTO,
+        )
 
     async def create_tier(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> TierDTO:
         return await self._request(
-            "POST", f"/v1/communities/{community_id}/tiers", TierDTO, json=data, headers=_idempotency(idempotency_key)
+            "POST",
+            route("/v1/communities/{community_id}/tiers", community_id=community_id),
+            TierDTO,
+            json=data,
+            headers=_idempotency(idempotency_key),
         )
 
     async def update_tier(self, community_id: str, tier_id: str, changes: dict[str, Any]) -> TierDTO:
-        return await self._request("PATCH", f"/v1/communities/{community_id}/tiers/{tier_id}", TierDTO, json=changes)
+        return await self._request(
+            "PATCH",
+            route("/v1/communities/{community_id}/tiers/{tier_id}", community_id=community_id, tier_id=tier_id),
+            TierDTO,
+            json=changes,
+        )
 
     async def set_gate(
         self, community_id: str, tier_id: str, requirements: list[Any], *, acting_member_id: str | None
     ) -> TierDTO:
         body = {"requirements": requirements, "acting_member_id": acting_member_id}
-        return await self._request("PUT", f"/v1/communities/{community_id}/tiers/{tier_id}/gate", TierDTO, json=body)
+        return await self._request(
+            "PUT",
+            route("/v1/communities/{community_id}/tiers/{tier_id}/gate", community_id=community_id, tier_id=tier_id),
+            TierDTO,
+            json=body,
+        )
