@@ -24,10 +24,12 @@ from gateway.public import certificate_router, join_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
 from gateway.settings import GatewaySettings
+from kit.asgi import BodyLimit
 from kit.clock import Clocks
 from kit.service import ServiceSpec, create_service_app
 
 NAME = "gateway"
+GRAPHQL_PATH = "/graphql"
 
 
 def _connections(settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport]) -> ServiceConnections:
@@ -69,7 +71,7 @@ def create_app(
 
     graphql = GraphQLRouter(
         create_schema(),
-        path="/graphql",
+        path=GRAPHQL_PATH,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
@@ -104,7 +106,10 @@ def create_app(
         database_url=settings.database_url,
         routers=[graphql, join_router(), certificate_router()],
         lifespan=gateway_lifespan,
-        middleware=[Middleware(WebhookIngress)],
+        middleware=[
+            Middleware(WebhookIngress),
+            Middleware(BodyLimit, paths={GRAPHQL_PATH}, limit=settings.graphql_max_body_bytes),
+        ],
         consumer_groups=[DISPATCH_GROUP],
     )
     app = create_service_app(spec, settings, clocks=clocks)

@@ -18,6 +18,8 @@ class GatewaySettings(KitSettings):
     port: int = 8000
     graphiql: bool | None = None  # default: on in dev, off in prod
     service_timeout_seconds: float = 10.0
+    # Bodies of /graphql past this are refused with 413 before they are parsed (a query is a few KiB at most).
+    graphql_max_body_bytes: int = 1024 * 1024
     # Connections: platform credentials are sealed with this key (32 bytes, urlsafe base64); the gateway refuses
     # to start in production without it. Elsewhere, unset, a key is derived from the internal secret.
     credentials_key: SecretStr | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kit.logging import level_of_status
+
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("guildhall.problem")
 
 
 class FieldError(BaseModel):
@@ -117,9 +121,24 @@ def _reason(message: str) -> str:
     return str(message).removeprefix("Value error, ")
 
 
-async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
+def log_problem(request: Request, body: ProblemBody, exc: BaseException | None = None) -> None:
+    """One line per problem answered: info without a traceback for 4xx, error with ``exc``'s for 5xx."""
+    level = level_of_status(body.status)
+    if log.isEnabledFor(level):
+        log.log(
+            level,
+            "problem: %s",
+            body.detail or body.title,
+            exc_info=exc if level >= logging.ERROR else None,
+            extra={"status": body.status, "code": body.code, "method": request.method, "path": request.url.path},
+        )
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.body())
+    body = exc.body()
+    log_problem(request, body, exc)
+    return problem_response(body)
 
 
 def validation_problem(errors: Sequence[Any]) -> ProblemBody:
@@ -129,18 +148,19 @@ def validation_problem(errors: Sequence[Any]) -> ProblemBody:
     return ProblemBody(title=InvalidInput.title, status=422, code=InvalidInput.code, detail=detail, errors=fields)
 
 
-async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(validation_problem(exc.errors()))
+    body = validation_problem(exc.errors())
+    log_problem(request, body)
+    return problem_response(body)
 
 
-async def _on_http(_: Request, exc: Exception) -> JSONResponse:
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(exc.status_code, "http_error")
-    return problem_response(
-        ProblemBody(title=str(exc.detail), status=exc.status_code, code=code),
-        headers=dict(exc.headers) if exc.headers else None,
-    )
+    body = ProblemBody(title=str(exc.detail), status=exc.status_code, code=code)
+    log_problem(request, body, exc)
+    return problem_response(body, headers=dict(exc.headers) if exc.headers else None)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -41,6 +41,12 @@ class ConsoleFormatter(logging.Formatter):
         return line
 
 
+def level_of_status(status: int) -> int:
+    """A client error (4xx) is the caller's to fix and no news to an operator: info, without a traceback. A
+    server error (5xx) is a fault of ours: error, with the traceback that explains it."""
+    return logging.ERROR if status >= 500 else logging.INFO
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else ConsoleFormatter())

@@ -9,6 +9,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit.context import REQUEST_ID_HEADER, new_request_id, request_id_var
@@ -18,6 +19,8 @@ log = logging.getLogger("guildhall.access")
 
 _REQUEST_ID_BYTES = REQUEST_ID_HEADER.lower().encode()
 _UNTRACKED = {"/metrics", "/healthz", "/readyz"}
+# nginx's "client closed request": the client hung up before an answer, so there is none, and no fault of ours.
+CLIENT_CLOSED = 499
 
 
 class RequestContextMiddleware:
@@ -40,17 +43,34 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         status = 500
         started = time.perf_counter()
+        responded = disconnected = False
+
+        async def receive_watched() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                disconnected = True
+            return message
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
+                nonlocal responded
+                responded = True
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (_REQUEST_ID_BYTES, request_id.encode())]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_watched, send_with_id)
+        except ClientDisconnect:
+            # Starlette's request.body() saw the hang-up: nobody is left to answer, and it is no server error.
+            if responded:
+                raise
+            disconnected = True
         finally:
+            if disconnected and not responded:
+                status = CLIENT_CLOSED
             path = scope["path"]
             if path not in _UNTRACKED:
                 route = scope.get("route")
@@ -65,9 +85,9 @@ class RequestContextMiddleware:
                     )
                 children[0].inc()
                 children[1].observe(elapsed)
-                if log.isEnabledFor(logging.DEBUG) or status >= 500:
+                if log.isEnabledFor(logging.DEBUG) or status >= 500 or status == CLIENT_CLOSED:
                     log.log(
-                        logging.ERROR if status >= 500 else logging.DEBUG,
+                        _access_level(status),
                         "request",
                         extra={
                             "method": scope["method"],
@@ -77,3 +97,9 @@ class RequestContextMiddleware:
                         },
                     )
             request_id_var.reset(token)
+
+
+def _access_level(status: int) -> int:
+    if status == CLIENT_CLOSED:
+        return logging.INFO
+    return logging.ERROR if status >= 500 else logging.DEBUG

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.connections.directory import ConnectionDirectory, OpenConnection
 from gateway.connectors import Connector, Document, WebhookMalformed, WebhookRejected, WebhookRequest
 from gateway.ingress.writer import DeliveryWriter
-from kit.asgi import RouteTemplate, route_path
+from kit.asgi import ClientGone, RouteTemplate, read_body, route_path
 from kit.clock import Clocks
 from kit.errors import Problem, problem_response
 
@@ -47,33 +47,6 @@ def _not_found() -> WebhookProblem:
 
 PREFIX = "/webhooks/"
 PATH = "/webhooks/{platform}/{connection_id}"
-
-
-def _too_large(limit: int) -> WebhookProblem:
-    return WebhookProblem(413, "payload_too_large", "Payload too large", f"body: at most {limit} bytes")
-
-
-class ClientGone(Exception):
-    """The client hung up before its body was read: nothing to answer."""
-
-
-async def read_body(receive: Receive, declared: str | None, limit: int) -> bytes:
-    """The raw body, refusing more than ``limit`` bytes with 413 whatever Content-Length claims."""
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _media_type(headers: Mapping[str, str]) -> str:
@@ -122,7 +95,7 @@ class WebhookIngress:
         scope["path_params"] = {"platform": platform, "connection_id": connection_id}
         try:
             response = await self._receive(scope, receive, platform, connection_id)
-        except WebhookProblem as problem:
+        except Problem as problem:  # ours, or read_body's 413
             response = problem_response(problem.body())
         except ClientGone:
             return
@@ -139,7 +112,7 @@ class WebhookIngress:
             response = await _accept(state, connector, connection_id, scope, receive)
             outcome = "accepted"
             return response
-        except WebhookProblem as problem:
+        except Problem as problem:
             outcome = problem.code
             raise
         finally:

@@ -75,11 +75,6 @@ GRAPHQL_CODES = {
 }
 
 
-def is_unexpected(error: GraphQLError) -> bool:
-    """Errors we raise on purpose carry a code; anything else is a bug whose text stays in the logs."""
-    return not (error.extensions and "code" in error.extensions) and error.original_error is not None
-
-
 def graphql_error_from(problem: ServiceProblem) -> GraphQLError:
     return GraphQLError(
         problem.body.detail or problem.body.title,

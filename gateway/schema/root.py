@@ -6,7 +6,6 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -30,7 +29,8 @@ from gateway.schema.connection.queries import ConnectionQuery
 from gateway.schema.delivery.queries import DeliveryQuery
 from gateway.schema.deposit.mutations import DepositMutation
 from gateway.schema.deposit.queries import DepositQuery
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, is_unexpected
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.faults import GatewaySchema, MaskFaults
 from gateway.schema.gamification.mutations import GamificationMutation
 from gateway.schema.gamification.queries import GamificationQuery
 from gateway.schema.gate.mutations import GateMutation
@@ -92,7 +92,7 @@ Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def create_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=[InvalidInputError, ForbiddenError, NotFoundError, ConflictError],
@@ -104,6 +104,6 @@ def create_schema() -> strawberry.Schema:
             partial(QueryDepthLimiter, max_depth=12),
             partial(MaxAliasesLimiter, max_alias_count=30),
             partial(MaxTokensLimiter, max_token_count=5_000),
-            partial(MaskErrors, should_mask_error=is_unexpected, error_message="Unexpected error."),
+            MaskFaults,
         ],
     )

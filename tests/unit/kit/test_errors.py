@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, field_validator
 
-from kit.errors import PROBLEM_JSON, InvalidInput, NotFound, install_problem_handlers
+from kit.errors import PROBLEM_JSON, InvalidInput, NotFound, Unavailable, install_problem_handlers
 
 
 class CommunityBody(BaseModel):
@@ -34,6 +35,10 @@ def create_app() -> FastAPI:
     @app.get("/missing")
     async def missing() -> None:
         raise NotFound("community cmty_x not found", code="community_not_found")
+
+    @app.get("/unavailable")
+    async def unavailable() -> None:
+        raise Unavailable("the ledger is not answering")
 
     @app.post("/communities")
     async def create_community(body: CommunityBody) -> dict[str, str]:
@@ -113,3 +118,41 @@ async def test_a_wrong_method_is_a_method_not_allowed_problem(client: httpx.Asyn
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["code"] == "method_not_allowed"
     assert "GET" in response.headers["allow"]
+
+
+# Log levels: a client error is info without a traceback; a server error is an error with one.
+
+
+async def test_client_errors_are_logged_at_info_without_a_traceback(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="guildhall.problem"):
+        for response in (
+            await client.get("/missing"),
+            await client.get("/timezone"),
+            await client.post("/communities", json={}),
+            await client.get("/no/such/route"),
+        ):
+            assert 400 <= response.status_code < 500
+
+    records = [r for r in caplog.records if r.name == "guildhall.problem"]
+    assert [(r.levelno, r.status, r.code) for r in records] == [  # type: ignore[attr-defined]
+        (logging.INFO, 404, "community_not_found"),
+        (logging.INFO, 422, "invalid_input"),
+        (logging.INFO, 422, "invalid_input"),
+        (logging.INFO, 404, "not_found"),
+    ]
+    assert [r for r in records if r.exc_info] == []
+
+
+async def test_server_errors_are_logged_at_error_with_the_traceback(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="guildhall.problem"):
+        response = await client.get("/unavailable")
+
+    assert response.status_code == 503
+    [record] = [r for r in caplog.records if r.name == "guildhall.problem"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None and isinstance(record.exc_info[1], Unavailable)
+    assert record.getMessage() == "problem: the ledger is not answering"
