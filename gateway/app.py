@@ -20,7 +20,7 @@ from gateway.dispatch.intake import GROUP as DISPATCH_GROUP
 from gateway.ingress import WebhookIngress
 from gateway.ingress.writer import DeliveryWriter
 from gateway.keys import KeyAuthenticator
-from gateway.public import certificate_router, join_router
+from gateway.public import certificate_router, join_router, live_code_qr_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
 from gateway.settings import GatewaySettings
@@ -104,7 +104,7 @@ def create_app(
     spec = ServiceSpec(
         name=NAME,
         database_url=settings.database_url,
-        routers=[graphql, join_router(), certificate_router()],
+        routers=[graphql, join_router(), live_code_qr_router(), certificate_router()],
         lifespan=gateway_lifespan,
         middleware=[
             Middleware(WebhookIngress),

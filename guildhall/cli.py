@@ -64,15 +64,38 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-@app.command()
-def dev(host: HostOption = None, port: PortOption = None) -> None:
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Where the SQLite files live (default: GUILDHALL_DATA_DIR, ./.guildhall).", file_okay=False),
+]
+PublicUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The address people reach this server at, for join links and certificate pages"
+        " (default: GUILDHALL_PUBLIC_URL, else http://HOST:PORT)."
+    ),
+]
+
+
+@app.command(epilog="Other settings come from GUILDHALL_* environment variables, e.g. GUILDHALL_BOOTSTRAP_API_KEY.")
+def dev(
+    host: HostOption = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+    public_url: PublicUrlOption = None,
+) -> None:
     """Run everything in one process: SQLite files under the data directory, an in-process Redis."""
     from guildhall.devserver import run_embedded
 
+    # Every part reads its own settings from the environment, so the flags are handed on that way.
+    if data_dir is not None:
+        os.environ["GUILDHALL_DATA_DIR"] = str(data_dir)
     settings = GatewaySettings()
     configure_logging(settings.log_level, json_lines=False)
     host, port = host or settings.host, port or settings.port
     # Join links and certificate pages point at this server unless the operator named a public address.
+    if public_url is not None:
+        os.environ["GUILDHALL_PUBLIC_URL"] = public_url
     os.environ.setdefault("GUILDHALL_PUBLIC_URL", f"http://{host}:{port}")
     asyncio.run(run_embedded(settings, host=host, port=port))
 

@@ -9,12 +9,26 @@ from pydantic import BaseModel
 from gateway.clients.sandbox_clock import DueWorkCalls
 
 
+class WelcomeGroupOverrideDTO(BaseModel):
+    group_id: str
+    body: str | None = None
+    batch_window_seconds: int | None = None
+
+
 class WelcomeTemplateDTO(BaseModel):
     id: str
     community_id: str
     body: str
     batch_window_seconds: int
     enabled: bool
+    group_overrides: list[WelcomeGroupOverrideDTO] = []
+
+
+class WelcomeTemplateUpdateDTO(BaseModel):
+    body: str
+    batch_window_seconds: int
+    enabled: bool = True
+    group_overrides: list[WelcomeGroupOverrideDTO] = []
 
 
 class CommunityWelcomeTemplateDTO(BaseModel):
@@ -36,3 +50,8 @@ class ContentClient(DueWorkCalls):
             "GET", "/v1/welcome-templates", WelcomeTemplateBatchDTO, params={"community_id": list(community_ids)}
         )
         return {item.community_id: item.template for item in batch.items}
+
+    async def update_welcome_template(self, community_id: str, data: WelcomeTemplateUpdateDTO) -> WelcomeTemplateDTO:
+        return await self._request(
+            "PUT", f"/v1/communities/{community_id}/welcome-template", WelcomeTemplateDTO, json=data.model_dump()
+        )

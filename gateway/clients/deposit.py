@@ -35,6 +35,8 @@ class DepositDTO(BaseModel):
     forfeited: int
     payable: int
     paid: int
+    pool: int
+    provisional: bool
 
 
 class RecordedDTO(BaseModel):

@@ -146,8 +146,6 @@ async def test_a_challenge_is_run_through_graphql(admin: GraphQL, guildhall: Emb
     withdrawn = (await admin(WITHDRAW, input={**who, "memberId": bo}))["data"]["withdrawFromChallenge"]
 
     clock.advance(DAY1_OPEN + timedelta(minutes=30) - clock.now())
-    late = await _member(admin, cid, "Late")
-    too_late = (await admin(ENROLL, input={**who, "memberId": late}))["data"]["enrollInChallenge"]
     first = await _check_in(admin, cid, challenge_id, ann, idempotencyKey="ann-1", photoUrls=["https://img/1.jpg"])
     retried = await _check_in(admin, cid, challenge_id, ann, idempotencyKey="ann-1", photoUrls=["https://img/1.jpg"])
     duplicate = await _check_in(admin, cid, challenge_id, ann, idempotencyKey="ann-2")
@@ -155,6 +153,8 @@ async def test_a_challenge_is_run_through_graphql(admin: GraphQL, guildhall: Emb
     # Day 1's window (05:00-08:00 Shanghai) has closed: too late for today; Cy's day 1 is missed.
     clock.advance(DAY1_OPEN + timedelta(hours=4) - clock.now())
     closed = await _check_in(admin, cid, challenge_id, ann)
+    late = await _member(admin, cid, "Late")
+    too_late = (await admin(ENROLL, input={**who, "memberId": late}))["data"]["enrollInChallenge"]
     rollover = guildhall.services["gamification"].state.sessionmaker
     await run_community(rollover, community_id=cid, now=clock.now(), only="challenge.rollover")
     appealed = (await admin(APPEAL, input={**who, "memberId": cy, "day": 1, "reason": "hospital"}))["data"]
@@ -232,6 +232,35 @@ async def test_a_challenge_is_run_through_graphql(admin: GraphQL, guildhall: Emb
             "challenge": {"name": "Early risers", "days": 3},
         }
     ]
+
+
+async def test_a_challenge_that_starts_today_takes_members_until_day_1s_window_closes(
+    admin: GraphQL, guildhall: EmbeddedGuildhall
+) -> None:
+    cid = (await create_community(admin))["id"]
+    clock = ManualClock(DAY1_OPEN + timedelta(minutes=30))  # 05:30 in Shanghai on the first day
+    guildhall.clocks.set(cid, clock)
+    created = (await admin(CREATE, input=_challenge_input(cid)))["data"]["createChallenge"]
+    late_joiners = (
+        await admin(CREATE, input=_challenge_input(cid, name="Open all run", enrollClosesAt="2026-03-03T00:00:00Z"))
+    )["data"]["createChallenge"]
+    today, open_all_run = created["challenge"]["id"], late_joiners["challenge"]["id"]
+    ann, bo = await _member(admin, cid, "Ann"), await _member(admin, cid, "Bo")
+
+    joined = (await admin(ENROLL, input={"communityId": cid, "challengeId": today, "memberId": ann}))["data"]
+    checked_in = await _check_in(admin, cid, today, ann)
+    clock.advance(timedelta(hours=3))  # 08:30: day 1's window has closed
+    refused = (await admin(ENROLL, input={"communityId": cid, "challengeId": today, "memberId": bo}))["data"]
+    later = (await admin(ENROLL, input={"communityId": cid, "challengeId": open_all_run, "memberId": bo}))["data"]
+
+    assert joined["enrollInChallenge"]["enrollment"]["status"] == "active"
+    assert checked_in["checkin"]["day"] == 1
+    assert (refused["enrollInChallenge"]["__typename"], refused["enrollInChallenge"]["code"]) == (
+        "ConflictError",
+        "enrollment_closed",
+    )
+    assert "enrollClosesAt" in refused["enrollInChallenge"]["message"], "the refusal says which field to set"
+    assert later["enrollInChallenge"]["enrollment"]["status"] == "active"
 
 
 async def test_challenges_page_by_cursor(admin: GraphQL, guildhall: EmbeddedGuildhall) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from guildhall.cli import app
@@ -63,11 +64,13 @@ def test_a_misspelled_part_is_refused_with_the_choices(data_dir: Path) -> None:
 
 async def test_dev_serves_graphql_with_a_first_key_on_a_fresh_data_directory(tmp_path: Path) -> None:
     port = free_port()
-    processes = Processes({"GUILDHALL_DATA_DIR": str(tmp_path), "GUILDHALL_BOOTSTRAP_API_KEY": ""})
-    dev = processes.start("dev", "--port", str(port), port=port)
+    data_dir = tmp_path / "chosen"
+    processes = Processes({"GUILDHALL_DATA_DIR": str(tmp_path / "not-this"), "GUILDHALL_BOOTSTRAP_API_KEY": ""})
+    dev = processes.start("dev", "--port", str(port), "--data-dir", str(data_dir), port=port)
     try:
         await processes.wait_healthy(dev)
-        key = next(word for word in dev.output().split() if word.startswith("ghk_"))
+        banner = dev.output()
+        key = next(word for word in banner.split() if word.startswith("ghk_"))
 
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}
@@ -83,3 +86,21 @@ async def test_dev_serves_graphql_with_a_first_key_on_a_fresh_data_directory(tmp
     assert body == {"data": {"createCommunity": {"__typename": "CreateCommunitySuccess"}}}
     assert "graphiql" in ide.text.lower()
     assert list(codes.values()) == [0]
+    assert f"data in {data_dir.resolve()}" in banner
+    assert (data_dir / "gateway.db").exists() and not (tmp_path / "not-this").exists()
+
+
+def _dev_flags() -> list[str]:
+    dev = typer.main.get_command(app).commands["dev"]  # type: ignore[attr-defined]
+    return [flag for param in dev.params for flag in param.opts if flag != "--help"]
+
+
+def test_dev_help_names_every_flag_and_the_readme_lists_them() -> None:
+    result = runner.invoke(app, ["dev", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    flags = _dev_flags()
+
+    assert result.exit_code == 0, result.output
+    assert {"--host", "--port", "--data-dir", "--public-url"} <= set(flags)
+    assert [flag for flag in flags if flag not in result.output] == []
+    assert [flag for flag in flags if f"`{flag}" not in readme] == [], "README's ./scripts/dev flags lag behind"

@@ -30,7 +30,9 @@ mutation Confirm($input: ConfirmStakeInput!) {
 
 DEPOSIT = """
 query Deposit($cid: ID!, $chl: ID!, $member: ID!) {
-  deposit(communityId: $cid, challengeId: $chl, memberId: $member) { status staked held earnedBack share paid }
+  deposit(communityId: $cid, challengeId: $chl, memberId: $member) {
+    status staked held earnedBack share paid forfeited pool provisional
+  }
 }
 """
 
@@ -72,4 +74,14 @@ async def test_preview_and_stake_confirmation_through_the_gateway(admin: GraphQL
         "deposit": {"status": "active", "staked": 9_900, "held": 9_900, "payable": 0},
     }
     assert again == confirmed
-    assert deposit == {"status": "active", "staked": 9_900, "held": 9_900, "earnedBack": 0, "share": 0, "paid": 0}
+    assert deposit == {
+        "status": "active",
+        "staked": 9_900,
+        "held": 9_900,
+        "earnedBack": 0,
+        "share": 0,
+        "paid": 0,
+        "forfeited": 0,
+        "pool": 0,
+        "provisional": True,
+    }

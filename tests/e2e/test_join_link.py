@@ -5,8 +5,8 @@ from __future__ import annotations
 from guildhall.embedded import EmbeddedGuildhall
 from kit.auth import Principal
 from tests.support.access import create_group, rest_create_live_code, update_group
-from tests.support.factories import rest_create_community
-from tests.support.guildhall import service_client
+from tests.support.factories import create_community_key, rest_create_community
+from tests.support.guildhall import ADMIN_KEY, GraphQL, service_client
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
 
@@ -59,3 +59,34 @@ async def test_the_join_link_answers_only_its_own_code(guildhall: EmbeddedGuildh
 
     assert opened.headers["location"] == "https://t.me/+mine"
     assert too_long.status_code == 400 and "ref" in too_long.text
+
+
+async def test_a_live_codes_qr_image_is_served_by_the_gateway_to_a_key_of_its_community(
+    guildhall: EmbeddedGuildhall,
+) -> None:
+    service = guildhall.services["membership"]
+    async with service_client(service, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        other = (await rest_create_community(client))["id"]
+        group = await create_group(service, cid, join_url="https://t.me/+qr")
+        live_code = await rest_create_live_code(client, cid, [group.id])
+    async with guildhall.client(api_key=ADMIN_KEY) as admin:
+        other_key = await create_community_key(GraphQL(admin), other)
+    path = f"/v1/communities/{cid}/live-codes/{live_code['id']}"
+
+    async with guildhall.client(api_key=ADMIN_KEY) as http:
+        png = await http.get(f"{path}/qr.png")
+        svg = await http.get(f"{path}/qr.svg", params={"scale": 2})
+        missing = await http.get(f"/v1/communities/{cid}/live-codes/lc_nosuchcode/qr.svg")
+    async with guildhall.client(api_key=other_key) as outsider:
+        foreign = await outsider.get(f"/v1/communities/{cid}/live-codes/{live_code['id']}/qr.png")
+    async with guildhall.client() as anonymous:
+        keyless = await anonymous.get(f"{path}/qr.png")
+
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<svg")
+    assert missing.status_code == 404
+    assert foreign.status_code in (403, 404), "another community's key sees no image"
+    assert keyless.status_code == 401

@@ -113,6 +113,10 @@ class AccessCalls(ServiceClient):
             headers=_idempotency(idempotency_key),
         )
 
+    async def get_live_code(self, community_id: str, live_code_id: str) -> LiveCodeDTO:
+        path = f"/v1/communities/{community_id}/live-codes/{quote(live_code_id, safe='')}"
+        return await self._request("GET", path, LiveCodeDTO)
+
     async def list_live_codes(self, community_id: str, *, cursor: str | None, limit: int) -> LiveCodePageDTO:
         params: dict[str, Any] = {"limit": limit} | ({"cursor": cursor} if cursor else {})
         return await self._request(

@@ -51,7 +51,7 @@ class CreateChallengeInput:
     makeup_days_back: int = 0
     allowed_misses: int = 0
     enroll_opens_at: datetime | None = None
-    enroll_closes_at: datetime | None = strawberry.field(default=None, description="Default: when day 1 opens.")
+    enroll_closes_at: datetime | None = strawberry.field(default=None, description="Default: day 1's window close.")
     capacity: int | None = None
     tier_ids: list[strawberry.ID] | None = None
     appeal_window_hours: int = 24

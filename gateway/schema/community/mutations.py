@@ -10,8 +10,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
+from gateway.clients.content import WelcomeGroupOverrideDTO, WelcomeTemplateUpdateDTO
 from gateway.clients.membership import CommunityCreateDTO
-from gateway.schema.community.types import Community
+from gateway.schema.community.types import Community, WelcomeTemplate
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 
@@ -68,8 +69,60 @@ UpdateCommunityPayload = Annotated[
 ]
 
 
+@strawberry.input(description="One group's own greeting or batch window; what is left out comes from the community.")
+class WelcomeGroupOverrideInput:
+    group_id: strawberry.ID
+    body: str | None = None
+    batch_window_seconds: int | None = None
+
+
+@strawberry.input(description="The whole welcome: greeting, batch window, and every group's override (replaced).")
+class UpdateWelcomeTemplateInput:
+    community_id: strawberry.ID
+    body: str = strawberry.field(description="Placeholders: {names}, {community}, {rules_link}.")
+    batch_window_seconds: int = strawberry.field(description="Joins this close together share one greeting (0-3600).")
+    enabled: bool = True
+    group_overrides: list[WelcomeGroupOverrideInput] = strawberry.field(
+        default_factory=list, description="Replaces the groups' overrides; an empty list removes them all."
+    )
+
+
+@strawberry.type
+class UpdateWelcomeTemplateSuccess:
+    welcome_template: WelcomeTemplate
+
+
+UpdateWelcomeTemplatePayload = Annotated[
+    UpdateWelcomeTemplateSuccess | InvalidInputError | ForbiddenError | NotFoundError | ConflictError,
+    strawberry.union("UpdateWelcomeTemplatePayload"),
+]
+
+
 @strawberry.type
 class CommunityMutation:
+    @strawberry.mutation(description="Edit the welcome greeting, its batch window and per-group overrides (admins).")
+    async def update_welcome_template(
+        self, info: Info[Context, None], input: UpdateWelcomeTemplateInput
+    ) -> UpdateWelcomeTemplatePayload:
+        context = info.context
+        context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
+        data = WelcomeTemplateUpdateDTO(
+            body=input.body,
+            batch_window_seconds=input.batch_window_seconds,
+            enabled=input.enabled,
+            group_overrides=[
+                WelcomeGroupOverrideDTO(
+                    group_id=str(o.group_id), body=o.body, batch_window_seconds=o.batch_window_seconds
+                )
+                for o in input.group_overrides
+            ],
+        )
+        try:
+            dto = await context.content.update_welcome_template(str(input.community_id), data)
+        except ServiceProblem as problem:
+            return user_error_from(problem)
+        return UpdateWelcomeTemplateSuccess(welcome_template=WelcomeTemplate.from_dto(dto))
+
     @strawberry.mutation(description="Create a community (platform admins). Its defaults appear within moments.")
     async def create_community(self, info: Info[Context, None], input: CreateCommunityInput) -> CreateCommunityPayload:
         context = info.context

@@ -34,12 +34,20 @@ class Level:
         )
 
 
+@strawberry.type(description="One group's own greeting or batch window; null fields come from the community's.")
+class WelcomeGroupOverride:
+    group_id: strawberry.ID
+    body: str | None
+    batch_window_seconds: int | None
+
+
 @strawberry.type(description="The greeting a group sees when people join; joins close together share one message.")
 class WelcomeTemplate:
     id: strawberry.ID
     body: str
     batch_window_seconds: int
     enabled: bool
+    group_overrides: list[WelcomeGroupOverride]
 
     @classmethod
     def from_dto(cls, dto: WelcomeTemplateDTO) -> WelcomeTemplate:
@@ -48,6 +56,12 @@ class WelcomeTemplate:
             body=dto.body,
             batch_window_seconds=dto.batch_window_seconds,
             enabled=dto.enabled,
+            group_overrides=[
+                WelcomeGroupOverride(
+                    group_id=strawberry.ID(o.group_id), body=o.body, batch_window_seconds=o.batch_window_seconds
+                )
+                for o in dto.group_overrides
+            ],
         )
 
 

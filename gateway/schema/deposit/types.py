@@ -19,11 +19,15 @@ class Deposit:
     staked: int
     held: int = strawberry.field(description="still staked: not yet refunded or settled")
     refunded: int = strawberry.field(description="given back on withdrawal before the start")
-    earned_back: int = strawberry.field(description="installments of the days done")
-    share: int = strawberry.field(description="the member's share of the forfeited pool")
-    forfeited: int
+    earned_back: int = strawberry.field(description="installments of the days done (so far, while provisional)")
+    share: int = strawberry.field(description="the member's share of the forfeited pool (0 until settled)")
+    forfeited: int = strawberry.field(description="installments of days not done (so far, while provisional)")
     payable: int = strawberry.field(description="owed and not yet paid out")
     paid: int
+    pool: int = strawberry.field(description="the challenge's forfeits before the fee (so far, while provisional)")
+    provisional: bool = strawberry.field(
+        description="true until the challenge is settled: earnedBack, forfeited and pool are running figures"
+    )
 
     @classmethod
     def from_dto(cls, dto: DepositDTO) -> Deposit:
@@ -41,6 +45,8 @@ class Deposit:
             forfeited=dto.forfeited,
             payable=dto.payable,
             paid=dto.paid,
+            pool=dto.pool,
+            provisional=dto.provisional,
         )
 
 

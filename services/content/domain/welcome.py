@@ -7,6 +7,7 @@ import string
 PLACEHOLDERS = frozenset({"names", "community", "rules_link"})
 DEFAULT_BATCH_WINDOW_SECONDS = 60
 BODY_MAX_LENGTH = 2_000
+BATCH_WINDOW_MAX_SECONDS = 3_600  # longer, and the greeting arrives after the newcomer has moved on
 
 
 def default_body(community_name: str) -> str:
@@ -48,3 +49,16 @@ def validate_body(body: str) -> str:
 def render(body: str, *, names: list[str], community: str, rules_link: str = "") -> str:
     """The greeting for everyone who joined in one batch window."""
     return body.format(names=", ".join(names), community=community, rules_link=rules_link)
+
+
+def validate_batch_window(seconds: int) -> str | None:
+    if not 0 <= seconds <= BATCH_WINDOW_MAX_SECONDS:
+        return f"must be between 0 and {BATCH_WINDOW_MAX_SECONDS} seconds"
+    return None
+
+
+def for_group(
+    body: str, batch_window_seconds: int, *, override_body: str | None, override_window: int | None
+) -> tuple[str, int]:
+    """The greeting and batch window one group uses: its own where it has them, else the community's."""
+    return (override_body or body, batch_window_seconds if override_window is None else override_window)

@@ -40,6 +40,8 @@ def deposit_read(summary: usecases.DepositSummary) -> DepositRead:
         forfeited=summary.forfeited,
         payable=summary.payable,
         paid=summary.paid,
+        pool=summary.pool,
+        provisional=summary.provisional,
     )
 
 
@@ -108,12 +110,23 @@ async def record_payout(
 
 @router.get("/challenges/{challenge_id}/enrollments/{member_id}/deposit")
 async def get_deposit(
-    community_id: str, challenge_id: str, member_id: str, session: SessionDep, principal: PrincipalDep
+    community_id: str,
+    challenge_id: str,
+    member_id: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    clocks: ClocksDep,
 ) -> DepositRead:
+    """A member's deposit; until the challenge is settled the figures are running ones (``provisional``)."""
     ensure_community_access(principal, community_id)
-    return deposit_read(
-        await usecases.deposit_of(session, community_id=community_id, challenge_id=challenge_id, member_id=member_id)
+    summary = await usecases.deposit_of(
+        session,
+        community_id=community_id,
+        challenge_id=challenge_id,
+        member_id=member_id,
+        at=clocks.now(community_id),
     )
+    return deposit_read(summary)
 
 
 @router.get("/challenges/{challenge_id}/deposits")

@@ -79,6 +79,14 @@ class Schedule:
         return self.window(1)[0]
 
     @property
+    def default_enroll_closes_at(self) -> datetime:
+        """When enrollment closes unless the operator sets ``enroll_closes_at``: when day 1's window closes.
+
+        Until then a newcomer can still do day 1, so nobody is enrolled into a sure miss, and a challenge that
+        starts today takes members all day (see ADR 0032)."""
+        return self.window(1)[1]
+
+    @property
     def closes_at(self) -> datetime:
         """When the last day's window closes."""
         return self.window(self.days)[1]

@@ -88,6 +88,23 @@ def earned_back(stake: int, *, days: int, days_done: int) -> int:
     return sum(split(stake, days)[: max(0, min(days_done, days))])
 
 
+@dataclass(frozen=True)
+class Running:
+    """A stake's figures while the challenge runs, before settlement decides them."""
+
+    earned_back: int  # the installments of the days done
+    forfeited: int  # the installments of days closed and not done: a makeup or an excused appeal may win them back
+
+
+def running(stake: int, *, days: int, days_done: int, days_closed: int) -> Running:
+    """What settlement would give back and forfeit if the days not done so far stay not done. The installments
+    are the same ``settle`` uses (days done first), so the figures only grow into the settled ones."""
+    done = max(0, min(days_done, days))
+    counted = max(done, min(days_closed, days))
+    back = earned_back(stake, days=days, days_done=done)
+    return Running(earned_back=back, forfeited=earned_back(stake, days=days, days_done=counted) - back)
+
+
 def fee_of(pool: int, fee_bps: int) -> int:
     """The platform's fee on the forfeited pool, floored to the minor unit."""
     return pool * fee_bps // BPS

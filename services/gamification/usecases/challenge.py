@@ -109,8 +109,7 @@ async def create_challenge(
     )
     if schedule.closes_at <= at:
         InvalidInput.raise_any([("start_date", "the challenge would be over already")])
-    # Enrollment closes when day 1 opens unless the operator says otherwise (late joiners can't do day 1).
-    closes = draft.enroll_closes_at or schedule.opens_at
+    closes = draft.enroll_closes_at or schedule.default_enroll_closes_at
     challenge = Challenge(
         id=new_id("chl"),
         community_id=community_id,
@@ -172,7 +171,11 @@ async def enroll(
     if challenge.enroll_opens_at is not None and at < challenge.enroll_opens_at:
         raise EnrollmentClosed(f"enrollment in {challenge.name} opens at {challenge.enroll_opens_at.isoformat()}")
     if at >= challenge.enroll_closes_at or challenge.finalized_at is not None:
-        raise EnrollmentClosed(f"enrollment in {challenge.name} closed at {challenge.enroll_closes_at.isoformat()}")
+        raise EnrollmentClosed(
+            f"enrollment in {challenge.name} closed at {challenge.enroll_closes_at.isoformat()}"
+            " (by default when day 1's check-in window closes); to take members later, create the challenge"
+            " with enrollClosesAt (REST: enroll_closes_at) set"
+        )
     if challenge.tier_ids:
         tier = (await LedgerRepository(session).tiers_of(community_id, [member_id])).get(member_id)
         if tier not in challenge.tier_ids:

@@ -7,7 +7,7 @@ duplicate finds the first one and changes nothing. A member's movements serializ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -29,6 +29,7 @@ from services.gamification.domain.deposit import (
     fees_account,
     payable_account,
     pool_account,
+    running,
     settle,
     stake_account,
     transfer,
@@ -71,6 +72,8 @@ class DepositSummary:
     forfeited: int
     payable: int
     paid: int
+    pool: int  # the challenge's forfeits: so far while it runs, then as settled
+    provisional: bool  # true until the challenge is settled: earned back, forfeited and pool are running figures
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def _raise(problems: list[FieldError]) -> None:
 
 
 async def _replay(
-    session: AsyncSession, challenge: Challenge, enrollment: Enrollment, key: str, *, amount: int
+    session: AsyncSession, challenge: Challenge, enrollment: Enrollment, key: str, *, amount: int, at: datetime
 ) -> Recorded | None:
     """The transaction a retry of ``key`` already recorded, or None; a key of another movement is refused."""
     earlier = await DepositRepository(session).by_key(challenge.community_id, key)
@@ -123,7 +126,7 @@ async def _replay(
         return None
     if earlier.enrollment_id != enrollment.id or earlier.amount != amount:
         raise ReferenceReused(f"reference {earlier.reference} was already used for another {earlier.kind}")
-    return Recorded(await summary_of(session, challenge, enrollment), earlier, created=False)
+    return Recorded(await summary_of(session, challenge, enrollment, at=at), earlier, created=False)
 
 
 def _row(
@@ -168,7 +171,7 @@ async def confirm_stake(
     _raise(_money_problems(challenge, amount=amount, currency=currency, exact=True))
     enrollment = await _enrollment(session, challenge, member_id)
     key = f"stake:{reference}"
-    if (replayed := await _replay(session, challenge, enrollment, key, amount=amount)) is not None:
+    if (replayed := await _replay(session, challenge, enrollment, key, amount=amount, at=at)) is not None:
         return replayed
     if enrollment.status != EnrollmentStatus.PENDING:
         raise EnrollmentNotPending(
@@ -180,7 +183,7 @@ async def confirm_stake(
     postings = transfer(EXTERNAL, stake_account(enrollment.id), amount, Memo.STAKE)
     await DepositRepository(session).record(row, Transaction(key, postings))
     enrollment.status = EnrollmentStatus.ACTIVE.value
-    return Recorded(await summary_of(session, challenge, enrollment), row, created=True)
+    return Recorded(await summary_of(session, challenge, enrollment, at=at), row, created=True)
 
 
 def _schedule(challenge: Challenge) -> Schedule:
@@ -309,7 +312,7 @@ async def record_payout(
     _raise(_money_problems(challenge, amount=amount, currency=currency, exact=False))
     enrollment = await _enrollment(session, challenge, member_id)
     key = f"payout:{reference}"
-    if (replayed := await _replay(session, challenge, enrollment, key, amount=amount)) is not None:
+    if (replayed := await _replay(session, challenge, enrollment, key, amount=amount, at=at)) is not None:
         return replayed
     repo = DepositRepository(session)
     account = payable_account(enrollment.id)
@@ -334,36 +337,54 @@ async def record_payout(
         community_id=community_id,
         at=at,
     )
-    return Recorded(await summary_of(session, challenge, enrollment), row, created=True)
+    return Recorded(await summary_of(session, challenge, enrollment, at=at), row, created=True)
 
 
-async def summary_of(session: AsyncSession, challenge: Challenge, enrollment: Enrollment) -> DepositSummary:
-    stake, payable = stake_account(enrollment.id), payable_account(enrollment.id)
-    legs = await DepositRepository(session).legs(challenge.community_id, [stake, payable])
+async def summary_of(
+    session: AsyncSession, challenge: Challenge, enrollment: Enrollment, *, at: datetime
+) -> DepositSummary:
+    stake, payable, pool = stake_account(enrollment.id), payable_account(enrollment.id), pool_account(challenge.id)
+    repo = DepositRepository(session)
+    legs = await repo.legs(challenge.community_id, [stake, payable, pool])
 
     def leg(account: str, memo: Memo) -> int:
         return legs.get((account, memo), 0)
 
-    return DepositSummary(
+    held = sum(v for (a, _), v in legs.items() if a == stake)
+    summary = DepositSummary(
         enrollment=enrollment,
         currency=challenge.currency or "",
         staked=leg(stake, Memo.STAKE),
-        held=sum(v for (a, _), v in legs.items() if a == stake),
+        held=held,
         refunded=leg(payable, Memo.REFUND),
         earned_back=leg(payable, Memo.EARNED),
         share=leg(payable, Memo.SHARE),
         forfeited=-leg(stake, Memo.FORFEIT),
         payable=sum(v for (a, _), v in legs.items() if a == payable),
         paid=-leg(payable, Memo.PAYOUT),
+        pool=leg(pool, Memo.FORFEIT),
+        provisional=False,
     )
+    if await repo.by_key(challenge.community_id, f"settlement:{challenge.id}") is not None:
+        return summary
+    # Not settled yet: the journal holds the stake only, so show what the days so far would make of it.
+    days_closed = _schedule(challenge).last_closed_day(at)
+    mine = running(held, days=challenge.days, days_done=enrollment.days_done, days_closed=days_closed)
+    pool_so_far = sum(
+        count * running(amount, days=challenge.days, days_done=done, days_closed=days_closed).forfeited
+        for amount, done, count in await ChallengeRepository(session).staked_days_done(challenge.id)
+    )
+    return replace(summary, earned_back=mine.earned_back, forfeited=mine.forfeited, pool=pool_so_far, provisional=True)
 
 
-async def deposit_of(session: AsyncSession, *, community_id: str, challenge_id: str, member_id: str) -> DepositSummary:
+async def deposit_of(
+    session: AsyncSession, *, community_id: str, challenge_id: str, member_id: str, at: datetime
+) -> DepositSummary:
     challenge = await _deposit_challenge(session, community_id, challenge_id)
     enrollment = await ChallengeRepository(session).enrollment_of(challenge.id, member_id)
     if enrollment is None:
         raise NotFound(f"member {member_id} is not enrolled in {challenge.name}", code="not_enrolled")
-    return await summary_of(session, challenge, enrollment)
+    return await summary_of(session, challenge, enrollment, at=at)
 
 
 @dataclass(frozen=True)

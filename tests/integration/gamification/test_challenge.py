@@ -239,6 +239,8 @@ async def test_enrollment_rules_and_bad_definitions_change_nothing(backend: Back
         withdrawn = await client.delete(f"{base()}/challenges/{small}/enrollments/mbr_a")
         seat_back = await enroll(client, small, "mbr_b")
         clock.set(DAY1_OPEN + timedelta(minutes=1))
+        no_withdraw_yet = await client.delete(f"{base()}/challenges/{small}/enrollments/mbr_b")
+        clock.set(DAY1_OPEN + timedelta(hours=3))  # day 1's window (05:00-08:00 Shanghai) has closed
         closed = await enroll(client, small, "mbr_c")
         no_withdraw = await client.delete(f"{base()}/challenges/{small}/enrollments/mbr_b")
         stranger = await check_in(client, small, "mbr_z")
@@ -254,6 +256,8 @@ async def test_enrollment_rules_and_bad_definitions_change_nothing(backend: Back
     assert withdrawn.json()["status"] == "withdrawn"
     assert seat_back.status_code == 201
     assert (closed.status_code, closed.json()["code"]) == (409, "enrollment_closed")
+    assert "enroll_closes_at" in closed.json()["detail"], "the refusal names the field to set"
+    assert (no_withdraw_yet.status_code, no_withdraw_yet.json()["code"]) == (409, "withdrawal_closed")
     assert (no_withdraw.status_code, no_withdraw.json()["code"]) == (409, "withdrawal_closed")
     assert (stranger.status_code, stranger.json()["code"]) == (404, "not_enrolled")
     assert [c["id"] for c in listed] == [small, tiered]

@@ -81,6 +81,8 @@ async def test_a_deposit_challenge_played_out_settles_every_figure_exactly_once(
             await check_in(client, cid, member)
         await _roll(app, DAY1_OPEN + 2 * DAY + timedelta(hours=4))
         before_due = await challenge_deposits(client, cid)
+        clock.set(DAY1_OPEN + 2 * DAY + timedelta(hours=4))  # every day has closed; nothing is settled yet
+        running = {m: await deposit(client, cid, m) for m in ("mbr_a", "mbr_b", "mbr_f")}
         decided = await _roll(app, DAY1_OPEN + 5 * DAY)
         again = await _roll(app, DAY1_OPEN + 6 * DAY)
         clock.set(DAY1_OPEN + 6 * DAY)
@@ -100,6 +102,14 @@ async def test_a_deposit_challenge_played_out_settles_every_figure_exactly_once(
     assert (held_before["staked"], held_before["held"], held_before["payable"]) == (5 * STAKE, 4 * STAKE, STAKE)
     assert (before_due["held"], before_due["settled"]) == (4 * STAKE, False)
     assert (decided.decided, again.decided) == ([cid], [])
+    # While it runs the figures are running ones: installments of days done back, of days missed forfeited.
+    assert {m: (d["earned_back"], d["forfeited"], d["share"], d["provisional"]) for m, d in running.items()} == {
+        "mbr_a": (10_000, 0, 0, True),
+        "mbr_b": (6_667, 3_333, 0, True),
+        "mbr_f": (3_334, 6_666, 0, True),
+    }
+    assert {d["pool"] for d in running.values()} == {9_999}, "the pool so far: c's excused day forfeits nothing"
+    assert {(d["pool"], d["provisional"]) for d in settled.values()} == {(9_999, False)}
     assert {m: d["status"] for m, d in settled.items()} == {
         "mbr_a": "completed",
         "mbr_b": "failed",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from services.content.domain.welcome import BODY_MAX_LENGTH, default_body, placeholders_in, render, validate_body
+from services.content.domain.welcome import (
+    BODY_MAX_LENGTH,
+    default_body,
+    for_group,
+    placeholders_in,
+    render,
+    validate_batch_window,
+    validate_body,
+)
 
 
 @pytest.mark.parametrize("name", ["Readers {club}", "{names}", "}{", "{0}", "{{literal}}", "50% {off"])
@@ -105,3 +113,13 @@ def test_render_leaves_braces_in_names_alone() -> None:
 def test_a_body_that_render_could_not_handle_is_refused_up_front(body: str) -> None:
     with pytest.raises(ValueError, match="placeholder"):
         validate_body(body)
+
+
+def test_a_group_override_replaces_only_what_it_sets() -> None:
+    assert for_group("Hi", 60, override_body=None, override_window=None) == ("Hi", 60)
+    assert for_group("Hi", 60, override_body="你好", override_window=None) == ("你好", 60)
+    assert for_group("Hi", 60, override_body=None, override_window=0) == ("Hi", 0), "0 is a window, not unset"
+
+
+def test_a_batch_window_is_between_zero_and_an_hour() -> None:
+    assert [validate_batch_window(s) is None for s in (-1, 0, 3600, 3601)] == [False, True, True, False]

@@ -23,6 +23,7 @@ from services.gamification.domain.deposit import (
     members_per_bucket,
     payable_account,
     preview,
+    running,
     settle,
     split,
     stake_account,
@@ -196,3 +197,21 @@ def test_a_clean_journal_passes_the_audit() -> None:
 def test_transaction_balance() -> None:
     assert Transaction("k", transfer("a", "b", 5, Memo.FEE)).balanced
     assert not Transaction("k", (Posting("a", 5, Memo.FEE),)).balanced
+
+
+@given(
+    stake=st.integers(min_value=0, max_value=10**9),
+    days=st.integers(min_value=1, max_value=366),
+    data=st.data(),
+)
+def test_running_figures_only_grow_into_the_settled_ones(stake: int, days: int, data: st.DataObject) -> None:
+    done = data.draw(st.integers(min_value=0, max_value=days))
+    closed = data.draw(st.integers(min_value=0, max_value=days))
+    now = running(stake, days=days, days_done=done, days_closed=closed)
+    later = running(stake, days=days, days_done=done, days_closed=min(days, closed + 1))
+    settled = settle("chl_x", [Stake("enr_x", stake, done, finished=False)], days=days, fee_bps=0)
+
+    assert 0 <= now.earned_back + now.forfeited <= stake
+    assert now.earned_back == settled.earned["enr_x"]
+    assert now.forfeited <= later.forfeited
+    assert running(stake, days=days, days_done=done, days_closed=days).forfeited == settled.pool

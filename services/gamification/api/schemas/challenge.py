@@ -29,7 +29,7 @@ class ChallengeCreate(BaseModel):
     makeup_days_back: int = Field(default=0, description="how many days back a makeup may reach")
     allowed_misses: int = Field(default=0, description="days a member may miss and still complete")
     enroll_opens_at: AwareDatetime | None = None
-    enroll_closes_at: AwareDatetime | None = Field(default=None, description="default: when day 1 opens")
+    enroll_closes_at: AwareDatetime | None = Field(default=None, description="default: when day 1's window closes")
     capacity: int | None = None
     tier_ids: list[str] = Field(default_factory=list, max_length=50, description="only members of these tiers")
     stake_amount: int | None = Field(default=None, description="a deposit challenge: the stake, in minor units")

@@ -47,7 +47,8 @@ class MoneyTransactionRead(BaseModel):
 
 
 class DepositRead(BaseModel):
-    """A member's deposit: what they staked, got back for days done, their pool share, owed and paid."""
+    """A member's deposit: what they staked, got back for days done, their pool share, owed and paid; while the
+    challenge runs, the figures so far (``provisional``)."""
 
     enrollment_id: str
     challenge_id: str
@@ -57,11 +58,15 @@ class DepositRead(BaseModel):
     staked: int
     held: int = Field(description="still staked: not yet refunded or settled")
     refunded: int = Field(description="given back on withdrawal before the start")
-    earned_back: int = Field(description="installments of the days done")
-    share: int = Field(description="the member's share of the forfeited pool")
-    forfeited: int
+    earned_back: int = Field(description="installments of the days done (so far, while provisional)")
+    share: int = Field(description="the member's share of the forfeited pool (0 until settled)")
+    forfeited: int = Field(description="installments of days not done (so far: closed days, while provisional)")
     payable: int = Field(description="owed and not yet paid out")
     paid: int
+    pool: int = Field(description="the challenge's forfeits, before the fee (so far, while provisional)")
+    provisional: bool = Field(
+        description="true until the challenge is settled: earned_back, forfeited and pool are running figures"
+    )
 
 
 class RecordedRead(BaseModel):
