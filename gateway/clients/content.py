@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from gateway.clients.base import route
 from gateway.clients.sandbox_clock import DueWorkCalls
 
 
@@ -53,5 +54,8 @@ class ContentClient(DueWorkCalls):
 
     async def update_welcome_template(self, community_id: str, data: WelcomeTemplateUpdateDTO) -> WelcomeTemplateDTO:
         return await self._request(
-            "PUT", f"/v1/communities/{community_id}/welcome-template", WelcomeTemplateDTO, json=data.model_dump()
+            "PUT",
+            route("/v1/communities/{community_id}/welcome-template", community_id=community_id),
+            WelcomeTemplateDTO,
+            json=data.model_dump(),
         )

@@ -114,7 +114,11 @@ class AccessCalls(ServiceClient):
         )
 
     async def get_live_code(self, community_id: str, live_code_id: str) -> LiveCodeDTO:
-        path = f"/v1/communities/{community_id}/live-codes/{quote(live_code_id, safe='')}"
+        path = route(
+            "/v1/communities/{community_id}/live-codes/{live_code_id}",
+            community_id=community_id,
+            live_code_id=live_code_id,
+        )
         return await self._request("GET", path, LiveCodeDTO)
 
     async def list_live_codes(self, community_id: str, *, cursor: str | None, limit: int) -> LiveCodePageDTO:
