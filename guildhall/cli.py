@@ -32,6 +32,8 @@ clock_app = typer.Typer(help="Test clocks of sandbox communities: show and advan
 app.add_typer(clock_app, name="clock")
 events_app = typer.Typer(help="Event consumer groups: list dead letters and re-drive them.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+certificates_app = typer.Typer(help="Certificates: sign them again after a key or suite change.", no_args_is_help=True)
+app.add_typer(certificates_app, name="certificates")
 
 
 class Servable(StrEnum):
@@ -270,6 +272,19 @@ def deposits_check(
     typer.echo(f"{audit.transactions} transactions, {audit.postings} postings, {audit.accounts} accounts")
     typer.echo("consistent" if not audit.violations else f"{len(audit.violations)} violations")
     raise typer.Exit(1 if audit.violations else 0)
+
+
+@certificates_app.command("resign")
+def certificates_resign(
+    community: Annotated[str | None, typer.Option("--community", help="Only this community (default: all).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be signed; change nothing.")] = False,
+) -> None:
+    """Sign every issued certificate again (eddsa-rdfc-2022, the issuer's did:key, a place in its community's
+    status list); texts and serials stay as issued, so links and printed copies keep working."""
+    from guildhall.certificatecli import resign
+
+    count = asyncio.run(resign(community, dry_run=dry_run))
+    typer.echo(f"{count} certificates {'would be signed' if dry_run else 'signed'} again")
 
 
 def _consumer_group(group: str) -> str:

@@ -1,10 +1,12 @@
-"""W3C Data Integrity proofs with the ``eddsa-jcs-2022`` cryptosuite, and Ed25519 Multikeys.
+"""W3C Data Integrity proofs (VC Data Integrity EdDSA Cryptosuites v1.0) and Ed25519 Multikeys.
 
-Signing (VC Data Integrity EdDSA Cryptosuites v1.0, §3.3): the proof options (the proof without its
-``proofValue``, carrying the document's ``@context``) and the document without its proof are each
-canonicalized with JCS and hashed with SHA-256; Ed25519 signs the proof hash followed by the document hash,
-and ``proofValue`` is that signature in multibase base58btc. A public key is a Multikey: the multicodec
-``ed25519-pub`` prefix and the 32 key bytes in base58btc, ``z6Mk…``; ``did:key`` names it without a server.
+We sign with ``eddsa-rdfc-2022``, the suite Open Badges 3.0 conformance names: the proof configuration (the
+proof without its ``proofValue``, in the document's ``@context``) and the document without its proof are each
+canonicalized with RDFC-1.0 (``kit.jsonld``, by pyld) and hashed with SHA-256; Ed25519 signs the proof hash
+followed by the document hash, and ``proofValue`` is that signature in multibase base58btc. ``eddsa-jcs-2022``
+proofs (JCS by ``rfc8785``), which certificates carried before, are still verified until they are re-signed.
+A public key is a Multikey: the multicodec ``ed25519-pub`` prefix and the 32 key bytes in base58btc,
+``z6Mk…``; ``did:key`` names it without a server.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kit.jcs import NotCanonicalizable, canonicalize
+from kit.jsonld import canonical_nquads
 
 PROOF_TYPE = "DataIntegrityProof"
-CRYPTOSUITE = "eddsa-jcs-2022"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+JCS_CRYPTOSUITE = "eddsa-jcs-2022"
 ED25519_PUB_PREFIX = b"\xed\x01"
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -96,8 +100,20 @@ class SigningKey:
         return did_key_method(self.multikey)
 
 
-def _hash_data(document: Mapping[str, Any], options: Mapping[str, Any]) -> bytes:
-    return hashlib.sha256(canonicalize(options)).digest() + hashlib.sha256(canonicalize(document)).digest()
+def _canonical(value: Mapping[str, Any], cryptosuite: str) -> bytes:
+    if cryptosuite == CRYPTOSUITE:
+        return canonical_nquads(dict(value)).encode()
+    try:
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, TypeError) as error:
+        raise ValueError(f"not canonicalizable as JCS: {error}") from error
+
+
+def _hash_data(document: Mapping[str, Any], options: Mapping[str, Any], cryptosuite: str) -> bytes:
+    return (
+        hashlib.sha256(_canonical(options, cryptosuite)).digest()
+        + hashlib.sha256(_canonical(document, cryptosuite)).digest()
+    )
 
 
 def _proof_options(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,7 +135,7 @@ def sign(
         "verificationMethod": key.verification_method,
         "proofPurpose": purpose,
     }
-    signature = key.private_key.sign(_hash_data(unsecured, _proof_options(unsecured, proof)))
+    signature = key.private_key.sign(_hash_data(unsecured, _proof_options(unsecured, proof), CRYPTOSUITE))
     proof["proofValue"] = "z" + base58btc(signature)
     return {**unsecured, "proof": proof}
 
@@ -133,11 +149,13 @@ class ProofCheck:
 
 
 def verify(document: Mapping[str, Any], *, trusted_keys: Iterable[str]) -> ProofCheck:
-    """Check the ``eddsa-jcs-2022`` proof of ``document`` against the Multikeys the verifier trusts."""
+    """Check the proof of ``document`` (``eddsa-rdfc-2022``, or an earlier ``eddsa-jcs-2022``) against the
+    Multikeys the verifier trusts."""
     proof = document.get("proof")
     if not isinstance(proof, Mapping):
         return ProofCheck(False, "missing")
-    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
+    cryptosuite = proof.get("cryptosuite")
+    if proof.get("type") != PROOF_TYPE or cryptosuite not in (CRYPTOSUITE, JCS_CRYPTOSUITE):
         return ProofCheck(False, "unsupported")
     method = proof.get("verificationMethod")
     value = proof.get("proofValue")
@@ -149,8 +167,9 @@ def verify(document: Mapping[str, Any], *, trusted_keys: Iterable[str]) -> Proof
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     try:
         signature = from_base58btc(value[1:])
-        public_key_of(multikey).verify(signature, _hash_data(unsecured, _proof_options(unsecured, proof)))
-    except (ValueError, NotCanonicalizable):
+        hashed = _hash_data(unsecured, _proof_options(unsecured, proof), str(cryptosuite))
+        public_key_of(multikey).verify(signature, hashed)
+    except ValueError:
         return ProofCheck(False, "malformed", method)
     except InvalidSignature:
         return ProofCheck(False, "bad_signature", method)

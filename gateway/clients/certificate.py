@@ -64,6 +64,10 @@ class IssuerKeysDTO(BaseModel):
     keys: list[IssuerKeyDTO]
 
 
+class StatusListDTO(RootModel[dict[str, Any]]):
+    """A signed BitstringStatusListCredential, passed on as signed."""
+
+
 class CertificateCalls(ServiceClient):
     async def certificate_templates(self, community_id: str) -> list[CertificateTemplateDTO]:
         path = route("/v1/communities/{community_id}/certificate-templates", community_id=community_id)
@@ -123,6 +127,10 @@ class CertificateCalls(ServiceClient):
             CertificatePageDTO,
             params=params,
         )
+
+    async def certificate_status_list(self, community_id: str) -> dict[str, Any]:
+        path = route("/v1/communities/{community_id}/certificate-status-list", community_id=community_id)
+        return (await self._request("GET", path, StatusListDTO)).root
 
     async def certificate_by_serial(self, serial: str) -> CertificateDTO:
         """Any community's certificate: for the public verification page, as Guildhall itself."""

@@ -32,6 +32,7 @@ from gateway.public.certificate_render import (
 )
 from kit.auth import SYSTEM
 from kit.dataintegrity import verify
+from kit.jsonld import OB3_CONTEXT, VC_CONTEXT
 
 log = logging.getLogger("guildhall.certificates")
 
@@ -213,6 +214,38 @@ def certificate_router() -> APIRouter:
         ]
         return JSONResponse({"keys": documents})
 
+    @router.get("/certificates/status-lists/{community_id}")
+    async def status_list(community_id: str, request: Request) -> Response:
+        """A community's signed W3C BitstringStatusListCredential: what verifiers check for revocation."""
+        try:
+            credential = await _client(request).certificate_status_list(community_id)
+        except ServiceProblem as problem:
+            if problem.status == 404:
+                return _problem(404, "status_list_not_found", "no status list for this community")
+            return _problem(503, "service_unavailable", "try again later")
+        return JSONResponse(credential, media_type="application/vc+ld+json")
+
+    @router.get("/certificates/issuers/{community_id}")
+    async def issuer_profile(community_id: str, request: Request) -> Response:
+        """The issuer profile certificates point at: the did:key that signs them, and its keys."""
+        try:
+            keys = await _client(request).issuer_keys()
+        except ServiceProblem:
+            return _problem(503, "service_unavailable", "try again later")
+        current = next(key for key in keys.keys if key.current)
+        did = current.id.partition("#")[0]
+        profile = {
+            "@context": [VC_CONTEXT, OB3_CONTEXT],
+            "id": did,
+            "type": ["Profile"],
+            "url": str(request.url),
+            "verificationMethod": [
+                {"id": key.id, "type": "Multikey", "controller": did, "publicKeyMultibase": key.public_key_multibase}
+                for key in keys.keys
+            ],
+        }
+        return JSONResponse(profile)
+
     @router.get("/certificates/{serial}.json")
     async def certificate_json(serial: str, request: Request) -> Response:
         try:
@@ -239,7 +272,7 @@ def certificate_router() -> APIRouter:
 
     @router.get("/certificates/{serial}/status")
     async def certificate_status(serial: str, request: Request) -> Response:
-        """This credential's entry in the shape of a 1EdTech revocation list."""
+        """A plain summary of this credential's revocation (verifiers read the status list it names)."""
         try:
             found = await _lookup(request, serial)
         except _Unavailable:

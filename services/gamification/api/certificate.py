@@ -4,7 +4,7 @@ and ``/v1/certificate-keys``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -187,3 +187,12 @@ async def issuer_keys(session: SessionDep, principal: PrincipalDep) -> IssuerKey
             for k in issuer.trusted_keys
         ]
     )
+
+
+@router.get(f"{COMMUNITY}/certificate-status-list")
+async def certificate_status_list(
+    community_id: str, session: SessionDep, principal: PrincipalDep, clocks: ClocksDep
+) -> dict[str, Any]:
+    """The community's signed W3C BitstringStatusListCredential (revocation): the gateway serves it publicly."""
+    ensure_community_access(principal, community_id)
+    return await usecases.status_list(session, community_id=community_id, at=clocks.now(community_id))

@@ -8,22 +8,25 @@ signing it is ``kit.dataintegrity``'s job.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from kit.dataintegrity import SigningKey
+from kit.jsonld import OB3_CONTEXT, VC_CONTEXT
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 15
 GROUP = 4
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+# W3C Bitstring Status List v1.0: at least 131,072 entries, so that one certificate's check hides among many.
+STATUS_LIST_LENGTH = 131_072
 
 
 class TriggerKind(StrEnum):
@@ -86,8 +89,20 @@ class Issuer:
     def trusted_keys(self) -> list[str]:
         return [self.key.multikey, *(k for k in self.retired_keys if k != self.key.multikey)]
 
+    @property
+    def did(self) -> str:
+        """The issuer's id: the ``did:key`` of the key that signs, so the issuer named is the one that controls
+        the key (a verifier resolves it offline)."""
+        return f"did:key:{self.key.multikey}"
+
     def page_url(self, serial: str) -> str:
         return f"{self.public_url.rstrip('/')}/certificates/{serial}"
+
+    def profile_url(self, community_id: str) -> str:
+        return f"{self.public_url.rstrip('/')}/certificates/issuers/{community_id}"
+
+    def status_list_url(self, community_id: str) -> str:
+        return f"{self.public_url.rstrip('/')}/certificates/status-lists/{community_id}"
 
 
 @dataclass(frozen=True)
@@ -100,25 +115,33 @@ class CredentialFacts:
     description: str
     issuer_name: str
     issued_at: datetime
+    status_index: int
 
 
 def iso(at: datetime) -> str:
     return at.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def credential_of(facts: CredentialFacts, *, public_url: str) -> dict[str, Any]:
+def new_status_index() -> int:
+    """A random place in the list (the Bitstring Status List's advice: sequential places leak issuance order)."""
+    return secrets.randbelow(STATUS_LIST_LENGTH)
+
+
+def credential_of(facts: CredentialFacts, *, issuer: Issuer) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of a certificate."""
-    base = public_url.rstrip("/")
-    page = f"{base}/certificates/{facts.serial}"
+    base = issuer.public_url.rstrip("/")
+    page = issuer.page_url(facts.serial)
+    status_list = issuer.status_list_url(facts.community_id)
     return {
         "@context": [VC_CONTEXT, OB3_CONTEXT],
         "id": page,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": facts.achievement_name,
         "issuer": {
-            "id": f"{base}/certificates/issuers/{facts.community_id}",
+            "id": issuer.did,
             "type": ["Profile"],
             "name": facts.issuer_name,
+            "url": issuer.profile_url(facts.community_id),
         },
         "validFrom": iso(facts.issued_at),
         "credentialSubject": {
@@ -139,5 +162,41 @@ def credential_of(facts: CredentialFacts, *, public_url: str) -> dict[str, Any]:
                 "criteria": {"narrative": facts.description or facts.achievement_name},
             },
         },
-        "credentialStatus": {"id": f"{page}/status", "type": REVOCATION_LIST_TYPE},
+        "credentialStatus": {
+            "id": f"{status_list}#{facts.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(facts.status_index),
+            "statusListCredential": status_list,
+        },
+    }
+
+
+def encoded_list(set_bits: Iterable[int], *, length: int = STATUS_LIST_LENGTH) -> str:
+    """A Bitstring Status List's ``encodedList``: the bits (index 0 the left-most bit of the first byte),
+    GZIP-compressed, in multibase base64url without padding (``u…``)."""
+    bits = bytearray(length // 8)
+    for index in set_bits:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    packed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def status_list_credential(
+    *, issuer: Issuer, community_id: str, revoked: Iterable[int], valid_from: datetime
+) -> dict[str, Any]:
+    """The unsigned BitstringStatusListCredential of a community's certificates: a set bit is revoked."""
+    url = issuer.status_list_url(community_id)
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer.did,
+        "validFrom": iso(valid_from),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(revoked),
+        },
     }

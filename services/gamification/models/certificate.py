@@ -41,6 +41,7 @@ class Certificate(GamificationModel, table=True):
     __table_args__ = (
         UniqueConstraint("serial"),
         UniqueConstraint("community_id", "template_id", "member_id", "source"),
+        UniqueConstraint("community_id", "status_index"),
         Index("ix_certificate_member", "community_id", "member_id", "id"),
     )
 
@@ -58,6 +59,9 @@ class Certificate(GamificationModel, table=True):
     credential: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     revoked_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     revocation_reason: str | None = Field(default=None, max_length=500)
+    # Its bit in the community's Bitstring Status List (random, for herd privacy); None until re-signed for
+    # certificates issued before status lists.
+    status_index: int | None = None
 
 
 class MemberName(GamificationModel, table=True):

@@ -61,6 +61,26 @@ class CertificateRepository:
         )
         return (await connection.execute(statement)).first() is not None
 
+    async def status_index_taken(self, community_id: str, index: int) -> bool:
+        query = select(Certificate.id).where(
+            Certificate.community_id == community_id, Certificate.status_index == index
+        )
+        return (await self.session.exec(query)).first() is not None
+
+    async def revoked_status_indexes(self, community_id: str) -> list[int]:
+        query = select(Certificate.status_index).where(
+            Certificate.community_id == community_id,
+            col(Certificate.revoked_at).is_not(None),
+            col(Certificate.status_index).is_not(None),
+        )
+        return [index for index in (await self.session.exec(query)).all() if index is not None]
+
+    async def all(self, community_id: str | None) -> Sequence[Certificate]:
+        query = select(Certificate).order_by(col(Certificate.id))
+        if community_id is not None:
+            query = query.where(Certificate.community_id == community_id)
+        return (await self.session.exec(query)).all()
+
     async def get(self, community_id: str, certificate_id: str) -> Certificate | None:
         query = select(Certificate).where(Certificate.community_id == community_id, Certificate.id == certificate_id)
         return (await self.session.exec(query)).first()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.gamification import CertificateIssued, CertificateRevoked
@@ -26,7 +27,9 @@ from services.gamification.domain.certificate import (
     credential_of,
     iso,
     new_serial,
+    new_status_index,
     parse_serial,
+    status_list_credential,
     trigger_problems,
 )
 from services.gamification.models.certificate import Certificate, CertificateTemplate
@@ -34,6 +37,7 @@ from services.gamification.repo.badge import BadgeRepository
 from services.gamification.repo.certificate import CertificateRepository
 
 ISSUER_INFO_KEY = "certificate_issuer"
+_STATUS_INDEX_TRIES = 8
 TEMPLATE_FIELDS = ("name", "achievement_name", "description", "issuer_name", "trigger_kind", "trigger_ref", "enabled")
 
 
@@ -144,20 +148,10 @@ async def issue(
     # Without a name from membership the member's id stands in: a certificate is never held back for it.
     name = recipient_name or await repo.name_of(community_id, member_id) or member_id
     issuer = issuer_of(session)
-    facts = CredentialFacts(
-        serial=new_serial(),
-        community_id=community_id,
-        template_id=template.id,
-        recipient_name=name,
-        achievement_name=template.achievement_name,
-        description=template.description,
-        issuer_name=template.issuer_name,
-        issued_at=at,
-    )
-    credential = sign(credential_of(facts, public_url=issuer.public_url), issuer.key, created=iso(at))
+    serial = new_serial()
     certificate = Certificate(
         id=new_id("cert"),
-        serial=facts.serial,
+        serial=serial,
         community_id=community_id,
         template_id=template.id,
         member_id=member_id,
@@ -166,9 +160,8 @@ async def issue(
         issuer_name=template.issuer_name,
         source=source,
         issued_at=at,
-        credential=credential,
     )
-    if not await repo.insert(certificate.model_dump()):
+    if not await _insert_with_a_free_status_index(repo, certificate, template, issuer):
         held = await repo.by_source(community_id, template_id=template.id, member_id=member_id, source=source)
         return held, False
     event = CertificateIssued(
@@ -182,6 +175,74 @@ async def issue(
     )
     await emit(session, event, community_id=community_id, at=at)
     return certificate, True
+
+
+def _facts(certificate: Certificate, template: CertificateTemplate | None, status_index: int) -> CredentialFacts:
+    return CredentialFacts(
+        serial=certificate.serial,
+        community_id=certificate.community_id,
+        template_id=certificate.template_id,
+        recipient_name=certificate.recipient_name,
+        achievement_name=certificate.achievement_name,
+        description=template.description if template is not None else certificate.achievement_name,
+        issuer_name=certificate.issuer_name,
+        issued_at=certificate.issued_at,
+        status_index=status_index,
+    )
+
+
+def _signed(certificate: Certificate, template: CertificateTemplate | None, issuer: Issuer, status_index: int) -> Any:
+    facts = _facts(certificate, template, status_index)
+    return sign(credential_of(facts, issuer=issuer), issuer.key, created=iso(certificate.issued_at))
+
+
+async def _insert_with_a_free_status_index(
+    repo: CertificateRepository, certificate: Certificate, template: CertificateTemplate, issuer: Issuer
+) -> bool:
+    """Insert the certificate at a random free place of its community's status list (a place already taken
+    is tried again elsewhere, inside a savepoint): False when its source already has a certificate."""
+    for _ in range(_STATUS_INDEX_TRIES):
+        index = new_status_index()
+        certificate.status_index = index
+        certificate.credential = _signed(certificate, template, issuer, index)
+        try:
+            async with repo.session.begin_nested():
+                return await repo.insert(certificate.model_dump())
+        except IntegrityError:
+            if not await repo.status_index_taken(certificate.community_id, index):
+                raise
+    raise RuntimeError(f"no free status-list place found in {_STATUS_INDEX_TRIES} tries")
+
+
+async def status_list(session: AsyncSession, *, community_id: str, at: datetime) -> dict[str, Any]:
+    """The community's signed BitstringStatusListCredential, as of ``at``: the revoked certificates' bits set."""
+    issuer = issuer_of(session)
+    revoked = await CertificateRepository(session).revoked_status_indexes(community_id)
+    unsigned = status_list_credential(issuer=issuer, community_id=community_id, revoked=revoked, valid_from=at)
+    return sign(unsigned, issuer.key, created=iso(at))
+
+
+async def resign(session: AsyncSession, *, community_id: str | None, dry_run: bool) -> int:
+    """Sign every certificate (of one community, or all) again with the current key and suite, giving those
+    issued before status lists a place in theirs; the texts stay as issued. How many were (or would be) signed."""
+    repo = CertificateRepository(session)
+    issuer = issuer_of(session)
+    count = 0
+    for certificate in await repo.all(community_id):
+        count += 1
+        if dry_run:
+            continue
+        template = await repo.template(certificate.community_id, certificate.template_id)
+        index = certificate.status_index
+        while index is None or (
+            certificate.status_index is None and await repo.status_index_taken(certificate.community_id, index)
+        ):
+            index = new_status_index()
+        certificate.status_index = index
+        certificate.credential = _signed(certificate, template, issuer, index)
+        session.add(certificate)
+        await session.flush()
+    return count
 
 
 async def issue_manually(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from services.gamification.domain.certificate import (
     Issuer,
     check_character,
     credential_of,
+    encoded_list,
     format_serial,
     new_serial,
     parse_serial,
@@ -34,7 +36,9 @@ FACTS = CredentialFacts(
     description="",
     issuer_name="晨读会",
     issued_at=datetime(2026, 3, 2, 15, 30, 12, 345678, tzinfo=UTC),
+    status_index=70_001,
 )
+ISSUER = Issuer(key=SigningKey.from_seed(b"\x03" * 32), public_url="https://guild.example/")
 
 
 def test_a_new_serial_is_grouped_unique_and_reads_back_as_itself() -> None:
@@ -88,7 +92,7 @@ def test_good_triggers_pass() -> None:
 
 
 def test_the_credential_is_an_open_badge_naming_the_recipient_and_its_status() -> None:
-    credential = credential_of(FACTS, public_url="https://guild.example/")
+    credential = credential_of(FACTS, issuer=ISSUER)
 
     assert credential["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert "ob/v3p0" in credential["@context"][1]
@@ -102,12 +106,30 @@ def test_the_credential_is_an_open_badge_naming_the_recipient_and_its_status() -
         "identityHash": "张三丰",
     }
     assert subject["achievement"]["criteria"] == {"narrative": "完成了 21 天早起挑战"}
-    assert credential["credentialStatus"]["id"].endswith("/7K3M-Q9XD-2B4R-HT6W/status")
+    assert credential["issuer"]["id"] == f"did:key:{ISSUER.key.multikey}"
+    assert credential["credentialStatus"] == {
+        "id": "https://guild.example/certificates/status-lists/cmty_1#70001",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "70001",
+        "statusListCredential": "https://guild.example/certificates/status-lists/cmty_1",
+    }
+
+
+def test_a_status_list_sets_the_bits_of_revoked_certificates_left_to_right_and_is_gzip_base64url() -> None:
+    encoded = encoded_list([0, 9, 131_071])
+    bits = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+
+    assert encoded.startswith("u") and "=" not in encoded
+    assert len(bits) == 131_072 // 8
+    assert (bits[0], bits[1], bits[-1]) == (0x80, 0x40, 0x01)
+    assert sum(bin(byte).count("1") for byte in bits) == 3
 
 
 def test_a_retired_key_stays_trusted_so_old_certificates_verify_after_rotation() -> None:
     old, new = SigningKey.from_seed(b"\x01" * 32), SigningKey.from_seed(b"\x02" * 32)
-    signed_before = sign(credential_of(FACTS, public_url="https://g.example"), old, created="2026-03-02T15:30:12Z")
+    old_issuer = Issuer(key=old, public_url="https://g.example")
+    signed_before = sign(credential_of(FACTS, issuer=old_issuer), old, created="2026-03-02T15:30:12Z")
     rotated = Issuer(key=new, public_url="https://g.example", retired_keys=(old.multikey,))
 
     assert rotated.trusted_keys == [new.multikey, old.multikey]

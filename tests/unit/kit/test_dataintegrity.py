@@ -1,4 +1,4 @@
-"""eddsa-jcs-2022 proofs: a round trip, tampering, untrusted keys, and Multikey encoding."""
+"""eddsa-rdfc-2022 proofs: a round trip, tampering, untrusted keys, contexts we do not hold, and Multikeys."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_a_signed_document_verifies_with_its_key() -> None:
 
     assert (check.verified, check.outcome) == (True, "valid")
     assert signed["proof"]["verificationMethod"] == f"did:key:{KEY.multikey}#{KEY.multikey}"
-    assert signed["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert KEY.multikey.startswith("z6Mk")
 
 
@@ -79,3 +79,10 @@ def test_a_multikey_names_the_same_public_key() -> None:
     assert public_key_of(KEY.multikey).public_bytes_raw() == KEY.private_key.public_key().public_bytes_raw()
     assert multikey_in(KEY.verification_method) == KEY.multikey
     assert multikey_in("https://example.org/keys/1") is None
+
+
+def test_a_document_in_a_context_we_do_not_hold_is_not_canonicalized_from_the_network() -> None:
+    signed = sign(DOCUMENT, KEY, created="2026-03-02T15:30:00Z")
+    elsewhere = {**signed, "@context": [*DOCUMENT["@context"], "https://example.com/unknown-context.jsonld"]}
+
+    assert verify(elsewhere, trusted_keys=[KEY.multikey]).outcome == "malformed"
