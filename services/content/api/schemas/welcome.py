@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class WelcomeGroupOverrideIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     group_id: str = Field(max_length=40)
     body: str | None = Field(default=None, description="this group's greeting; unset: the community's")
-    batch_window_seconds: int | None = Field(default=None, description="unset: the community's")
+    batch_window_seconds: Int32 | None = Field(default=None, description="unset: the community's")
 
 
 class WelcomeTemplateUpdate(BaseModel):
@@ -19,7 +21,7 @@ class WelcomeTemplateUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(description="placeholders: {names}, {community}, {rules_link}")
-    batch_window_seconds: int = Field(description="joins this close together share one greeting (0-3600)")
+    batch_window_seconds: Int32 = Field(description="joins this close together share one greeting (0-3600)")
     enabled: bool = True
     group_overrides: list[WelcomeGroupOverrideIn] = Field(default_factory=list)
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.types import Int32
 from services.gamification.domain.challenge import DEFAULT_KEYWORDS, ProofKind
 
 
@@ -16,26 +17,26 @@ class ChallengeCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=2000)
     start_date: date = Field(description="the first day, in the challenge's time zone")
-    days: int = Field(description="how many consecutive days, e.g. 21")
+    days: Int32 = Field(description="how many consecutive days, e.g. 21")
     timezone: str = Field(max_length=64, description="IANA time zone the days are counted in")
     window_start: time | None = Field(default=None, description="local time check-ins open each day, e.g. 05:00")
     window_end: time | None = Field(
         default=None, description="local time they close; before the start runs past midnight"
     )
     proof_kind: ProofKind = ProofKind.KEYWORD
-    proof_min_length: int = Field(default=0, description="characters of text a text proof needs")
+    proof_min_length: Int32 = Field(default=0, description="characters of text a text proof needs")
     keywords: list[str] = Field(default_factory=lambda: list(DEFAULT_KEYWORDS), max_length=20)
-    makeup_count: int = Field(default=0, description="makeup check-ins (补卡) each member may use")
-    makeup_days_back: int = Field(default=0, description="how many days back a makeup may reach")
-    allowed_misses: int = Field(default=0, description="days a member may miss and still complete")
+    makeup_count: Int32 = Field(default=0, description="makeup check-ins (补卡) each member may use")
+    makeup_days_back: Int32 = Field(default=0, description="how many days back a makeup may reach")
+    allowed_misses: Int32 = Field(default=0, description="days a member may miss and still complete")
     enroll_opens_at: AwareDatetime | None = None
     enroll_closes_at: AwareDatetime | None = Field(default=None, description="default: when day 1's window closes")
-    capacity: int | None = None
+    capacity: Int32 | None = None
     tier_ids: list[str] = Field(default_factory=list, max_length=50, description="only members of these tiers")
-    stake_amount: int | None = Field(default=None, description="a deposit challenge: the stake, in minor units")
+    stake_amount: Int32 | None = Field(default=None, description="a deposit challenge: the stake, in minor units")
     currency: str | None = Field(default=None, description="ISO 4217 code of the stake")
-    platform_fee_bps: int = Field(default=0, description="fee taken from the forfeited pool, in basis points")
-    appeal_window_hours: int = Field(default=24, description="how long after a missed day an appeal is accepted")
+    platform_fee_bps: Int32 = Field(default=0, description="fee taken from the forfeited pool, in basis points")
+    appeal_window_hours: Int32 = Field(default=24, description="how long after a missed day an appeal is accepted")
 
 
 class ChallengeRead(BaseModel):
@@ -119,7 +120,7 @@ class CheckinCreate(BaseModel):
     member_id: str = Field(min_length=1, max_length=40)
     text: str = Field(default="", max_length=4000)
     photo_urls: list[str] = Field(default_factory=list, max_length=9)
-    day: int | None = Field(default=None, description="a makeup check-in (补卡) for this earlier day")
+    day: Int32 | None = Field(default=None, description="a makeup check-in (补卡) for this earlier day")
 
 
 class CheckinRead(BaseModel):
@@ -176,7 +177,7 @@ class AppealCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: str = Field(min_length=1, max_length=40)
-    day: int
+    day: Int32
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
 from services.gamification.domain.challenge import MAX_DAYS
 
 MAX_PREVIEW_MEMBERS = 100_000
@@ -16,7 +17,7 @@ class StakeConfirm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(description="minor units; must equal the challenge's stake")
+    amount: Int32 = Field(description="minor units; must equal the challenge's stake")
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217; must be the challenge's currency")
     reference: str = Field(
         min_length=1, max_length=200, description="the payment's id at the provider: the idempotency key"
@@ -28,7 +29,7 @@ class PayoutCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(description="minor units; at most what is payable")
+    amount: Int32 = Field(description="minor units; at most what is payable")
     currency: str = Field(min_length=3, max_length=3)
     reference: str = Field(min_length=1, max_length=200, description="the payout's id: the idempotency key")
 
@@ -91,7 +92,7 @@ class ChallengeDepositsRead(BaseModel):
 class PreviewBucket(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days_done: int = Field(ge=0, le=MAX_DAYS)
+    days_done: Int32 = Field(ge=0, le=MAX_DAYS)
     share_of_members: float = Field(ge=0, le=1, description="a fraction of the members, e.g. 0.6")
 
 
@@ -100,16 +101,16 @@ class DepositPreviewCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stake_amount: int = Field(ge=1, description="minor units")
-    days: int = Field(ge=1, le=MAX_DAYS)
-    platform_fee_bps: int = Field(default=0, ge=0, le=10_000)
-    allowed_misses: int = Field(default=0, ge=0)
-    members: int = Field(ge=1, le=MAX_PREVIEW_MEMBERS)
+    stake_amount: Int32 = Field(ge=1, description="minor units")
+    days: Int32 = Field(ge=1, le=MAX_DAYS)
+    platform_fee_bps: Int32 = Field(default=0, ge=0, le=10_000)
+    allowed_misses: Int32 = Field(default=0, ge=0)
+    members: Int32 = Field(ge=1, le=MAX_PREVIEW_MEMBERS)
     buckets: list[PreviewBucket] | None = Field(default=None, max_length=MAX_DAYS + 1)
     completion_rate: float | None = Field(
         default=None, ge=0, le=1, description="instead of buckets: finishers do every day, the rest none"
     )
-    failed_days_done: int = Field(default=0, ge=0, description="with completion_rate: days the others do")
+    failed_days_done: Int32 = Field(default=0, ge=0, description="with completion_rate: days the others do")
 
     def problems(self) -> list[tuple[str, str]]:
         """(field, reason) for what the fields say together; the single fields are checked by their types."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from kit.types import Int32
 from services.gamification.domain.leaderboard import Window
 
 
@@ -43,4 +44,4 @@ class LeaderboardCheck(BaseModel):
 
 
 class LeaderboardRebuilt(BaseModel):
-    members: dict[Window, int]
+    members: dict[Window, Int32]

@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class GrantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: str = Field(min_length=1, max_length=40)
-    points: int = Field(gt=0)
+    points: Int32 = Field(gt=0)
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -23,7 +25,7 @@ class CorrectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     entry_id: str
-    points: int | None = Field(default=None, description="the offsetting amount; the entry's opposite by default")
+    points: Int32 | None = Field(default=None, description="the offsetting amount; the entry's opposite by default")
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -71,8 +73,8 @@ class PointSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: str | None = None
-    decay_after_days: int | None = Field(default=None, description="days without activity before decay; ≥ 1")
-    decay_percent: int | None = Field(default=None, description="share of the balance taken per day; 1 to 100")
+    decay_after_days: Int32 | None = Field(default=None, description="days without activity before decay; ≥ 1")
+    decay_percent: Int32 | None = Field(default=None, description="share of the balance taken per day; 1 to 100")
 
 
 class PointSettingsRead(BaseModel):

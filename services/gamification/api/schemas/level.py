@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class LevelRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -18,9 +20,9 @@ class LevelRead(BaseModel):
 class LevelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rank: int = Field(ge=1, le=100)
+    rank: Int32 = Field(ge=1, le=100)
     name: str = Field(min_length=1, max_length=60)
-    threshold: int = Field(ge=0)
+    threshold: Int32 = Field(ge=0)
     chat_role: str | None = Field(default=None, min_length=1, max_length=60)
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class ProbeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -15,10 +17,10 @@ class ProbeCreate(BaseModel):
     message: str | None = Field(
         default=None, max_length=1000, description="what the groups see; a default names the keyword"
     )
-    points_per_claim: int | None = None
-    max_claims: int
+    points_per_claim: Int32 | None = None
+    max_claims: Int32
     expires_at: AwareDatetime
-    members_present: dict[str, int] = Field(
+    members_present: dict[str, Int32] = Field(
         default_factory=dict, description="members present per group at the drop, when known (the claim ratio)"
     )
 

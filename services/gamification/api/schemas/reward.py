@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class RewardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -13,9 +15,9 @@ class RewardCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=1000)
     image_url: str | None = Field(default=None, max_length=500)
-    cost: int = Field(description="points, at least 1")
-    stock: int | None = Field(default=None, description="units; leave out for unlimited")
-    per_member_limit: int | None = None
+    cost: Int32 = Field(description="points, at least 1")
+    stock: Int32 | None = Field(default=None, description="units; leave out for unlimited")
+    per_member_limit: Int32 | None = None
     available_from: AwareDatetime | None = None
     available_until: AwareDatetime | None = None
 

@@ -7,15 +7,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
+
 
 class RuleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
     event: str = Field(description="member.activity.message, checkin.recorded, manual, ... (see RULE_EVENTS)")
-    points: int
-    daily_cap: int | None = Field(default=None, description="most points per member per local day")
-    cooldown_seconds: int = 0
+    points: Int32
+    daily_cap: Int32 | None = Field(default=None, description="most points per member per local day")
+    cooldown_seconds: Int32 = 0
     conditions: dict[str, Any] = Field(
         default_factory=dict, description="group_ids, min_length, keyword, tier_ids; all must hold"
     )
@@ -28,9 +30,9 @@ class RuleUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     event: str | None = None
-    points: int | None = None
-    daily_cap: int | None = None
-    cooldown_seconds: int | None = None
+    points: Int32 | None = None
+    daily_cap: Int32 | None = None
+    cooldown_seconds: Int32 | None = None
     conditions: dict[str, Any] | None = None
     tier_multipliers: dict[str, float] | None = None
     enabled: bool | None = None

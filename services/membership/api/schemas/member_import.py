@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.errors import FieldError
+from kit.types import Int32
 from services.membership.usecases.member_import import MAX_BATCH_ROWS
 
 
@@ -15,7 +16,7 @@ class ImportRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    row: int = Field(ge=1)
+    row: Int32 = Field(ge=1)
     fields: dict[str, str | None]
 
 

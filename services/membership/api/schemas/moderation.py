@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kit.errors import InvalidInput
+from kit.types import Int32
 from services.membership.domain import moderation as rules
 from services.membership.domain.member import clean_platform
 
@@ -16,10 +17,10 @@ class StrikeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rule: str = Field(description="The rule broken: a reference such as '3' or 'no-ads', or its text.")
-    weight: int = Field(default=1, ge=1, le=rules.MAX_WEIGHT, description="How many strikes this one counts for.")
+    weight: Int32 = Field(default=1, ge=1, le=rules.MAX_WEIGHT, description="How many strikes this one counts for.")
     evidence: str | None = Field(default=None, max_length=500, description="A message id, a link, ...")
     reason: str | None = Field(default=None, max_length=500)
-    expires_in_days: int | None = Field(
+    expires_in_days: Int32 | None = Field(
         default=None, ge=1, le=rules.MAX_LIFETIME_DAYS, description="Instead of the community's strike lifetime."
     )
     acting_member_id: str | None = None
@@ -73,7 +74,7 @@ class SanctionCreate(BaseModel):
 
     action: Literal["warn", "mute"]
     reason: str | None = Field(default=None, max_length=500)
-    duration_hours: int | None = Field(default=None, ge=1, le=rules.MAX_MUTE_HOURS)
+    duration_hours: Int32 | None = Field(default=None, ge=1, le=rules.MAX_MUTE_HOURS)
     acting_member_id: str | None = None
 
 

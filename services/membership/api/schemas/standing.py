@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.types import Int32
 from services.membership.domain.standing import EARNED_LEVELS, Standing, holds, meets
 from services.membership.usecases.standing import StandingChange, StandingView
 
@@ -15,9 +16,9 @@ class StandingRulesWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    contributor: dict[str, int] | None = None
-    core: dict[str, int] | None = None
-    grace_days: int | None = None
+    contributor: dict[str, Int32] | None = None
+    core: dict[str, Int32] | None = None
+    grace_days: Int32 | None = None
     acting_member_id: str | None = None
 
 
