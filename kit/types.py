@@ -33,6 +33,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 # The bound of an integer column (``Integer`` is 32-bit on PostgreSQL; SQLite overflows at commit past 64): every
-# integer a request carries is refused past it, naming the field, instead of failing at commit.
+# integer a request carries is refused past it, naming the field, instead of failing at commit. ``Int32`` is for a
+# field without bounds of its own: pydantic lets the annotation's bounds replace a ``Field(ge=…)`` on the same field,
+# so a bounded field writes ``int = Field(ge=…, le=INT32_MAX)`` instead (tests/unit/kit/test_request_bounds.py).
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import INT32_MAX, Int32
 from services.gamification.domain.challenge import MAX_DAYS
 
 MAX_PREVIEW_MEMBERS = 100_000
@@ -92,7 +92,7 @@ class ChallengeDepositsRead(BaseModel):
 class PreviewBucket(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days_done: Int32 = Field(ge=0, le=MAX_DAYS)
+    days_done: int = Field(ge=0, le=MAX_DAYS)
     share_of_members: float = Field(ge=0, le=1, description="a fraction of the members, e.g. 0.6")
 
 
@@ -101,16 +101,16 @@ class DepositPreviewCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stake_amount: Int32 = Field(ge=1, description="minor units")
-    days: Int32 = Field(ge=1, le=MAX_DAYS)
-    platform_fee_bps: Int32 = Field(default=0, ge=0, le=10_000)
-    allowed_misses: Int32 = Field(default=0, ge=0)
-    members: Int32 = Field(ge=1, le=MAX_PREVIEW_MEMBERS)
+    stake_amount: int = Field(ge=1, le=INT32_MAX, description="minor units")
+    days: int = Field(ge=1, le=MAX_DAYS)
+    platform_fee_bps: int = Field(default=0, ge=0, le=10_000)
+    allowed_misses: int = Field(default=0, ge=0, le=INT32_MAX)
+    members: int = Field(ge=1, le=MAX_PREVIEW_MEMBERS)
     buckets: list[PreviewBucket] | None = Field(default=None, max_length=MAX_DAYS + 1)
     completion_rate: float | None = Field(
         default=None, ge=0, le=1, description="instead of buckets: finishers do every day, the rest none"
     )
-    failed_days_done: Int32 = Field(default=0, ge=0, description="with completion_rate: days the others do")
+    failed_days_done: int = Field(default=0, ge=0, le=INT32_MAX, description="with completion_rate: days the others do")
 
     def problems(self) -> list[tuple[str, str]]:
         """(field, reason) for what the fields say together; the single fields are checked by their types."""

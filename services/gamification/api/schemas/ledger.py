@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import INT32_MAX, Int32
 
 
 class GrantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: str = Field(min_length=1, max_length=40)
-    points: Int32 = Field(gt=0)
+    points: int = Field(gt=0, le=INT32_MAX)
     reason: str = Field(min_length=1, max_length=200)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import INT32_MAX
 
 
 class LevelRead(BaseModel):
@@ -20,9 +20,9 @@ class LevelRead(BaseModel):
 class LevelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rank: Int32 = Field(ge=1, le=100)
+    rank: int = Field(ge=1, le=100)
     name: str = Field(min_length=1, max_length=60)
-    threshold: Int32 = Field(ge=0)
+    threshold: int = Field(ge=0, le=INT32_MAX)
     chat_role: str | None = Field(default=None, min_length=1, max_length=60)
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kit.types import Int32
 from services.membership.domain import group as rules
 from services.membership.domain.community import clean_name
 from services.membership.domain.member import clean_platform
@@ -49,7 +48,7 @@ class GroupCreate(GroupFields):
     platform: str
     platform_chat_id: str
     connection_id: str | None = Field(default=None, min_length=1, max_length=40)
-    capacity: Int32 | None = Field(default=None, ge=1, le=rules.CAPACITY_MAX)
+    capacity: int | None = Field(default=None, ge=1, le=rules.CAPACITY_MAX)
     tier_ids: list[str] = Field(default_factory=list, max_length=50)
     acting_member_id: str | None = None
 
@@ -63,7 +62,7 @@ class GroupUpdate(GroupFields):
     platform: str | None = None
     platform_chat_id: str | None = None
     connection_id: str | None = Field(default=None, min_length=1, max_length=40)
-    capacity: Int32 | None = Field(default=None, ge=1, le=rules.CAPACITY_MAX)
+    capacity: int | None = Field(default=None, ge=1, le=rules.CAPACITY_MAX)
     tier_ids: list[str] | None = Field(default=None, max_length=50)
     archived: bool | None = None
     acting_member_id: str | None = None

@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kit.types import Int32
 from services.membership.domain import live_code as rules
 from services.membership.domain import member as member_rules
 from services.membership.domain.community import clean_name
@@ -27,7 +26,7 @@ class LiveCodeCreate(BaseModel):
     routes: list[RouteIn] = Field(description="groups in order of preference")
     tier_id: str | None = None
     overflow_group_id: str | None = None
-    hold_minutes: Int32 = Field(default=24 * 60, ge=1, le=rules.MAX_HOLD_MINUTES)
+    hold_minutes: int = Field(default=24 * 60, ge=1, le=rules.MAX_HOLD_MINUTES)
     acting_member_id: str | None = None
 
     @field_validator("name")

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.errors import FieldError
-from kit.types import Int32
+from kit.types import INT32_MAX
 from services.membership.usecases.member_import import MAX_BATCH_ROWS
 
 
@@ -16,7 +16,7 @@ class ImportRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    row: Int32 = Field(ge=1)
+    row: int = Field(ge=1, le=INT32_MAX)
     fields: dict[str, str | None]
 
 

@@ -17,7 +17,7 @@ class StrikeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rule: str = Field(description="The rule broken: a reference such as '3' or 'no-ads', or its text.")
-    weight: Int32 = Field(default=1, ge=1, le=rules.MAX_WEIGHT, description="How many strikes this one counts for.")
+    weight: int = Field(default=1, ge=1, le=rules.MAX_WEIGHT, description="How many strikes this one counts for.")
     evidence: str | None = Field(default=None, max_length=500, description="A message id, a link, ...")
     reason: str | None = Field(default=None, max_length=500)
     expires_in_days: Int32 | None = Field(
@@ -74,7 +74,7 @@ class SanctionCreate(BaseModel):
 
     action: Literal["warn", "mute"]
     reason: str | None = Field(default=None, max_length=500)
-    duration_hours: Int32 | None = Field(default=None, ge=1, le=rules.MAX_MUTE_HOURS)
+    duration_hours: int | None = Field(default=None, ge=1, le=rules.MAX_MUTE_HOURS)
     acting_member_id: str | None = None
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
 from services.membership.models.purge import PurgeExemption, PurgeRun, PurgeRunMember
 from services.membership.usecases.purge import Candidate, Preview, RunView
 
@@ -17,10 +16,10 @@ class PurgeCriteria(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    inactive_days: Int32 | None = Field(default=None, ge=1, le=365)
-    missed_assignments: Int32 | None = Field(default=None, ge=0, le=1000, description="0 turns the criterion off")
-    grace_days: Int32 | None = Field(default=None, ge=0, le=30)
-    return_days: Int32 | None = Field(default=None, ge=0, le=365)
+    inactive_days: int | None = Field(default=None, ge=1, le=365)
+    missed_assignments: int | None = Field(default=None, ge=0, le=1000, description="0 turns the criterion off")
+    grace_days: int | None = Field(default=None, ge=0, le=30)
+    return_days: int | None = Field(default=None, ge=0, le=365)
     warning_text: str | None = Field(default=None, min_length=1, max_length=1000)
 
     def overrides(self) -> dict[str, Any]:

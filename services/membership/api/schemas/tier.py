@@ -7,7 +7,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kit.types import Int32
+from kit.types import INT32_MAX
 from services.membership.domain import money
 from services.membership.domain import tier as rules
 from services.membership.domain.community import clean_name
@@ -36,13 +36,13 @@ class TierCreate(TierFields):
 
     key: str
     name: str
-    rank: Int32 = Field(ge=0, le=1000)
-    price_amount: Int32 = Field(default=0, ge=0)
+    rank: int = Field(ge=0, le=1000)
+    price_amount: int = Field(default=0, ge=0, le=INT32_MAX)
     currency: str | None = None
     period: Period = Period.LIFETIME
-    period_days: Int32 | None = Field(default=None, ge=1, le=36_500)
+    period_days: int | None = Field(default=None, ge=1, le=36_500)
     benefits: list[str] = Field(default_factory=list)
-    capacity: Int32 | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=INT32_MAX)
     fallback_tier_id: str | None = None
     acting_member_id: str | None = None
 
@@ -64,13 +64,13 @@ class TierUpdate(TierFields):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
-    rank: Int32 | None = Field(default=None, ge=0, le=1000)
-    price_amount: Int32 | None = Field(default=None, ge=0)
+    rank: int | None = Field(default=None, ge=0, le=1000)
+    price_amount: int | None = Field(default=None, ge=0, le=INT32_MAX)
     currency: str | None = None
     period: Period | None = None
-    period_days: Int32 | None = Field(default=None, ge=1, le=36_500)
+    period_days: int | None = Field(default=None, ge=1, le=36_500)
     benefits: list[str] | None = None
-    capacity: Int32 | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=INT32_MAX)
     fallback_tier_id: str | None = None
     archived: bool | None = None
     acting_member_id: str | None = None
