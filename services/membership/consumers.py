@@ -1,5 +1,5 @@
 """Events the membership service reacts to: chat activity (gateway), missed assignments (content), probation
-inputs (gamification)."""
+inputs and participation (gamification)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from contracts.events import AssignmentMissed
-from contracts.gamification import ChallengeCompleted, LevelReached, PointsAwarded, ProbeDropped
-from kit.events import Envelope, Subscriptions
+from contracts.gamification import (
+    ChallengeCompleted,
+    CheckinRecorded,
+    LevelReached,
+    PointsAwarded,
+    ProbeClaimed,
+    ProbeDropped,
+    RewardRedeemed,
+)
+from kit.events import Envelope, EventData, Subscriptions
 from kit.events.envelope import stream_of
-from services.membership.usecases import activity, ban_list, gamification_chat, probation, purge
+from services.membership.domain.participation import participation_of
+from services.membership.usecases import activity, ban_list, gamification_chat, participation, probation, purge
 
 subscriptions = Subscriptions()
 STREAMS: list[str] = [stream_of("gateway"), stream_of("content"), stream_of("gamification")]
+# The events that are participation (domain.participation.SOURCES says which kind each is).
+PARTICIPATIONS: tuple[type[EventData], ...] = (CheckinRecorded, ProbeClaimed, RewardRedeemed)
 
 
 @subscriptions.on(ChatMessageReceived)
@@ -36,6 +47,20 @@ async def on_joined(session: AsyncSession, envelope: Envelope, data: ChatMemberJ
 @subscriptions.on(ChatMemberLeftGroup)
 async def on_left(session: AsyncSession, envelope: Envelope, data: ChatMemberLeftGroup) -> None:
     await activity.record_leave(session, envelope, data)
+
+
+async def on_participation(session: AsyncSession, envelope: Envelope, data: EventData) -> None:
+    """A check-in, claim, redemption, ...: activity of the member, counted once however often it arrives."""
+    done = participation_of(data.event_type, data.model_dump())
+    if envelope.community_id is None or done is None:
+        return
+    await participation.record_participation(
+        session, community_id=envelope.community_id, participation=done, at=envelope.occurred_at
+    )
+
+
+for _model in PARTICIPATIONS:
+    subscriptions.on(_model)(on_participation)
 
 
 @subscriptions.on(AssignmentMissed)

@@ -190,7 +190,9 @@ async def test_a_purge_previews_warns_removes_and_lets_back_through_graphql(
     assert preview["data"]["purgePreview"]["candidates"] == [
         {
             "memberId": lurker["id"],
-            "reasons": [{"code": "inactive", "detail": "no message, reaction or check-in in 30 days"}],
+            "reasons": [
+                {"code": "inactive", "detail": "no message, reaction, check-in or other participation in 30 days"}
+            ],
         }
     ]
     assert refused["data"]["startPurge"]["__typename"] == "InvalidInputError"

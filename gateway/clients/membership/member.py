@@ -74,6 +74,7 @@ class ActivityDayDTO(BaseModel):
     characters: int
     reactions: int
     checkins: int
+    participations: int
     last_at: datetime
 
 

@@ -138,6 +138,9 @@ class ActivityDay:
     characters: int
     reactions: int
     checkins: int
+    participations: int = strawberry.field(
+        description="Check-ins, makeup check-ins, probe claims, redemptions, ...: each counts as activity."
+    )
     last_at: datetime
 
     @classmethod
@@ -148,6 +151,7 @@ class ActivityDay:
             characters=dto.characters,
             reactions=dto.reactions,
             checkins=dto.checkins,
+            participations=dto.participations,
             last_at=dto.last_at,
         )
 

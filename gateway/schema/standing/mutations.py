@@ -44,6 +44,7 @@ class StandingCriteriaInput:
     characters: int | None = None
     reactions_given: int | None = None
     checkins: int | None = None
+    participations: int | None = None
 
     def as_settings(self) -> dict[str, int]:
         values = {
@@ -53,6 +54,7 @@ class StandingCriteriaInput:
             "characters": self.characters,
             "reactions_given": self.reactions_given,
             "checkins": self.checkins,
+            "participations": self.participations,
         }
         return {name: value for name, value in values.items() if value is not None}
 

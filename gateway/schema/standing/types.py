@@ -76,6 +76,7 @@ class StandingCriteria:
     characters: int
     reactions_given: int
     checkins: int
+    participations: int
 
     @classmethod
     def from_settings(cls, values: dict[str, int]) -> StandingCriteria:
@@ -86,6 +87,7 @@ class StandingCriteria:
             characters=values.get("characters", 0),
             reactions_given=values.get("reactions_given", 0),
             checkins=values.get("checkins", 0),
+            participations=values.get("participations", 0),
         )
 
 

@@ -1,8 +1,9 @@
 """Lurker purge: who is listed, why, who is spared, and how long a purged member may walk back in.
 
-A member is listed when they have been silent (no message, reaction or check-in) for ``inactive_days``
-having joined before that, or missed ``missed_assignments`` assignments due in that window. Staff, a
-locked standing, an explicit exemption and a probation younger than the window keep them off the list.
+A member is listed when they have been silent (no message, reaction, check-in or other participation, see
+``domain.participation``) for ``inactive_days`` having joined before that, or missed ``missed_assignments``
+assignments due in that window. Staff, a locked standing, an explicit exemption and a probation younger
+than the window keep them off the list.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class Subject:
     joined_at: datetime | None
     standing_locked: bool
     exempt: bool
-    # Any message, reaction or check-in on a day inside the window.
+    # Any message, reaction, check-in or other participation on a day inside the window.
     active_in_window: bool
     missed_assignments: int
 
@@ -156,7 +157,7 @@ def assess(rules: PurgeRules, subject: Subject, *, now: datetime) -> Assessment:
 
 def describe(reason: Reason, rules: PurgeRules, subject: Subject) -> str:
     if reason is Reason.INACTIVE:
-        return f"no message, reaction or check-in in {rules.inactive_days} days"
+        return f"no message, reaction, check-in or other participation in {rules.inactive_days} days"
     return (
         f"missed {subject.missed_assignments} assignments due in the last {rules.inactive_days} days "
         f"(limit {rules.missed_assignments})"

@@ -24,7 +24,7 @@ class Standing(StrEnum):
 LADDER = (Standing.FOLLOWER, Standing.CONTRIBUTOR, Standing.CORE)
 # The levels a member earns; follower is where everyone starts and needs nothing.
 EARNED_LEVELS = (Standing.CONTRIBUTOR, Standing.CORE)
-METRICS = ("days_active", "messages", "characters", "reactions_given", "checkins")
+METRICS = ("days_active", "messages", "characters", "reactions_given", "checkins", "participations")
 # A member keeps a level while each figure is at least this share of its minimum (as a fraction 9/10).
 HOLD_NUMERATOR, HOLD_DENOMINATOR = 9, 10
 MAX_WINDOW_DAYS = 365
@@ -129,6 +129,8 @@ class Figures:
     characters: int = 0
     reactions_given: int = 0
     checkins: int = 0
+    # Check-ins, probe claims, redemptions, ... (domain.participation).
+    participations: int = 0
 
     def value(self, metric: str) -> int:
         value: int = getattr(self, metric)

@@ -1,9 +1,10 @@
-"""What members do, summarized per day: the input of standing and of lurker purges."""
+"""What members do, summarized per day (and each participation once): the input of standing and of lurker purges."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import text
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -22,4 +23,18 @@ class ActivityDay(MembershipModel, table=True):
     characters: int = Field(default=0)
     reactions: int = Field(default=0)
     checkins: int = Field(default=0)
+    # Check-ins, probe claims, redemptions, ... (domain.participation): activity as much as a message is.
+    participations: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     last_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ParticipationRecord(MembershipModel, table=True):
+    """One act a member took part in, recorded once: the key that keeps a replayed event from counting twice."""
+
+    __tablename__ = "participation"
+
+    community_id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(primary_key=True, max_length=30)
+    ref: str = Field(primary_key=True, max_length=60)
+    member_id: str = Field(max_length=40)
+    at: datetime = Field(sa_type=UtcDateTime)

@@ -42,7 +42,7 @@ class PurgeRunMember(MembershipModel, table=True):
     community_id: str = Field(foreign_key="community.id", index=True, max_length=40)
     run_id: str = Field(foreign_key="purge_run.id", index=True, max_length=40)
     member_id: str = Field(foreign_key="member.id", index=True, max_length=40)
-    # [{"code": "inactive", "detail": "no message, reaction or check-in in 30 days"}, ...]
+    # [{"code": "inactive", "detail": "no message, reaction, check-in or other participation in 30 days"}, ...]
     reasons: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     state: str = Field(max_length=20)  # warned | spared | skipped | removed | returned | cancelled
     warnings_sent: int = Field(default=0)

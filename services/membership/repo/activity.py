@@ -1,16 +1,28 @@
-"""Statements over per-day activity."""
+"""Statements over per-day activity and the participations counted in it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.membership.models import ActivityDay
+from services.membership.models.activity import ParticipationRecord
 from services.membership.repo.upsert import insert_for
+
+
+def busy() -> ColumnElement[int]:
+    """What makes a day active: any message, reaction, check-in or other participation (> 0)."""
+    return (
+        col(ActivityDay.messages)
+        + col(ActivityDay.reactions)
+        + col(ActivityDay.checkins)
+        + col(ActivityDay.participations)
+    )
 
 
 class ActivityRepository:
@@ -27,8 +39,11 @@ class ActivityRepository:
         messages: int = 0,
         characters: int = 0,
         reactions: int = 0,
+        checkins: int = 0,
+        participations: int = 0,
     ) -> None:
-        """Add to the member's counters of ``day`` in one statement, creating the row when it is the first."""
+        """Add to the member's counters of ``day`` in one statement, creating the row when it is the first.
+        ``last_at`` only moves forward: events of different streams arrive in any order."""
         insert = insert_for(self.session, ActivityDay).values(
             community_id=community_id,
             member_id=member_id,
@@ -36,7 +51,8 @@ class ActivityRepository:
             messages=messages,
             characters=characters,
             reactions=reactions,
-            checkins=0,
+            checkins=checkins,
+            participations=participations,
             last_at=at,
         )
         await self.session.exec(
@@ -46,7 +62,12 @@ class ActivityRepository:
                     "messages": col(ActivityDay.messages) + insert.excluded.messages,
                     "characters": col(ActivityDay.characters) + insert.excluded.characters,
                     "reactions": col(ActivityDay.reactions) + insert.excluded.reactions,
-                    "last_at": insert.excluded.last_at,
+                    "checkins": col(ActivityDay.checkins) + insert.excluded.checkins,
+                    "participations": col(ActivityDay.participations) + insert.excluded.participations,
+                    "last_at": case(
+                        (insert.excluded.last_at > col(ActivityDay.last_at), insert.excluded.last_at),
+                        else_=col(ActivityDay.last_at),
+                    ),
                 },
             )
         )
@@ -70,3 +91,15 @@ class ActivityRepository:
             ActivityDay.community_id == community_id, ActivityDay.member_id == member_id
         )
         return int((await self.session.exec(query)).one())
+
+    async def first_participation(self, participation: ParticipationRecord) -> bool:
+        """Store ``participation`` unless its act is known already: False for a replay, which counts nothing."""
+        insert = insert_for(self.session, ParticipationRecord).values(
+            community_id=participation.community_id,
+            kind=participation.kind,
+            ref=participation.ref,
+            member_id=participation.member_id,
+            at=participation.at,
+        )
+        result: Any = await self.session.exec(insert.on_conflict_do_nothing())
+        return bool(result.rowcount)

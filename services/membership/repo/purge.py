@@ -14,10 +14,11 @@ from services.membership.domain.membership import INSIDE
 from services.membership.domain.purge import RunStatus
 from services.membership.models import ActivityDay, Member, Membership
 from services.membership.models.purge import AssignmentMiss, PurgeExemption, PurgeRun, PurgeRunMember
+from services.membership.repo.activity import busy
 
 
 def _busy() -> ColumnElement[bool]:
-    return (col(ActivityDay.messages) + col(ActivityDay.reactions) + col(ActivityDay.checkins)) > 0
+    return busy() > 0
 
 
 class PurgeRepository:
@@ -34,7 +35,7 @@ class PurgeRepository:
         return (await self.session.exec(query)).all()
 
     async def active_between(self, community_id: str, *, first_day: date, last_day: date) -> set[str]:
-        """Members with a message, reaction or check-in on a day from ``first_day`` to ``last_day``."""
+        """Members with a message, reaction, check-in or other participation on a day of ``first_day``..``last_day``."""
         query = select(col(ActivityDay.member_id)).where(
             ActivityDay.community_id == community_id,
             col(ActivityDay.day) >= first_day,

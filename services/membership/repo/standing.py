@@ -15,12 +15,12 @@ from services.membership.domain.membership import INSIDE
 from services.membership.domain.standing import Figures
 from services.membership.models import ActivityDay, Membership
 from services.membership.models.standing import StandingRecord
+from services.membership.repo.activity import busy
 
 
 def _active_day() -> ColumnElement[int]:
-    """1 for a day with any message, reaction or check-in; 0 otherwise."""
-    busy = col(ActivityDay.messages) + col(ActivityDay.reactions) + col(ActivityDay.checkins)
-    return func.sum(case((busy > 0, 1), else_=0))
+    """1 for a day with any message, reaction, check-in or other participation; 0 otherwise."""
+    return func.sum(case((busy() > 0, 1), else_=0))
 
 
 class StandingRepository:
@@ -38,10 +38,11 @@ class StandingRepository:
             func.sum(col(ActivityDay.characters)),
             func.sum(col(ActivityDay.reactions)),
             func.sum(col(ActivityDay.checkins)),
+            func.sum(col(ActivityDay.participations)),
         )
-        # Six columns: more than sqlmodel's typed select() overloads spell out.
+        # Seven columns: more than sqlmodel's typed select() overloads spell out.
         query = cast(
-            "Select[str, int, int, int, int, int]",
+            "Select[str, int, int, int, int, int, int]",
             select(*totals),
         )
         query = query.where(
@@ -59,8 +60,9 @@ class StandingRepository:
                 characters=int(characters or 0),
                 reactions_given=int(reactions or 0),
                 checkins=int(checkins or 0),
+                participations=int(participations or 0),
             )
-            for member_id, days, messages, characters, reactions, checkins in rows
+            for member_id, days, messages, characters, reactions, checkins, participations in rows
         }
 
     async def inside_memberships(self, community_id: str) -> Sequence[Membership]:

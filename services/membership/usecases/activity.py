@@ -172,7 +172,8 @@ async def _announce(
     )
 
 
-def _touch(membership: Membership | None, at: datetime) -> None:
+def touch(membership: Membership | None, at: datetime) -> None:
+    """Move the membership's ``last_active_at`` forward to ``at`` (never back)."""
     if membership is not None and (membership.last_active_at is None or membership.last_active_at < at):
         membership.last_active_at = at
 
@@ -205,7 +206,7 @@ async def record_message(session: AsyncSession, envelope: Envelope, message: Cha
             messages=1,
             characters=text_length(message.text),
         )
-        _touch(membership, at)
+        touch(membership, at)
         await _announce(
             session,
             where,
@@ -236,7 +237,7 @@ async def record_reaction(session: AsyncSession, envelope: Envelope, reaction: C
     await ActivityRepository(session).add(
         where.community.id, member.id, local_day(at, where.community.timezone), at=at, reactions=1
     )
-    _touch(membership, at)
+    touch(membership, at)
     await _announce(
         session,
         where,

@@ -91,7 +91,7 @@ async def test_the_preview_lists_silent_members_and_assignment_missers_with_reas
     listed = {c["member_id"]: c for c in body["candidates"]}
     assert set(listed) == {silent["id"], misser["id"]}
     assert listed[silent["id"]]["reasons"] == [
-        {"code": "inactive", "detail": "no message, reaction or check-in in 30 days"}
+        {"code": "inactive", "detail": "no message, reaction, check-in or other participation in 30 days"}
     ]
     assert listed[misser["id"]]["reasons"] == [
         {"code": "missed_assignments", "detail": "missed 3 assignments due in the last 30 days (limit 3)"}

@@ -142,11 +142,11 @@ def test_settings_fill_in_defaults_and_refuse_unknown_or_bad_criteria() -> None:
 
 
 # Property-based: the invariants hold for any rules, figures, state and day.
-metrics = st.sampled_from(["days_active", "messages", "characters", "reactions_given", "checkins"])
+metrics = st.sampled_from(["days_active", "messages", "characters", "reactions_given", "checkins", "participations"])
 criteria = st.builds(
     Criteria,
     window_days=st.integers(1, 90),
-    minimums=st.dictionaries(metrics, st.integers(1, 300), min_size=1, max_size=5),
+    minimums=st.dictionaries(metrics, st.integers(1, 300), min_size=1, max_size=6),
 )
 rules_strategy = st.builds(StandingRules, contributor=criteria, core=criteria, grace_days=st.integers(0, 30))
 figures_strategy = st.builds(
@@ -156,6 +156,7 @@ figures_strategy = st.builds(
     characters=st.integers(0, 400),
     reactions_given=st.integers(0, 400),
     checkins=st.integers(0, 400),
+    participations=st.integers(0, 400),
 )
 states = st.builds(
     StandingState,

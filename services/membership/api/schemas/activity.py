@@ -15,4 +15,6 @@ class ActivityDayRead(BaseModel):
     characters: int
     reactions: int
     checkins: int
+    # Check-ins, makeup check-ins, probe claims, redemptions, ...: every act that counts as activity.
+    participations: int
     last_at: datetime
