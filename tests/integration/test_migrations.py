@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import Connection
 
 from kit.db import create_engine
-from kit.migrations import downgrade, upgrade
+from kit.migrations import alembic_config, downgrade, upgrade
 from tests.support.backends import METADATA, PARTS, Backend
 
 
@@ -40,3 +41,11 @@ async def test_migrations_go_down_and_up_and_match_the_models(backend: Backend, 
     assert emptied == set()
     assert rebuilt == set(METADATA[part].tables)
     assert drift == []
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_each_tree_has_one_head(part: str) -> None:
+    """Two branches that each added a revision on the same parent leave two heads: merge or rebase one."""
+    script = ScriptDirectory.from_config(alembic_config(part, "sqlite://"))
+
+    assert len(script.get_heads()) == 1, script.get_heads()

@@ -13,14 +13,21 @@ from kit.ids import new_id
 
 
 async def publish(
-    app: FastAPI, data: EventData, *, producer: str, community_id: str | None, times: int = 1
+    app: FastAPI,
+    data: EventData,
+    *,
+    producer: str,
+    community_id: str | None,
+    times: int = 1,
+    occurred_at: datetime | None = None,
 ) -> Envelope:
-    """XADD one envelope of ``data`` ``times`` times (a redelivery is the same envelope again)."""
+    """XADD one envelope of ``data`` ``times`` times (a redelivery is the same envelope again); it happened
+    ``occurred_at`` (a test clock's time), now when None."""
     envelope = Envelope(
         id=new_id("evt"),
         type=data.event_type,
         community_id=community_id,
-        occurred_at=datetime.now(UTC),
+        occurred_at=occurred_at or datetime.now(UTC),
         producer=producer,
         data=data.model_dump(mode="json"),
     )
