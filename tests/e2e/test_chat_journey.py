@@ -52,7 +52,7 @@ query($communityId: ID!) {
       id displayName
       identities { platform platformUserId }
       membership { status tierId lastActiveAt }
-      activity { day messages characters reactions }
+      activity { day messages characters reactions checkins participations }
     } }
   }
 }
@@ -344,6 +344,14 @@ async def test_a_members_打卡_in_the_group_is_one_check_in_of_the_running_chal
     lifetime = await eventually(lambda: awarded(4 * MESSAGE_POINTS + CHECKIN_POINTS))
     after = await _checkins(admin, cid, challenge_id)
 
+    async def counted() -> dict[str, Any] | None:
+        # The check-in comes back to membership as participation (ADR 0028), once however often it was sent.
+        member = await _member(admin, cid, script)
+        checkins = sum(day["checkins"] for day in member["activity"]) if member is not None else 0
+        return member if checkins >= 1 else None
+
+    member = await eventually(counted)
+
     assert before["checkins"]["edges"] == []
     assert before["enrollments"]["edges"] == [{"node": {"memberId": member_id, "daysDone": 0, "streak": 0}}]
     assert lifetime == 4 * MESSAGE_POINTS + CHECKIN_POINTS
@@ -351,3 +359,5 @@ async def test_a_members_打卡_in_the_group_is_one_check_in_of_the_running_chal
         {"memberId": member_id, "day": 1, "channel": "chat", "text": "打卡"}
     ]
     assert after["enrollments"]["edges"] == [{"node": {"memberId": member_id, "daysDone": 1, "streak": 1}}]
+    today = [day for day in member["activity"] if day["day"] == start.isoformat()]
+    assert [(day["checkins"], day["participations"]) for day in today] == [(1, 1)]
