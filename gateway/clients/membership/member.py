@@ -74,7 +74,8 @@ class ActivityDayDTO(BaseModel):
     characters: int
     reactions: int
     checkins: int
-    participations: int
+    # Default 0: a membership service from before ADR 0028 (a rolling upgrade) still parses.
+    participations: int = 0
     last_at: datetime
 
 
