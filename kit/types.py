@@ -38,3 +38,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 # so a bounded field writes ``int = Field(ge=…, le=INT32_MAX)`` instead (tests/unit/kit/test_request_bounds.py).
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
+
+# Money in minor units and points are ``BigInteger`` columns (ADR 0029): their request fields take ``Int64``, or
+# ``int = Field(ge=…, le=INT64_MAX)`` when they have bounds of their own, as above.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]

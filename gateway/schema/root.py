@@ -12,6 +12,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from gateway.schema.access.mutations import AccessMutation
@@ -45,6 +46,7 @@ from gateway.schema.purge.mutations import PurgeMutation
 from gateway.schema.purge.queries import PurgeQuery
 from gateway.schema.rewards.mutations import RewardsMutation
 from gateway.schema.rewards.queries import RewardsQuery
+from gateway.schema.scalars import SCALARS
 from gateway.schema.standing.mutations import StandingMutation
 from gateway.schema.standing.queries import StandingQuery
 from gateway.schema.tier.mutations import TierMutation
@@ -96,6 +98,7 @@ def create_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[InvalidInputError, ForbiddenError, NotFoundError, ConflictError],
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             # Parsing and validating dominate the cost of small queries; identical documents skip both.
             # Extensions are made per request from these factories; the two caches live at module level.

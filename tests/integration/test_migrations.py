@@ -1,4 +1,5 @@
-"""Every part's Alembic tree builds its schema from nothing, takes it down again, and agrees with the models."""
+"""Every part's Alembic tree builds its schema from nothing, takes it down again, and agrees with the models; money
+and point columns come out 64-bit (ADR 0029)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import BigInteger, MetaData, inspect
 from sqlalchemy.engine import Connection
 
 from kit.db import create_engine
@@ -17,6 +18,40 @@ from tests.support.backends import METADATA, PARTS, Backend
 def _diff(connection: Connection, metadata: MetaData) -> list[object]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     return list(compare_metadata(context, metadata))
+
+
+# Money in minor units and points, per part: table → columns.
+WIDE: dict[str, dict[str, tuple[str, ...]]] = {
+    "membership": {"tier": ("price_amount",), "payment": ("amount",)},
+    "gamification": {
+        "point_entry": ("points",),
+        "balance": ("balance", "lifetime"),
+        "rule_usage": ("points_today",),
+        "pointrule": ("points", "daily_cap"),
+        "level": ("threshold",),
+        "reward": ("cost",),
+        "redemption": ("cost",),
+        "surprise_rule": ("bonus", "daily_budget"),
+        "surprise_budget": ("spent",),
+        "surprise_draw": ("bonus", "budget_left"),
+        "probe": ("points_per_claim",),
+        "challenge": ("stake_amount",),
+        "enrollment": ("stake_amount",),
+        "money_transaction": ("amount",),
+        "money_posting": ("amount",),
+    },
+}
+
+
+def _narrow(connection: Connection, tables: dict[str, tuple[str, ...]]) -> list[str]:
+    inspector = inspect(connection)
+    types = {(table, column["name"]): column["type"] for table in tables for column in inspector.get_columns(table)}
+    return [
+        f"{table}.{name}: {types[table, name]}"
+        for table, names in tables.items()
+        for name in names
+        if not isinstance(types[table, name], BigInteger)
+    ]
 
 
 def _tables(connection: Connection) -> set[str]:
@@ -49,3 +84,18 @@ def test_each_tree_has_one_head(part: str) -> None:
     script = ScriptDirectory.from_config(alembic_config(part, "sqlite://"))
 
     assert len(script.get_heads()) == 1, script.get_heads()
+
+
+@pytest.mark.parametrize("part", sorted(WIDE))
+async def test_money_and_point_columns_are_64_bit_after_the_upgrade(backend: Backend, part: str) -> None:
+    url = backend.database_urls[part]
+    engine = create_engine(url)
+    try:
+        await downgrade(part, url, "base")
+        await upgrade(part, url, "head")
+        async with engine.connect() as connection:
+            narrow = await connection.run_sync(_narrow, WIDE[part])
+    finally:
+        await engine.dispose()
+
+    assert narrow == []

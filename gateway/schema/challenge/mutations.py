@@ -16,6 +16,7 @@ from gateway.schema.challenge.types import Challenge, ChallengeEnrollment, Check
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.member.known import for_known_member
+from gateway.schema.scalars import Int64
 
 T = TypeVar("T")
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -55,7 +56,7 @@ class CreateChallengeInput:
     capacity: int | None = None
     tier_ids: list[strawberry.ID] | None = None
     appeal_window_hours: int = 24
-    stake_amount: int | None = strawberry.field(
+    stake_amount: Int64 | None = strawberry.field(
         default=None, description="A deposit challenge: the stake, minor units."
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the stake.")

@@ -12,6 +12,7 @@ from gateway.clients.challenges import ChallengeDTO, CheckinDTO, EnrollmentDTO, 
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import PageInfo, cursor_of
+from gateway.schema.scalars import Int64
 
 
 def _id(value: str | None) -> strawberry.ID | None:
@@ -31,7 +32,7 @@ class ChallengeEnrollment:
     streak: int = strawberry.field(description="Consecutive days checked in up to the last one recorded.")
     best_streak: int
     last_checkin_day: int | None
-    stake_amount: int | None = strawberry.field(description="The deposit staked, in minor units.")
+    stake_amount: Int64 | None = strawberry.field(description="The deposit staked, in minor units.")
     created_at: datetime
     decided_at: datetime | None
 
@@ -189,7 +190,7 @@ class Challenge:
     capacity: int | None
     enrolled_count: int
     tier_ids: list[strawberry.ID]
-    stake_amount: int | None
+    stake_amount: Int64 | None
     currency: str | None
     platform_fee_bps: int
     appeal_window_hours: int

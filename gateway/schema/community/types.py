@@ -16,6 +16,7 @@ from gateway.clients.membership import CommunityDTO
 from gateway.schema.clock.types import TestClock
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
+from gateway.schema.scalars import Int64
 from gateway.schema.tier.types import Tier
 
 
@@ -24,7 +25,7 @@ class Level:
     id: strawberry.ID
     rank: int
     name: str
-    threshold: int
+    threshold: Int64
     chat_role: str | None = strawberry.field(description="The chat role members hold while on this level.")
 
     @classmethod

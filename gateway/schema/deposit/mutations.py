@@ -14,6 +14,7 @@ from gateway.schema.context import Context
 from gateway.schema.deposit.types import Deposit, MoneyTransaction
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.member.known import for_known_member
+from gateway.schema.scalars import Int64
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
@@ -23,7 +24,7 @@ class ConfirmStakeInput:
     community_id: strawberry.ID
     challenge_id: strawberry.ID
     member_id: strawberry.ID
-    amount: int = strawberry.field(description="minor units; must equal the challenge's stake")
+    amount: Int64 = strawberry.field(description="minor units; must equal the challenge's stake")
     currency: str
     reference: str = strawberry.field(description="the payment's id at the provider: confirming again is a no-op")
 
@@ -33,7 +34,7 @@ class RecordPayoutInput:
     community_id: strawberry.ID
     challenge_id: strawberry.ID
     member_id: strawberry.ID
-    amount: int = strawberry.field(description="minor units; at most what is payable")
+    amount: Int64 = strawberry.field(description="minor units; at most what is payable")
     currency: str
     reference: str = strawberry.field(description="the payout's id: recording again is a no-op")
 

@@ -12,6 +12,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.deposit.types import Deposit, DepositPreview
 from gateway.schema.errors import graphql_error_from
+from gateway.schema.scalars import Int64
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class DepositQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        stake_amount: int,
+        stake_amount: Int64,
         days: int,
         members: int,
         platform_fee_bps: int = 0,

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from gateway.clients.deposit import DepositDTO, DepositPreviewDTO, MoneyTransactionDTO
+from gateway.schema.scalars import Int64
 
 
 @strawberry.type(description="A member's deposit in a challenge, in minor units of its currency.")
@@ -16,15 +17,15 @@ class Deposit:
     member_id: strawberry.ID
     status: str
     currency: str
-    staked: int
-    held: int = strawberry.field(description="still staked: not yet refunded or settled")
-    refunded: int = strawberry.field(description="given back on withdrawal before the start")
-    earned_back: int = strawberry.field(description="installments of the days done (so far, while provisional)")
-    share: int = strawberry.field(description="the member's share of the forfeited pool (0 until settled)")
-    forfeited: int = strawberry.field(description="installments of days not done (so far, while provisional)")
-    payable: int = strawberry.field(description="owed and not yet paid out")
-    paid: int
-    pool: int = strawberry.field(description="the challenge's forfeits before the fee (so far, while provisional)")
+    staked: Int64
+    held: Int64 = strawberry.field(description="still staked: not yet refunded or settled")
+    refunded: Int64 = strawberry.field(description="given back on withdrawal before the start")
+    earned_back: Int64 = strawberry.field(description="installments of the days done (so far, while provisional)")
+    share: Int64 = strawberry.field(description="the member's share of the forfeited pool (0 until settled)")
+    forfeited: Int64 = strawberry.field(description="installments of days not done (so far, while provisional)")
+    payable: Int64 = strawberry.field(description="owed and not yet paid out")
+    paid: Int64
+    pool: Int64 = strawberry.field(description="the challenge's forfeits before the fee (so far, while provisional)")
     provisional: bool = strawberry.field(
         description="true until the challenge is settled: earnedBack, forfeited and pool are running figures"
     )
@@ -57,7 +58,7 @@ class MoneyTransaction:
     enrollment_id: strawberry.ID | None
     kind: str = strawberry.field(description="stake, refund, settlement or payout")
     reference: str | None
-    amount: int
+    amount: Int64
     currency: str
     occurred_at: datetime
 
@@ -79,16 +80,16 @@ class MoneyTransaction:
 class DepositPreview:
     members: int
     finishers: int
-    stakes: int
-    earned_back: int
-    pool: int
-    fee: int
-    pool_to_finishers: int
-    unclaimed: int = strawberry.field(description="the pool less the fee when nobody finishes")
-    finisher_share_min: int
-    finisher_share_max: int
-    member_outcome_min: int
-    member_outcome_max: int
+    stakes: Int64
+    earned_back: Int64
+    pool: Int64
+    fee: Int64
+    pool_to_finishers: Int64
+    unclaimed: Int64 = strawberry.field(description="the pool less the fee when nobody finishes")
+    finisher_share_min: Int64
+    finisher_share_max: Int64
+    member_outcome_min: Int64
+    member_outcome_max: Int64
 
     @classmethod
     def from_dto(cls, dto: DepositPreviewDTO) -> DepositPreview:

@@ -15,6 +15,7 @@ from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.gamification.types import GamificationSettings, PointEntry, PointRule
 from gateway.schema.member.known import for_known_member
+from gateway.schema.scalars import Int64
 
 
 @strawberry.input
@@ -22,8 +23,8 @@ class CreatePointRuleInput:
     community_id: strawberry.ID
     name: str
     event: str = strawberry.field(description="member.activity.message, checkin.recorded, manual, ...")
-    points: int
-    daily_cap: int | None = None
+    points: Int64
+    daily_cap: Int64 | None = None
     cooldown_seconds: int = 0
     conditions: JSON | None = None
     tier_multipliers: JSON | None = None
@@ -34,7 +35,7 @@ class CreatePointRuleInput:
 class LevelInput:
     rank: int
     name: str
-    threshold: int = strawberry.field(description="Lifetime points needed; the first level starts at 0.")
+    threshold: Int64 = strawberry.field(description="Lifetime points needed; the first level starts at 0.")
     chat_role: str | None = strawberry.field(default=None, description="Given in chat while on this level.")
 
 
@@ -71,8 +72,8 @@ class UpdatePointRuleInput:
     community_id: strawberry.ID
     rule_id: strawberry.ID
     name: str | None = strawberry.UNSET
-    points: int | None = strawberry.UNSET
-    daily_cap: int | None = strawberry.field(default=strawberry.UNSET, description="null takes the cap off.")
+    points: Int64 | None = strawberry.UNSET
+    daily_cap: Int64 | None = strawberry.field(default=strawberry.UNSET, description="null takes the cap off.")
     cooldown_seconds: int | None = strawberry.UNSET
     conditions: JSON | None = strawberry.UNSET
     tier_multipliers: JSON | None = strawberry.UNSET
@@ -94,7 +95,7 @@ UpdatePointRulePayload = Annotated[
 class CorrectPointsInput:
     community_id: strawberry.ID
     entry_id: strawberry.ID = strawberry.field(description="The entry to offset; it stays in the ledger.")
-    points: int | None = strawberry.field(default=None, description="The offsetting amount; by default the opposite.")
+    points: Int64 | None = strawberry.field(default=None, description="The offsetting amount; by default the opposite.")
     reason: str
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key posts nothing twice."
@@ -124,7 +125,7 @@ UpdateGamificationSettingsPayload = Annotated[
 class PointsInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
-    points: int
+    points: Int64
     reason: str
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key posts nothing twice."
@@ -134,8 +135,8 @@ class PointsInput:
 @strawberry.type
 class PointsPosted:
     entry: PointEntry
-    balance: int
-    lifetime_points: int
+    balance: Int64
+    lifetime_points: Int64
 
 
 PointsPayload = Annotated[

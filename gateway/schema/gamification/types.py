@@ -16,6 +16,7 @@ from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.rewards.types import BadgeAward
+from gateway.schema.scalars import Int64
 
 
 @strawberry.enum
@@ -31,7 +32,7 @@ class PointEntry:
     id: strawberry.ID
     member_id: strawberry.ID
     kind: str
-    points: int
+    points: Int64
     reason: str
     rule_version_id: strawberry.ID | None
     corrects_entry_id: strawberry.ID | None
@@ -55,14 +56,14 @@ class PointEntry:
 class Rank:
     window: LeaderboardWindow
     rank: int
-    score: int
+    score: Int64
 
 
 @strawberry.type
 class RankedMember:
     member_id: strawberry.ID
     rank: int
-    score: int
+    score: Int64
 
     @classmethod
     def from_dto(cls, dto: RankedDTO) -> RankedMember:
@@ -85,8 +86,8 @@ class PointRule:
     version: int
     name: str
     event: str
-    points: int
-    daily_cap: int | None
+    points: Int64
+    daily_cap: Int64 | None
     cooldown_seconds: int
     conditions: JSON
     tier_multipliers: JSON
@@ -141,11 +142,11 @@ class MemberGamification:
         return dto.balance, dto.lifetime
 
     @strawberry.field(description="Points that can be spent.")
-    async def points(self, info: Info[Context, None]) -> int:
+    async def points(self, info: Info[Context, None]) -> Int64:
         return (await self._balance(info))[0]
 
     @strawberry.field(description="Points ever earned (levels and the all-time board count these).")
-    async def lifetime_points(self, info: Info[Context, None]) -> int:
+    async def lifetime_points(self, info: Info[Context, None]) -> Int64:
         return (await self._balance(info))[1]
 
     async def _levels(self, info: Info[Context, None]) -> tuple[Level | None, Level | None, float]:

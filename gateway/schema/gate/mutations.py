@@ -16,6 +16,7 @@ from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputErr
 from gateway.schema.gate.types import Application, InvitationCode, Payment, ReferralCode
 from gateway.schema.member.mutations import IdentityInput
 from gateway.schema.member.types import Member
+from gateway.schema.scalars import Int64
 from kit.errors import FieldError as ProblemField
 from kit.errors import ProblemBody
 
@@ -114,7 +115,7 @@ class ConfirmPaymentInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
     tier_id: strawberry.ID | None = strawberry.field(default=None, description="The member's tier when left out.")
-    amount: int = strawberry.field(description="In minor units; must match the tier's price.")
+    amount: Int64 = strawberry.field(description="In minor units; must match the tier's price.")
     currency: str
     provider: str
     provider_ref: str = strawberry.field(description="The provider's id of this payment.")

@@ -14,6 +14,7 @@ from gateway.clients.membership.gate import (
     ReferralCodeDTO,
 )
 from gateway.schema.relay import PageInfo, cursor_of
+from gateway.schema.scalars import Int64
 
 
 @strawberry.type(description="A code that lets its holder through a tier's invitation requirement.")
@@ -75,7 +76,7 @@ class Payment:
     id: strawberry.ID
     member_id: strawberry.ID
     tier_id: strawberry.ID
-    amount: int = strawberry.field(description="In minor units.")
+    amount: Int64 = strawberry.field(description="In minor units.")
     currency: str
     provider: str
     provider_ref: str

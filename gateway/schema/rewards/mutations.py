@@ -15,6 +15,7 @@ from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.member.known import for_known_member
 from gateway.schema.rewards.types import Badge, BadgeAward, Probe, ProbeClaim, Redemption, Reward, SurpriseRule
+from gateway.schema.scalars import Int64
 
 T = TypeVar("T")
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -56,7 +57,7 @@ class AwardBadgeSuccess:
 class CreateRewardInput:
     community_id: strawberry.ID
     name: str
-    cost: int
+    cost: Int64
     description: str = ""
     image_url: str | None = None
     stock: int | None = strawberry.field(default=None, description="units; null is unlimited")
@@ -84,7 +85,7 @@ class RedeemRewardInput:
 @strawberry.type
 class RedeemRewardSuccess:
     redemption: Redemption
-    balance: int | None
+    balance: Int64 | None
 
 
 @strawberry.input
@@ -105,8 +106,8 @@ class CreateSurpriseRuleInput:
     name: str
     events: list[str]
     probability: float
-    bonus: int
-    daily_budget: int
+    bonus: Int64
+    daily_budget: Int64
     idempotency_key: str | None = None
 
 
@@ -122,7 +123,7 @@ class DropProbeInput:
     keyword: str
     max_claims: int
     expires_at: datetime
-    points_per_claim: int | None = None
+    points_per_claim: Int64 | None = None
     message: str | None = None
     members_present: JSON | None = strawberry.field(
         default=None, description="{group id: members}; taken from the groups' member counts when left out"

@@ -20,6 +20,7 @@ from gateway.clients.rewards import (
     RewardDTO,
     SurpriseRuleDTO,
 )
+from gateway.schema.scalars import Int64
 
 
 def _id(value: str | None) -> strawberry.ID | None:
@@ -78,7 +79,7 @@ class Reward:
     name: str
     description: str
     image_url: str | None
-    cost: int
+    cost: Int64
     stock: int | None
     per_member_limit: int | None
     available_from: datetime | None
@@ -106,7 +107,7 @@ class Redemption:
     id: strawberry.ID
     reward_id: strawberry.ID
     member_id: strawberry.ID
-    cost: int
+    cost: Int64
     status: str
     entry_id: strawberry.ID
     refund_entry_id: strawberry.ID | None
@@ -134,8 +135,8 @@ class SurpriseRule:
     name: str
     events: list[str]
     probability: float
-    bonus: int
-    daily_budget: int
+    bonus: Int64
+    daily_budget: Int64
     enabled: bool
 
     @classmethod
@@ -162,8 +163,8 @@ class SurpriseDraw:
     digest: str
     value: float
     threshold: float
-    bonus: int
-    budget_left: int
+    bonus: Int64
+    budget_left: Int64
     outcome: str = strawberry.field(description="won, lost or budget_exhausted")
     entry_id: strawberry.ID | None
     drawn_at: datetime
@@ -199,7 +200,7 @@ class Probe:
     id: strawberry.ID
     keyword: str
     message: str
-    points_per_claim: int | None
+    points_per_claim: Int64 | None
     max_claims: int
     claims: int
     status: str

@@ -18,6 +18,7 @@ from gateway.schema.errors import (
     NotFoundError,
     user_error_from,
 )
+from gateway.schema.scalars import Int64
 from gateway.schema.tier.types import Tier
 
 
@@ -27,7 +28,7 @@ class CreateTierInput:
     key: str = strawberry.field(description="Stable key, unique in the community: lowercase, digits, _ or -.")
     name: str
     rank: int
-    price_amount: int = 0
+    price_amount: Int64 = 0
     currency: str | None = None
     period: str = strawberry.field(default="lifetime", description="lifetime, days, monthly or yearly.")
     period_days: int | None = None
@@ -44,7 +45,7 @@ class UpdateTierInput:
     id: strawberry.ID
     name: str | None = strawberry.UNSET
     rank: int | None = strawberry.UNSET
-    price_amount: int | None = strawberry.UNSET
+    price_amount: Int64 | None = strawberry.UNSET
     currency: str | None = strawberry.UNSET
     period: str | None = strawberry.UNSET
     period_days: int | None = strawberry.UNSET

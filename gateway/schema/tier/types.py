@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.clients.membership import TierDTO
+from gateway.schema.scalars import Int64
 
 
 @strawberry.type(description="A step of the tier ladder, from a free lead group to premium membership.")
@@ -17,7 +18,7 @@ class Tier:
     key: str
     name: str
     rank: int
-    price_amount: int = strawberry.field(description="Price in minor units (fen, cents); 0 for a free tier.")
+    price_amount: Int64 = strawberry.field(description="Price in minor units (fen, cents); 0 for a free tier.")
     currency: str | None = strawberry.field(description="ISO 4217 code of the price.")
     period: str = strawberry.field(description="lifetime, days, monthly or yearly.")
     period_days: int | None

@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kit.types import INT64_MAX
+
 RULE_EVENTS: tuple[str, ...] = (
     "member.activity.message",
     "member.activity.reaction",
@@ -184,7 +186,9 @@ def evaluate(rule: RuleSpec, occurrence: Occurrence, usage: Usage, *, today: dat
     ):
         return Decision(Outcome.COOLDOWN)
     multiplier = rule.tier_multipliers.get(occurrence.tier_id, 1.0) if occurrence.tier_id else 1.0
-    points = round(rule.points * multiplier)
+    # A float product is exact only below 2**53: without a multiplier the rule's points are awarded as they are,
+    # and a multiplied award never passes the 64-bit column.
+    points = rule.points if multiplier == 1.0 else min(round(rule.points * multiplier), INT64_MAX)
     if rule.daily_cap is not None:
         used = usage.points_today if usage.day == today else 0
         points = min(points, rule.daily_cap - used)

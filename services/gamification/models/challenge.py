@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -35,7 +35,7 @@ class Challenge(GamificationModel, table=True):
     # Members on any of these tiers may enroll; empty means any member.
     tier_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     # A deposit challenge: the stake each member puts down, in minor units of ``currency``.
-    stake_amount: int | None = None
+    stake_amount: int | None = Field(default=None, sa_type=BigInteger)
     currency: str | None = Field(default=None, max_length=3)
     platform_fee_bps: int = 0
     appeal_window_hours: int = 24
@@ -63,7 +63,7 @@ class Enrollment(GamificationModel, table=True):
     streak: int = 0
     best_streak: int = 0
     last_checkin_day: int | None = None
-    stake_amount: int | None = None
+    stake_amount: int | None = Field(default=None, sa_type=BigInteger)
     created_at: dt.datetime = Field(sa_type=UtcDateTime)
     decided_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
 

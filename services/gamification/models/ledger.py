@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -27,7 +27,7 @@ class PointEntry(GamificationModel, table=True):
     member_id: str = Field(max_length=40)
     source: str = Field(max_length=200)
     kind: str = Field(max_length=20)  # award, grant, spend, correction, refund, decay, bonus
-    points: int  # signed
+    points: int = Field(sa_type=BigInteger)  # signed
     reason: str = Field(max_length=200)
     # The rule version that awarded it (entries keep pointing at old versions after a rule changes).
     rule_version_id: str | None = Field(default=None, max_length=40)
@@ -42,8 +42,8 @@ class Balance(GamificationModel, table=True):
 
     community_id: str = Field(primary_key=True, max_length=40)
     member_id: str = Field(primary_key=True, max_length=40)
-    balance: int = 0
-    lifetime: int = 0
+    balance: int = Field(default=0, sa_type=BigInteger)
+    lifetime: int = Field(default=0, sa_type=BigInteger)
     level_rank: int = 1
     tier_id: str | None = Field(default=None, max_length=40)
     last_active_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -61,5 +61,5 @@ class RuleUsage(GamificationModel, table=True):
     member_id: str = Field(max_length=40)
     rule_id: str = Field(max_length=40)
     day: dt.date
-    points_today: int = 0
+    points_today: int = Field(default=0, sa_type=BigInteger)
     last_awarded_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)

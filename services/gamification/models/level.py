@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -18,7 +18,7 @@ class Level(GamificationModel, table=True):
     community_id: str = Field(max_length=40, index=True)
     rank: int
     name: str = Field(max_length=60)
-    threshold: int
+    threshold: int = Field(sa_type=BigInteger)  # lifetime points
     # Optional chat role granted while a member holds this level (and removed when they move on).
     chat_role: str | None = Field(default=None, max_length=60)
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -16,7 +16,7 @@ class Probe(GamificationModel, table=True):
     community_id: str = Field(max_length=40, index=True)
     keyword: str = Field(max_length=100)
     message: str = Field(max_length=1000)
-    points_per_claim: int | None = None
+    points_per_claim: int | None = Field(default=None, sa_type=BigInteger)
     max_claims: int
     claims: int = 0
     status: str = Field(default="open", max_length=20)  # open | closed

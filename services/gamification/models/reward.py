@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -17,7 +17,7 @@ class Reward(GamificationModel, table=True):
     name: str = Field(max_length=100)
     description: str = Field(default="", max_length=1000)
     image_url: str | None = Field(default=None, max_length=500)
-    cost: int  # points, at least 1
+    cost: int = Field(sa_type=BigInteger)  # points, at least 1
     stock: int | None = None  # units left; None is unlimited
     per_member_limit: int | None = None
     available_from: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -38,7 +38,7 @@ class Redemption(GamificationModel, table=True):
     reward_id: str = Field(max_length=40, index=True)
     member_id: str = Field(max_length=40)
     redemption_key: str = Field(max_length=255)
-    cost: int
+    cost: int = Field(sa_type=BigInteger)
     status: str = Field(default="requested", max_length=20)
     entry_id: str = Field(max_length=40)  # the spend
     refund_entry_id: str | None = Field(default=None, max_length=40)

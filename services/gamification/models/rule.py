@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -27,8 +27,8 @@ class PointRule(GamificationModel, table=True):
     name: str = Field(max_length=100)
     event: str = Field(max_length=60)
     conditions: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    points: int
-    daily_cap: int | None = None
+    points: int = Field(sa_type=BigInteger)
+    daily_cap: int | None = Field(default=None, sa_type=BigInteger)  # points
     cooldown_seconds: int = 0
     tier_multipliers: dict[str, float] = Field(default_factory=dict, sa_type=JSON)
     enabled: bool = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -19,8 +19,8 @@ class SurpriseRule(GamificationModel, table=True):
     name: str = Field(max_length=100)
     events: list[str] = Field(default_factory=list, sa_type=JSON)
     probability: float
-    bonus: int
-    daily_budget: int  # points per community-local day
+    bonus: int = Field(sa_type=BigInteger)
+    daily_budget: int = Field(sa_type=BigInteger)  # points per community-local day
     # The HMAC key of the draws: never shown by the API, only used to re-derive draws.
     secret: str = Field(max_length=64)
     enabled: bool = True
@@ -35,7 +35,7 @@ class SurpriseBudget(GamificationModel, table=True):
     rule_id: str = Field(primary_key=True, max_length=40)
     day: dt.date = Field(primary_key=True)
     community_id: str = Field(max_length=40)
-    spent: int = 0
+    spent: int = Field(default=0, sa_type=BigInteger)
 
 
 class SurpriseDraw(GamificationModel, table=True):
@@ -55,8 +55,8 @@ class SurpriseDraw(GamificationModel, table=True):
     digest: str = Field(max_length=64)
     value: float
     threshold: float
-    bonus: int
-    budget_left: int
+    bonus: int = Field(sa_type=BigInteger)
+    budget_left: int = Field(sa_type=BigInteger)
     outcome: str = Field(max_length=20)
     entry_id: str | None = Field(default=None, max_length=40)
     drawn_at: dt.datetime = Field(sa_type=UtcDateTime)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.types import INT64_MAX
 from services.gamification.domain.rule import Usage
 from services.gamification.models import Balance, PointEntry, RuleUsage
 
@@ -126,7 +127,9 @@ class LedgerRepository:
 
     async def credit(
         self, *, community_id: str, member_id: str, points: int, lifetime: int, at: dt.datetime, active: bool
-    ) -> Totals:
+    ) -> Totals | None:
+        """Add ``points`` (and ``lifetime``) to the balance; None, changing nothing, if a total would pass 64 bits
+        (PostgreSQL would refuse it, SQLite would turn it into a float)."""
         connection = await self._connection()
         insert = insert_for(connection)(BALANCE).values(
             community_id=community_id,
@@ -144,11 +147,12 @@ class LedgerRepository:
         }
         if active:
             changes["last_active_at"] = at
-        statement = insert.on_conflict_do_update(index_elements=["community_id", "member_id"], set_=changes).returning(
-            BALANCE.c.balance, BALANCE.c.lifetime, BALANCE.c.level_rank
-        )
-        row = (await connection.execute(statement)).one()
-        return Totals(row.balance, row.lifetime, row.level_rank)
+        fits = (BALANCE.c.balance <= INT64_MAX - points) & (BALANCE.c.lifetime <= INT64_MAX - lifetime)
+        statement = insert.on_conflict_do_update(
+            index_elements=["community_id", "member_id"], set_=changes, where=fits
+        ).returning(BALANCE.c.balance, BALANCE.c.lifetime, BALANCE.c.level_rank)
+        row = (await connection.execute(statement)).first()
+        return None if row is None else Totals(row.balance, row.lifetime, row.level_rank)
 
     async def debit(
         self, *, community_id: str, member_id: str, points: int, lifetime: int, at: dt.datetime

@@ -17,6 +17,7 @@ from contracts.gamification import PointsAwarded, PointsSpent
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import Emission, emit, emit_many
 from kit.ids import new_id
+from kit.types import INT64_MAX
 from services.gamification.domain.ledger import EntryKind, decay_amount, lifetime_delta
 from services.gamification.domain.rule import local_day
 from services.gamification.models import Balance, PointEntry
@@ -105,6 +106,8 @@ async def post(
             at=at,
             active=kind in (EntryKind.AWARD, EntryKind.BONUS),
         )
+        if totals is None:
+            raise InvalidInput.of("points", f"would take the member's points past {INT64_MAX}")
     else:
         totals = await repo.debit(
             community_id=community_id, member_id=member_id, points=-points, lifetime=earned, at=at

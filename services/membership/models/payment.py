@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -23,7 +23,7 @@ class Payment(MembershipModel, table=True):
     member_id: str = Field(foreign_key="member.id", index=True, max_length=40)
     membership_id: str = Field(foreign_key="membership.id", max_length=40)
     tier_id: str = Field(foreign_key="tier.id", max_length=40)
-    amount: int
+    amount: int = Field(sa_type=BigInteger)  # minor units
     currency: str = Field(max_length=3)
     provider: str = Field(max_length=40)
     provider_ref: str = Field(max_length=200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, UniqueConstraint
 from sqlmodel import Field
 
 from kit.types import UtcDateTime
@@ -20,7 +20,7 @@ class Tier(MembershipModel, table=True):
     key: str = Field(max_length=40)
     name: str = Field(max_length=100)
     rank: int
-    price_amount: int = Field(default=0)
+    price_amount: int = Field(default=0, sa_type=BigInteger)  # minor units
     currency: str | None = Field(default=None, max_length=3)
     period: str = Field(default="lifetime", max_length=10)  # lifetime | days | monthly | yearly
     period_days: int | None = Field(default=None)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import Int32, Int64
 from services.gamification.domain.challenge import DEFAULT_KEYWORDS, ProofKind
 
 
@@ -33,7 +33,7 @@ class ChallengeCreate(BaseModel):
     enroll_closes_at: AwareDatetime | None = Field(default=None, description="default: when day 1's window closes")
     capacity: Int32 | None = None
     tier_ids: list[str] = Field(default_factory=list, max_length=50, description="only members of these tiers")
-    stake_amount: Int32 | None = Field(default=None, description="a deposit challenge: the stake, in minor units")
+    stake_amount: Int64 | None = Field(default=None, description="a deposit challenge: the stake, in minor units")
     currency: str | None = Field(default=None, description="ISO 4217 code of the stake")
     platform_fee_bps: Int32 = Field(default=0, description="fee taken from the forfeited pool, in basis points")
     appeal_window_hours: Int32 = Field(default=24, description="how long after a missed day an appeal is accepted")

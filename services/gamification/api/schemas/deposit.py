@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import INT32_MAX, Int32
+from kit.types import INT32_MAX, INT64_MAX, Int64
 from services.gamification.domain.challenge import MAX_DAYS
 
 MAX_PREVIEW_MEMBERS = 100_000
@@ -17,7 +17,7 @@ class StakeConfirm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: Int32 = Field(description="minor units; must equal the challenge's stake")
+    amount: Int64 = Field(description="minor units; must equal the challenge's stake")
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217; must be the challenge's currency")
     reference: str = Field(
         min_length=1, max_length=200, description="the payment's id at the provider: the idempotency key"
@@ -29,7 +29,7 @@ class PayoutCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: Int32 = Field(description="minor units; at most what is payable")
+    amount: Int64 = Field(description="minor units; at most what is payable")
     currency: str = Field(min_length=3, max_length=3)
     reference: str = Field(min_length=1, max_length=200, description="the payout's id: the idempotency key")
 
@@ -101,7 +101,7 @@ class DepositPreviewCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stake_amount: int = Field(ge=1, le=INT32_MAX, description="minor units")
+    stake_amount: int = Field(ge=1, le=INT64_MAX, description="minor units")
     days: int = Field(ge=1, le=MAX_DAYS)
     platform_fee_bps: int = Field(default=0, ge=0, le=10_000)
     allowed_misses: int = Field(default=0, ge=0, le=INT32_MAX)

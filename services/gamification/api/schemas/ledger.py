@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import INT32_MAX, Int32
+from kit.types import INT64_MAX, Int32, Int64
 
 
 class GrantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: str = Field(min_length=1, max_length=40)
-    points: int = Field(gt=0, le=INT32_MAX)
+    points: int = Field(gt=0, le=INT64_MAX)
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -25,7 +25,7 @@ class CorrectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     entry_id: str
-    points: Int32 | None = Field(default=None, description="the offsetting amount; the entry's opposite by default")
+    points: Int64 | None = Field(default=None, description="the offsetting amount; the entry's opposite by default")
     reason: str = Field(min_length=1, max_length=200)
 
 

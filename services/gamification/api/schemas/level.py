@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import INT32_MAX
+from kit.types import INT64_MAX
 
 
 class LevelRead(BaseModel):
@@ -22,7 +22,7 @@ class LevelIn(BaseModel):
 
     rank: int = Field(ge=1, le=100)
     name: str = Field(min_length=1, max_length=60)
-    threshold: int = Field(ge=0, le=INT32_MAX)
+    threshold: int = Field(ge=0, le=INT64_MAX)
     chat_role: str | None = Field(default=None, min_length=1, max_length=60)
 
 

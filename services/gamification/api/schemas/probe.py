@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import Int32, Int64
 
 
 class ProbeCreate(BaseModel):
@@ -17,7 +17,7 @@ class ProbeCreate(BaseModel):
     message: str | None = Field(
         default=None, max_length=1000, description="what the groups see; a default names the keyword"
     )
-    points_per_claim: Int32 | None = None
+    points_per_claim: Int64 | None = None
     max_claims: Int32
     expires_at: AwareDatetime
     members_present: dict[str, Int32] = Field(

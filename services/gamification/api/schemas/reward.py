@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import Int32, Int64
 
 
 class RewardCreate(BaseModel):
@@ -15,7 +15,7 @@ class RewardCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=1000)
     image_url: str | None = Field(default=None, max_length=500)
-    cost: Int32 = Field(description="points, at least 1")
+    cost: Int64 = Field(description="points, at least 1")
     stock: Int32 | None = Field(default=None, description="units; leave out for unlimited")
     per_member_limit: Int32 | None = None
     available_from: AwareDatetime | None = None

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import Int32, Int64
 
 
 class RuleCreate(BaseModel):
@@ -15,8 +15,8 @@ class RuleCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     event: str = Field(description="member.activity.message, checkin.recorded, manual, ... (see RULE_EVENTS)")
-    points: Int32
-    daily_cap: Int32 | None = Field(default=None, description="most points per member per local day")
+    points: Int64
+    daily_cap: Int64 | None = Field(default=None, description="most points per member per local day")
     cooldown_seconds: Int32 = 0
     conditions: dict[str, Any] = Field(
         default_factory=dict, description="group_ids, min_length, keyword, tier_ids; all must hold"
@@ -30,8 +30,8 @@ class RuleUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     event: str | None = None
-    points: Int32 | None = None
-    daily_cap: Int32 | None = None
+    points: Int64 | None = None
+    daily_cap: Int64 | None = None
     cooldown_seconds: Int32 | None = None
     conditions: dict[str, Any] | None = None
     tier_multipliers: dict[str, float] | None = None

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kit.types import Int32
+from kit.types import Int64
 
 
 class SurpriseRuleCreate(BaseModel):
@@ -15,8 +15,8 @@ class SurpriseRuleCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     events: list[str] = Field(description="the events that draw, e.g. member.activity.message, checkin.recorded")
     probability: float = Field(description="chance of a bonus per event, above 0 and at most 1")
-    bonus: Int32 = Field(description="points of one bonus")
-    daily_budget: Int32 = Field(description="most points the rule gives away per community-local day")
+    bonus: Int64 = Field(description="points of one bonus")
+    daily_budget: Int64 = Field(description="most points the rule gives away per community-local day")
     enabled: bool = True
 
 

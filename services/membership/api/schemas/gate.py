@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kit.types import INT32_MAX
+from kit.types import INT64_MAX
 from services.membership.api.schemas.member import IdentityIn, MemberRead
 from services.membership.domain import member as member_rules
 from services.membership.domain import money
@@ -148,7 +148,7 @@ class PaymentCreate(BaseModel):
 
     member_id: str
     tier_id: str | None = Field(default=None, description="the tier paid for; the member's current tier if left out")
-    amount: int = Field(ge=1, le=INT32_MAX, description="in minor units (fen, cents)")
+    amount: int = Field(ge=1, le=INT64_MAX, description="in minor units (fen, cents)")
     currency: str
     provider: str = Field(min_length=1, max_length=40, description="e.g. wechat_pay, alipay, stripe")
     provider_ref: str = Field(min_length=1, max_length=200, description="the provider's id of this payment")

@@ -7,7 +7,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kit.types import INT32_MAX
+from kit.types import INT32_MAX, INT64_MAX
 from services.membership.domain import money
 from services.membership.domain import tier as rules
 from services.membership.domain.community import clean_name
@@ -37,7 +37,7 @@ class TierCreate(TierFields):
     key: str
     name: str
     rank: int = Field(ge=0, le=1000)
-    price_amount: int = Field(default=0, ge=0, le=INT32_MAX)
+    price_amount: int = Field(default=0, ge=0, le=INT64_MAX)
     currency: str | None = None
     period: Period = Period.LIFETIME
     period_days: int | None = Field(default=None, ge=1, le=36_500)
@@ -65,7 +65,7 @@ class TierUpdate(TierFields):
 
     name: str | None = None
     rank: int | None = Field(default=None, ge=0, le=1000)
-    price_amount: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    price_amount: int | None = Field(default=None, ge=0, le=INT64_MAX)
     currency: str | None = None
     period: Period | None = None
     period_days: int | None = Field(default=None, ge=1, le=36_500)
