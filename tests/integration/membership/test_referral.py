@@ -68,6 +68,7 @@ async def test_a_referred_join_is_attributed_and_rewarded_only_when_paid(members
     assert [(c["referrer_member_id"], c["referred_member_id"], c["tier_id"]) for c in converted] == [
         (referrer["id"], referred_id, paid["id"])
     ]
+    assert (converted[0]["tier_key"], converted[0]["amount"], converted[0]["currency"]) == (paid["key"], 9_900, "CNY")
 
 
 async def test_self_referral_and_cycles_are_refused(membership: FastAPI) -> None:
