@@ -222,3 +222,7 @@ class ReferralConverted(EventData):
     referred_member_id: str
     tier_id: str
     payment_id: str
+    # The converting payment, for reward conditions (ADR 0034); events written before carry none of these.
+    tier_key: str | None = None
+    amount: int | None = None  # minor units of ``currency``
+    currency: str | None = None

@@ -3,6 +3,8 @@ services' problem+json to them (or, in queries, to GraphQL errors with an ``exte
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import strawberry
 from graphql import GraphQLError
 
@@ -49,11 +51,20 @@ class ConflictError(UserError):
 MutationError = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
 
-def user_error_from(problem: ServiceProblem) -> MutationError:
+def field_path(field: str, *, json_inputs: Collection[str] = ()) -> str:
+    """A service's field path in this schema's names; below a JSON input (``json_inputs``, service names) the
+    segments are the caller's own keys (condition names, tier ids) and stay as they are."""
+    head, *rest = field.split(".")
+    if head in json_inputs:
+        return ".".join([camel(head), *rest])
+    return ".".join(camel(p) for p in field.split("."))
+
+
+def user_error_from(problem: ServiceProblem, *, json_inputs: Collection[str] = ()) -> MutationError:
     message = problem.body.detail or problem.body.title
     if problem.status == 422 or problem.status == 400:
         fields = [
-            FieldError(field=".".join(camel(p) for p in e.field.split(".")), reason=e.reason) for e in problem.errors
+            FieldError(field=field_path(e.field, json_inputs=json_inputs), reason=e.reason) for e in problem.errors
         ]
         return InvalidInputError(code=problem.code, message=message, fields=fields)
     if problem.status == 403:

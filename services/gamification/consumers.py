@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.events import CommunityCreated, CourseCompleted, MemberActivity, MemberJoined, MemberTierChanged
+from contracts.events import (
+    CommunityCreated,
+    CourseCompleted,
+    MemberActivity,
+    MemberJoined,
+    MemberTierChanged,
+    ReferralConverted,
+)
 from contracts.gamification import BadgeAwarded, ChallengeCompleted, CheckinRecorded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
@@ -14,6 +21,7 @@ from services.gamification.domain.certificate import TriggerKind
 from services.gamification.domain.rule import Occurrence
 from services.gamification.usecases import badge, checkin, community, ledger, level, points
 from services.gamification.usecases import certificate as certificates
+from services.gamification.usecases import referral as referrals
 from services.gamification.usecases.occurrence import after_occurrence
 
 subscriptions = Subscriptions()
@@ -90,6 +98,16 @@ async def on_member_joined(session: AsyncSession, envelope: Envelope, data: Memb
             session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
         )
         await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+
+
+@subscriptions.on(ReferralConverted)
+async def on_referral_converted(session: AsyncSession, envelope: Envelope, data: ReferralConverted) -> None:
+    """The referrer's ``referral.converted`` rules: a referred member paid for a priced tier."""
+    if envelope.community_id is None:
+        return
+    await referrals.reward_conversion(
+        session, community_id=envelope.community_id, event_id=envelope.id, data=data, at=envelope.occurred_at
+    )
 
 
 @subscriptions.on(MemberTierChanged)

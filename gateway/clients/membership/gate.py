@@ -76,10 +76,18 @@ class PaymentResultDTO(BaseModel):
     member: MemberDTO
 
 
+class AmountDTO(BaseModel):
+    amount: int
+    currency: str
+
+
 class ReferralCodeDTO(BaseModel):
     member_id: str
     code: str
     created_at: datetime
+    joins: int
+    conversions: int
+    converted_amounts: list[AmountDTO]
 
 
 def _idempotency(key: str | None) -> dict[str, str] | None:

@@ -17,16 +17,30 @@ from gateway.schema.gamification.types import GamificationSettings, PointEntry, 
 from gateway.schema.member.known import for_known_member
 from gateway.schema.scalars import Int64
 
+# Their keys are the caller's (condition names, tier ids): an error's field path keeps them as given.
+RULE_JSON_INPUTS = ("conditions", "tier_multipliers")
+CONDITIONS = (
+    "All must hold; keys are snake_case. Most events: group_ids, min_length, keyword, tier_ids. "
+    "referral.converted (the referrer earns when a member they referred first pays for a priced tier): "
+    "min_amount, max_amount (minor units, inclusive; need currency), currency, paid_tier_ids, paid_tier_keys, "
+    "and tier_ids (the referrer's own tier, as tierMultipliers are)."
+)
+
 
 @strawberry.input
 class CreatePointRuleInput:
     community_id: strawberry.ID
     name: str
-    event: str = strawberry.field(description="member.activity.message, checkin.recorded, manual, ...")
+    event: str = strawberry.field(
+        description=(
+            "member.activity.message, member.activity.reaction, member.activity.join, member.joined.referral, "
+            "referral.converted, checkin.recorded, assignment.submitted, assignment.reviewed, event.attended, manual."
+        )
+    )
     points: Int64
     daily_cap: Int64 | None = None
     cooldown_seconds: int = 0
-    conditions: JSON | None = None
+    conditions: JSON | None = strawberry.field(default=None, description=CONDITIONS)
     tier_multipliers: JSON | None = None
     idempotency_key: str | None = None
 
@@ -75,7 +89,7 @@ class UpdatePointRuleInput:
     points: Int64 | None = strawberry.UNSET
     daily_cap: Int64 | None = strawberry.field(default=strawberry.UNSET, description="null takes the cap off.")
     cooldown_seconds: int | None = strawberry.UNSET
-    conditions: JSON | None = strawberry.UNSET
+    conditions: JSON | None = strawberry.field(default=strawberry.UNSET, description=CONDITIONS)
     tier_multipliers: JSON | None = strawberry.UNSET
     enabled: bool | None = strawberry.UNSET
 
@@ -190,7 +204,7 @@ class GamificationMutation:
                 str(input.community_id), data, idempotency_key=input.idempotency_key
             )
         except ServiceProblem as problem:
-            return user_error_from(problem)
+            return user_error_from(problem, json_inputs=RULE_JSON_INPUTS)
         return CreatePointRuleSuccess(rule=PointRule.from_dto(dto))
 
     @strawberry.mutation(description="Change a point rule: a new version; entries keep the version that awarded them.")
@@ -208,7 +222,7 @@ class GamificationMutation:
         try:
             dto = await info.context.gamification.change_rule(str(input.community_id), str(input.rule_id), changes)
         except ServiceProblem as problem:
-            return user_error_from(problem)
+            return user_error_from(problem, json_inputs=RULE_JSON_INPUTS)
         return UpdatePointRuleSuccess(rule=PointRule.from_dto(dto))
 
     @strawberry.mutation(description="Offset a ledger entry with a correction; refused below zero, never an edit.")

@@ -100,15 +100,35 @@ class Payment:
         )
 
 
+@strawberry.type(description="An amount of money in minor units of an ISO 4217 currency.")
+class Money:
+    amount: int = strawberry.field(description="Minor units (fen, cents).")
+    currency: str
+
+
 @strawberry.type(description="A member's own referral code; people who join with it are attributed to them.")
 class ReferralCode:
     member_id: strawberry.ID
     code: str
     created_at: datetime
+    joins: int = strawberry.field(description="Members who joined with the code.")
+    conversions: int = strawberry.field(
+        description="Of them, those who then paid for a priced tier (a `referral.converted` rule event)."
+    )
+    converted_amounts: list[Money] = strawberry.field(
+        description="What the converting payments came to, one total per currency."
+    )
 
     @classmethod
     def from_dto(cls, dto: ReferralCodeDTO) -> ReferralCode:
-        return cls(member_id=strawberry.ID(dto.member_id), code=dto.code, created_at=dto.created_at)
+        return cls(
+            member_id=strawberry.ID(dto.member_id),
+            code=dto.code,
+            created_at=dto.created_at,
+            joins=dto.joins,
+            conversions=dto.conversions,
+            converted_amounts=[Money(amount=a.amount, currency=a.currency) for a in dto.converted_amounts],
+        )
 
 
 @strawberry.type

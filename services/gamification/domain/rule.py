@@ -2,7 +2,9 @@
 
 A rule answers one kind of occurrence (``RULE_EVENTS``). Evaluating it against an occurrence and the
 member's usage of the rule so far gives the points to award (possibly fewer than the rule's points when
-the daily cap is nearly reached) or the reason it awards nothing. No I/O here.
+the daily cap is nearly reached) or the reason it awards nothing. Which conditions a rule may have depends
+on its event (``conditions_of``): chat activity has groups, text length and keywords; a paid referral
+conversion has the payment's amount, currency and tier. No I/O here.
 """
 
 from __future__ import annotations
@@ -21,13 +23,28 @@ RULE_EVENTS: tuple[str, ...] = (
     "member.activity.reaction",
     "member.activity.join",
     "member.joined.referral",  # the referrer earns when someone they invited joins
+    "referral.converted",  # the referrer earns when someone they invited first pays for a priced tier
     "checkin.recorded",
     "assignment.submitted",
     "assignment.reviewed",
     "event.attended",
     "manual",
 )
-CONDITION_KEYS = frozenset({"group_ids", "min_length", "keyword", "tier_ids"})
+REFERRAL_CONVERTED = "referral.converted"
+# ``tier_ids`` is always the tier of the member who earns (for a conversion: the referrer's), as the tier
+# multipliers are; the tier the referred member paid for is ``paid_tier_ids`` / ``paid_tier_keys``.
+ACTIVITY_CONDITIONS = frozenset({"group_ids", "min_length", "keyword", "tier_ids"})
+CONVERSION_CONDITIONS = frozenset(
+    {"tier_ids", "min_amount", "max_amount", "currency", "paid_tier_ids", "paid_tier_keys"}
+)
+CONDITION_KEYS = ACTIVITY_CONDITIONS | CONVERSION_CONDITIONS
+_LIST_CONDITIONS = ("group_ids", "tier_ids", "paid_tier_ids", "paid_tier_keys")
+_AMOUNT_CONDITIONS = ("min_amount", "max_amount")
+
+
+def conditions_of(event: str) -> frozenset[str]:
+    """The condition keys a rule of ``event`` may have."""
+    return CONVERSION_CONDITIONS if event == REFERRAL_CONVERTED else ACTIVITY_CONDITIONS
 
 
 class Outcome(StrEnum):
@@ -44,16 +61,29 @@ class Conditions:
     min_length: int | None = None
     keyword: str | None = None
     tier_ids: frozenset[str] | None = None
+    # A paid conversion: the payment's amount (minor units of ``currency``, bounds inclusive) and tier.
+    min_amount: int | None = None
+    max_amount: int | None = None
+    currency: str | None = None
+    paid_tier_ids: frozenset[str] | None = None
+    paid_tier_keys: frozenset[str] | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Conditions:
-        groups = raw.get("group_ids")
-        tiers = raw.get("tier_ids")
+        def ids(key: str) -> frozenset[str] | None:
+            values = raw.get(key)
+            return frozenset(values) if values else None
+
         return cls(
-            group_ids=frozenset(groups) if groups else None,
+            group_ids=ids("group_ids"),
             min_length=raw.get("min_length"),
             keyword=raw.get("keyword") or None,
-            tier_ids=frozenset(tiers) if tiers else None,
+            tier_ids=ids("tier_ids"),
+            min_amount=raw.get("min_amount"),
+            max_amount=raw.get("max_amount"),
+            currency=raw.get("currency") or None,
+            paid_tier_ids=ids("paid_tier_ids"),
+            paid_tier_keys=ids("paid_tier_keys"),
         )
 
 
@@ -90,7 +120,12 @@ class Occurrence:
     group_id: str | None = None
     text: str = ""
     text_length: int = 0
-    tier_id: str | None = None
+    tier_id: str | None = None  # the member's own tier (filled in from the ledger when a rule needs it)
+    # A paid conversion: what the referred member paid, and for which tier.
+    amount: int | None = None
+    currency: str | None = None
+    paid_tier_id: str | None = None
+    paid_tier_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,16 +166,47 @@ def validate_rule(
         problems.append(("daily_cap", "must be positive when set"))
     if cooldown_seconds < 0:
         problems.append(("cooldown_seconds", "must not be negative"))
-    for key in conditions:
-        if key not in CONDITION_KEYS:
-            problems.append((f"conditions.{key}", f"unknown condition; one of {', '.join(sorted(CONDITION_KEYS))}"))
-    min_length = conditions.get("min_length")
-    if min_length is not None and (not isinstance(min_length, int) or min_length < 0):
-        problems.append(("conditions.min_length", "must be a non-negative integer"))
+    problems.extend(_condition_problems(event, conditions))
     for tier, factor in tier_multipliers.items():
         if factor < 0:
             problems.append((f"tier_multipliers.{tier}", "must not be negative"))
     return problems
+
+
+def _condition_problems(event: str, conditions: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Keys the event has no such condition for, then the values of those it has."""
+    allowed = conditions_of(event) if event in RULE_EVENTS else CONDITION_KEYS
+    problems: list[tuple[str, str]] = []
+    for key in conditions:
+        if key not in CONDITION_KEYS:
+            problems.append((f"conditions.{key}", f"unknown condition; one of {', '.join(sorted(allowed))}"))
+        elif key not in allowed:
+            problems.append((f"conditions.{key}", f"not a condition of {event}; one of {', '.join(sorted(allowed))}"))
+    given = {key: value for key, value in conditions.items() if key in allowed and value is not None}
+    for key in ("min_length", *_AMOUNT_CONDITIONS):
+        if key in given and not _non_negative_int(given[key]):
+            problems.append((f"conditions.{key}", "must be a non-negative integer"))
+    for key in _LIST_CONDITIONS:
+        values = given.get(key)
+        if values is not None and not (isinstance(values, list) and all(isinstance(v, str) and v for v in values)):
+            problems.append((f"conditions.{key}", "must be a list of ids"))
+    low, high = given.get("min_amount"), given.get("max_amount")
+    if isinstance(low, int) and isinstance(high, int) and _non_negative_int(low) and low > high:
+        problems.append(("conditions.max_amount", "must not be below min_amount"))
+    currency = given.get("currency")
+    if currency is not None and not (
+        isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()
+    ):
+        problems.append(("conditions.currency", "must be an ISO 4217 currency code like CNY"))
+    elif currency is None and any(key in given for key in _AMOUNT_CONDITIONS):
+        problems.append(
+            ("conditions.currency", "required with min_amount or max_amount: amounts are minor units of a currency")
+        )
+    return problems
+
+
+def _non_negative_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def local_day(at: datetime, timezone: str) -> date:
@@ -170,7 +236,22 @@ def matches(conditions: Conditions, occurrence: Occurrence) -> bool:
         return False
     if conditions.keyword is not None and conditions.keyword.casefold() not in occurrence.text.casefold():
         return False
-    return conditions.tier_ids is None or occurrence.tier_id in conditions.tier_ids
+    if conditions.tier_ids is not None and occurrence.tier_id not in conditions.tier_ids:
+        return False
+    return _payment_matches(conditions, occurrence)
+
+
+def _payment_matches(conditions: Conditions, occurrence: Occurrence) -> bool:
+    """The conversion conditions: an occurrence without a payment (or without the field) meets none of them."""
+    if conditions.currency is not None and occurrence.currency != conditions.currency:
+        return False
+    if conditions.min_amount is not None and (occurrence.amount is None or occurrence.amount < conditions.min_amount):
+        return False
+    if conditions.max_amount is not None and (occurrence.amount is None or occurrence.amount > conditions.max_amount):
+        return False
+    if conditions.paid_tier_ids is not None and occurrence.paid_tier_id not in conditions.paid_tier_ids:
+        return False
+    return conditions.paid_tier_keys is None or occurrence.paid_tier_key in conditions.paid_tier_keys
 
 
 def evaluate(rule: RuleSpec, occurrence: Occurrence, usage: Usage, *, today: date) -> Decision:

@@ -29,7 +29,7 @@ async def get_or_create_referral_code(
         row = await usecases.get_or_create_referral_code(
             session, community_id=community_id, member_id=member_id, at=clocks.now(community_id)
         )
-        return ReferralCodeRead.model_validate(row)
+        return ReferralCodeRead.of(await usecases.referral_code_view(session, row=row))
 
     return await idempotency.run(create, status_code=200)
 
@@ -39,5 +39,6 @@ async def get_referral_code(
     community_id: str, member_id: str, session: SessionDep, principal: PrincipalDep
 ) -> ReferralCodeRead:
     await resolve_actor(session, principal=principal, community_id=community_id, acting_member_id=None)
+    """The code with what it brought: joins, paid conversions and their amounts."""
     row = await usecases.get_referral_code_or_raise(session, community_id=community_id, member_id=member_id)
-    return ReferralCodeRead.model_validate(row)
+    return ReferralCodeRead.of(await usecases.referral_code_view(session, row=row))

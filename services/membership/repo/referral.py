@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlalchemy import func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.membership.models.payment import Payment
 from services.membership.models.referral import Referral, ReferralCode
 
 
@@ -27,6 +29,29 @@ class ReferralRepository:
         if for_update:
             query = query.with_for_update()
         return (await self.session.exec(query)).first()
+
+    async def counts_of_referrer(self, community_id: str, member_id: str) -> tuple[int, int]:
+        """(members the referrer brought in, of them converted)."""
+        query = select(func.count(), func.count(col(Referral.converted_at))).where(
+            Referral.community_id == community_id, Referral.referrer_member_id == member_id
+        )
+        joins, conversions = (await self.session.exec(query)).one()
+        return joins, conversions
+
+    async def converted_amounts_of_referrer(self, community_id: str, member_id: str) -> list[tuple[str, int]]:
+        """(currency, total) of the converting payments of the referrer's referrals, by currency."""
+        query = (
+            select(Payment.currency, func.sum(Payment.amount))
+            .join(Referral, col(Referral.converted_payment_id) == Payment.id)
+            .where(
+                Referral.community_id == community_id,
+                Referral.referrer_member_id == member_id,
+                Payment.community_id == community_id,
+            )
+            .group_by(Payment.currency)
+            .order_by(Payment.currency)
+        )
+        return [(currency, int(total)) for currency, total in (await self.session.exec(query)).all()]
 
     def add(self, row: Referral | ReferralCode) -> None:
         self.session.add(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,25 @@ MAX_CHAIN = 1_000
 
 class ReferralCodeNotFound(NotFound):
     code = "referral_code_not_found"
+
+
+@dataclass(frozen=True)
+class ReferralCodeView:
+    """A member's code with what it brought: joins, paid conversions and what those paid, by currency."""
+
+    member_id: str
+    code: str
+    created_at: datetime
+    joins: int
+    conversions: int
+    converted_amounts: list[tuple[str, int]]
+
+
+async def referral_code_view(session: AsyncSession, *, row: ReferralCode) -> ReferralCodeView:
+    referrals = ReferralRepository(session)
+    joins, conversions = await referrals.counts_of_referrer(row.community_id, row.member_id)
+    amounts = await referrals.converted_amounts_of_referrer(row.community_id, row.member_id) if conversions else []
+    return ReferralCodeView(row.member_id, row.code, row.created_at, joins, conversions, amounts)
 
 
 async def get_or_create_referral_code(
@@ -141,6 +161,9 @@ async def convert_on_payment(session: AsyncSession, *, tier: Tier, payment: Paym
             referred_member_id=referral.referred_member_id,
             tier_id=tier.id,
             payment_id=payment.id,
+            tier_key=tier.key,
+            amount=payment.amount,
+            currency=payment.currency,
         ),
         community_id=payment.community_id,
         at=at,

@@ -68,6 +68,7 @@ async def test_a_referred_join_is_attributed_and_rewarded_only_when_paid(members
     assert [(c["referrer_member_id"], c["referred_member_id"], c["tier_id"]) for c in converted] == [
         (referrer["id"], referred_id, paid["id"])
     ]
+    assert (converted[0]["tier_key"], converted[0]["amount"], converted[0]["currency"]) == (paid["key"], 9_900, "CNY")
 
 
 async def test_self_referral_and_cycles_are_refused(membership: FastAPI) -> None:
@@ -109,3 +110,28 @@ async def test_only_members_inside_get_a_code_and_their_codes_stop_working_when_
 
     assert stale.status_code == 422 and stale.json()["code"] == "referrer_not_active"
     assert refused.status_code == 409 and refused.json()["code"] == "member_not_active"
+
+
+async def test_the_code_shows_its_joins_conversions_and_what_they_paid(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        lead = await rest_create_tier(client, cid)
+        paid = await rest_create_tier(client, cid, price_amount=9_900, currency="CNY")
+        referrer = await rest_add_member(client, cid, tier_id=lead["id"])
+        other = await rest_add_member(client, cid, tier_id=lead["id"])
+        code = await referral_code(client, cid, referrer["id"])
+        other_code = await referral_code(client, cid, other["id"])
+        path = f"/v1/communities/{cid}/members/{referrer['id']}/referral-code"
+        fresh = (await client.get(path)).json()
+        joined = [(await rest_join(client, cid, lead["id"], referral_code=code))["member"]["id"] for _ in range(3)]
+        stranger = (await rest_join(client, cid, lead["id"], referral_code=other_code))["member"]["id"]
+        for member_id in (joined[0], joined[1], stranger):
+            await post_payment(client, cid, member_id=member_id, tier_id=paid["id"], amount=9_900, currency="CNY")
+        await post_payment(client, cid, member_id=joined[0], amount=9_900, currency="CNY")  # a renewal
+        read = (await client.get(path)).json()
+        asked_again = (await client.post(path)).json()
+
+    assert (fresh["joins"], fresh["conversions"], fresh["converted_amounts"]) == (0, 0, [])
+    assert (read["code"], read["joins"], read["conversions"]) == (code, 3, 2)
+    assert read["converted_amounts"] == [{"amount": 19_800, "currency": "CNY"}]
+    assert asked_again["conversions"] == 2

@@ -177,3 +177,116 @@ def test_a_batch_is_planned_as_one_occurrence_after_the_other() -> None:
         ("mbr_1", "rule_1"): Usage(date(2026, 3, 3), 40, at + timedelta(seconds=3600)),
         ("mbr_2", "rule_1"): Usage(date(2026, 3, 2), 40, at + timedelta(seconds=30)),
     }
+
+
+def conversion(**overrides: object) -> Occurrence:
+    values: dict[str, object] = {
+        "event": "referral.converted",
+        "member_id": "mbr_referrer",
+        "occurred_at": AT,
+        "amount": 19_900,
+        "currency": "CNY",
+        "paid_tier_id": "tier_core",
+        "paid_tier_key": "core",
+    }
+    values.update(overrides)
+    return Occurrence(**values)  # type: ignore[arg-type]
+
+
+def conversion_rule(**conditions: object) -> RuleSpec:
+    return rule(event="referral.converted", points=100, conditions=Conditions.from_dict(conditions))
+
+
+def test_a_conversion_rule_matches_on_the_amount_inclusive_and_in_its_currency() -> None:
+    band = conversion_rule(min_amount=9_900, max_amount=19_900, currency="CNY")
+    assert evaluate(band, conversion(), Usage(), today=TODAY).points == 100
+    assert evaluate(band, conversion(amount=9_900), Usage(), today=TODAY).awards
+    for miss in (
+        conversion(amount=9_899),
+        conversion(amount=19_901),
+        conversion(currency="USD"),
+        conversion(amount=None, currency=None),  # an event written before conversions carried the payment
+    ):
+        assert evaluate(band, miss, Usage(), today=TODAY).outcome is Outcome.CONDITION_NOT_MET
+
+
+def test_a_conversion_rule_matches_on_the_paid_tier_by_id_or_key() -> None:
+    by_id = conversion_rule(paid_tier_ids=["tier_core"])
+    by_key = conversion_rule(paid_tier_keys=["core", "vip"])
+    assert evaluate(by_id, conversion(), Usage(), today=TODAY).awards
+    assert evaluate(by_key, conversion(), Usage(), today=TODAY).awards
+    assert not evaluate(by_id, conversion(paid_tier_id="tier_lead"), Usage(), today=TODAY).awards
+    assert not evaluate(by_key, conversion(paid_tier_key="lead"), Usage(), today=TODAY).awards
+
+
+def test_tier_ids_of_a_conversion_rule_are_the_referrers_tier_as_its_multipliers_are() -> None:
+    partners = rule(
+        event="referral.converted",
+        points=100,
+        conditions=Conditions(tier_ids=frozenset({"tier_partner"})),
+        tier_multipliers={"tier_partner": 1.5},
+    )
+    assert evaluate(partners, conversion(tier_id="tier_partner"), Usage(), today=TODAY).points == 150
+    assert not evaluate(partners, conversion(tier_id="tier_core"), Usage(), today=TODAY).awards
+
+
+def test_a_conversion_rule_without_conditions_rewards_every_conversion() -> None:
+    assert evaluate(conversion_rule(), conversion(amount=1), Usage(), today=TODAY).points == 100
+    assert not evaluate(conversion_rule(), message(), Usage(), today=TODAY).awards
+
+
+def validate_conditions(event: str, conditions: dict[str, object]) -> list[tuple[str, str]]:
+    return validate_rule(
+        event=event, points=1, daily_cap=None, cooldown_seconds=0, conditions=conditions, tier_multipliers={}
+    )
+
+
+def test_a_conversion_rule_takes_payment_conditions_and_refuses_chat_ones() -> None:
+    fine = {
+        "min_amount": 0,
+        "max_amount": 100,
+        "currency": "CNY",
+        "paid_tier_ids": ["tier_core"],
+        "paid_tier_keys": ["core"],
+        "tier_ids": ["tier_partner"],
+    }
+    assert validate_conditions("referral.converted", fine) == []
+    problems = validate_conditions("referral.converted", {"keyword": "hi", "colour": "red"})
+    assert [field for field, _ in problems] == ["conditions.keyword", "conditions.colour"]
+    assert problems[0][1].startswith("not a condition of referral.converted; one of currency, max_amount")
+    assert problems[1][1].startswith("unknown condition")
+    assert [field for field, _ in validate_conditions("member.activity.message", {"min_amount": 5})] == [
+        "conditions.min_amount"
+    ]
+
+
+def test_conversion_condition_values_are_checked() -> None:
+    problems = validate_conditions(
+        "referral.converted",
+        {"min_amount": 500, "max_amount": 100, "currency": "cny", "paid_tier_keys": "core", "paid_tier_ids": [""]},
+    )
+    assert [field for field, _ in problems] == [
+        "conditions.paid_tier_ids",
+        "conditions.paid_tier_keys",
+        "conditions.max_amount",
+        "conditions.currency",
+    ]
+    for bad in (-1, 1.5, True, "100"):
+        assert [f for f, _ in validate_conditions("referral.converted", {"min_amount": bad, "currency": "CNY"})] == [
+            "conditions.min_amount"
+        ]
+    no_currency = validate_conditions("referral.converted", {"min_amount": 100})
+    assert no_currency == [
+        ("conditions.currency", "required with min_amount or max_amount: amounts are minor units of a currency")
+    ]
+
+
+@given(
+    low=st.integers(0, 10_000),
+    span=st.integers(0, 10_000),
+    amount=st.integers(0, 30_000),
+)
+def test_an_amount_band_awards_exactly_the_amounts_inside_it(low: int, span: int, amount: int) -> None:
+    band = conversion_rule(min_amount=low, max_amount=low + span, currency="CNY")
+    awarded = evaluate(band, conversion(amount=amount), Usage(), today=TODAY).awards
+    assert awarded == (low <= amount <= low + span)

@@ -8,19 +8,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.types import Int32, Int64
+from services.gamification.domain.rule import ACTIVITY_CONDITIONS, CONVERSION_CONDITIONS, RULE_EVENTS
+
+CONDITIONS = (
+    f"all must hold; {', '.join(sorted(ACTIVITY_CONDITIONS))} (referral.converted: "
+    f"{', '.join(sorted(CONVERSION_CONDITIONS))}, amounts in minor units of currency; "
+    "tier_ids is the earning member's tier, paid_tier_* the tier paid for)"
+)
 
 
 class RuleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    event: str = Field(description="member.activity.message, checkin.recorded, manual, ... (see RULE_EVENTS)")
+    event: str = Field(description=f"one of {', '.join(RULE_EVENTS)}")
     points: Int64
     daily_cap: Int64 | None = Field(default=None, description="most points per member per local day")
     cooldown_seconds: Int32 = 0
-    conditions: dict[str, Any] = Field(
-        default_factory=dict, description="group_ids, min_length, keyword, tier_ids; all must hold"
-    )
+    conditions: dict[str, Any] = Field(default_factory=dict, description=CONDITIONS)
     tier_multipliers: dict[str, float] = Field(default_factory=dict)
     enabled: bool = True
 

@@ -13,6 +13,7 @@ from services.membership.api.schemas.member import IdentityIn, MemberRead
 from services.membership.domain import member as member_rules
 from services.membership.domain import money
 from services.membership.domain.gate import ApplicationStatus, Decision
+from services.membership.usecases.referral import ReferralCodeView
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
 
@@ -180,9 +181,26 @@ class PaymentResultRead(BaseModel):
     member: MemberRead
 
 
-class ReferralCodeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class AmountRead(BaseModel):
+    amount: int = Field(description="minor units")
+    currency: str
 
+
+class ReferralCodeRead(BaseModel):
     member_id: str
     code: str
     created_at: datetime
+    joins: int = Field(description="members who joined with the code")
+    conversions: int = Field(description="of them, those who then paid for a priced tier")
+    converted_amounts: list[AmountRead] = Field(description="what the converting payments came to, by currency")
+
+    @classmethod
+    def of(cls, view: ReferralCodeView) -> ReferralCodeRead:
+        return cls(
+            member_id=view.member_id,
+            code=view.code,
+            created_at=view.created_at,
+            joins=view.joins,
+            conversions=view.conversions,
+            converted_amounts=[AmountRead(amount=a, currency=c) for c, a in view.converted_amounts],
+        )
