@@ -89,6 +89,8 @@ class Occurrence:
     text: str = ""
     text_length: int = 0
     tier_id: str | None = None
+    # The chat message it was (``member.activity.message``): awards for it name it, so a strike reverses them.
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True)
