@@ -97,6 +97,9 @@ class StrikeAdded(EventData):
     reason: str | None = None
     expires_at: datetime
     action: str | None = None
+    # The chat message the strike is for (``MemberActivity.message_ref``), when it is for one: the spam
+    # heuristics always name it, a moderator may. Gamification takes back what that message earned (ADR 0035).
+    message_ref: str | None = None
 
 
 class MemberStandingChanged(EventData):
@@ -173,6 +176,12 @@ class MemberActivity(EventData):
     # Images and files sent with the message (photo proof of a check-in).
     media: list[ChatMedia] = []
     occurred_at: datetime
+    # A message's name, ``<platform>:<platform chat id>:<platform message id>``, as ``strike.added`` names
+    # it; None for other kinds (a reaction's ``platform_message_id`` is the message reacted to).
+    message_ref: str | None = None
+    # The spam heuristics the message trips ("link", "ad_keyword", "flood", "repeat"), checked before this
+    # event goes out; a message with any earns nothing (ADR 0035).
+    spam: list[str] = []
 
 
 class ApplicationSubmitted(EventData):

@@ -13,13 +13,14 @@ from contracts.events import (
     MemberJoined,
     MemberTierChanged,
     ReferralConverted,
+    StrikeAdded,
 )
 from contracts.gamification import BadgeAwarded, ChallengeCompleted, CheckinRecorded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
 from services.gamification.domain.certificate import TriggerKind
 from services.gamification.domain.rule import Occurrence
-from services.gamification.usecases import badge, checkin, community, ledger, level, points
+from services.gamification.usecases import badge, checkin, community, ledger, level, points, reversal
 from services.gamification.usecases import certificate as certificates
 from services.gamification.usecases import referral as referrals
 from services.gamification.usecases.occurrence import after_occurrence
@@ -46,18 +47,21 @@ def activity_occurrence(data: MemberActivity) -> Occurrence:
         group_id=data.group_id,
         text=data.text,
         text_length=data.text_length or len(data.text),
+        message_ref=data.message_ref if data.kind == "message" else None,
     )
 
 
 @subscriptions.on(MemberActivity)
 async def on_member_activity(session: AsyncSession, envelope: Envelope, data: MemberActivity) -> None:
+    """Points, then badges and surprises, for activity that earns (spam does not, ADR 0035); check-ins."""
     if envelope.community_id is None:
         return
-    occurrence = activity_occurrence(data)
-    await points.apply_occurrence(
-        session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
-    )
-    await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
+    if await reversal.earns(session, envelope, data):
+        occurrence = activity_occurrence(data)
+        await points.apply_occurrence(
+            session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence
+        )
+        await after_occurrence(session, community_id=envelope.community_id, event_id=envelope.id, occurrence=occurrence)
     await checkin.check_in_from_activity(session, community_id=envelope.community_id, event_id=envelope.id, data=data)
 
 
@@ -65,8 +69,9 @@ async def on_member_activity(session: AsyncSession, envelope: Envelope, data: Me
 async def on_member_activities(session: AsyncSession, batch: Sequence[tuple[Envelope, MemberActivity]]) -> None:
     """The hot path: a consumer batch of activity, per community in stream order (the per-event handler
     above is the fallback when this fails, e.g. on a replayed award)."""
-    by_community = await _apply_occurrences(session, [(e, activity_occurrence(d)) for e, d in batch])
-    for community_id in sorted(by_community):
+    earning = await reversal.earning(session, batch)
+    await _apply_occurrences(session, [(e, activity_occurrence(d)) for e, d in earning])
+    for community_id in sorted({e.community_id for e, _ in batch if e.community_id is not None}):
         activities = [(e.id, d) for e, d in batch if e.community_id == community_id]
         await checkin.check_in_from_activities(session, community_id=community_id, activities=activities)
 
@@ -212,4 +217,14 @@ async def on_badge_awarded(session: AsyncSession, envelope: Envelope, data: Badg
         member_id=data.member_id,
         source=f"badge:{data.award_id}",
         at=envelope.occurred_at,
+    )
+
+
+@subscriptions.on(StrikeAdded)
+async def on_strike_added(session: AsyncSession, envelope: Envelope, data: StrikeAdded) -> None:
+    """A strike on a chat message takes back what that message earned (ADR 0035)."""
+    if envelope.community_id is None or data.message_ref is None:
+        return
+    await reversal.reverse_struck_message(
+        session, community_id=envelope.community_id, strike=data, at=envelope.occurred_at
     )

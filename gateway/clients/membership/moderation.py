@@ -25,6 +25,11 @@ class StrikeDTO(BaseModel):
     revoke_reason: str | None
 
 
+class StrikeMessageDTO(BaseModel):
+    group_id: str
+    platform_message_id: str
+
+
 class StrikeCreateDTO(BaseModel):
     rule: str
     weight: int = 1
@@ -32,6 +37,7 @@ class StrikeCreateDTO(BaseModel):
     reason: str | None = None
     expires_in_days: int | None = None
     acting_member_id: str | None = None
+    message: StrikeMessageDTO | None = None
 
 
 class StrikeAddedDTO(BaseModel):

@@ -9,12 +9,18 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.moderation import BanTargetDTO, StrikeCreateDTO
+from gateway.clients.membership.moderation import BanTargetDTO, StrikeCreateDTO, StrikeMessageDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.moderation.types import Ban, ModerationAction, ModerationSettings, Strike, action_of
 
 IDEMPOTENCY = "Retrying with the same key returns the first result instead of acting twice."
+
+
+@strawberry.input(description="A chat message a strike is for: what it earned is taken back.")
+class StrikeMessageInput:
+    group_id: strawberry.ID = strawberry.field(description="The group the message was sent in.")
+    platform_message_id: str = strawberry.field(description="The platform's id of the message.")
 
 
 @strawberry.input
@@ -28,6 +34,9 @@ class AddStrikeInput:
     expires_in_days: int | None = strawberry.field(default=None, description="Instead of the strike lifetime.")
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY)
+    message: StrikeMessageInput | None = strawberry.field(
+        default=None, description="The message it is for; the evidence defaults to its platform message id."
+    )
 
 
 @strawberry.type
@@ -160,6 +169,12 @@ def _settings_changes(input: UpdateModerationSettingsInput) -> dict[str, Any]:
     return changes
 
 
+def _strike_message(message: StrikeMessageInput | None) -> StrikeMessageDTO | None:
+    if message is None:
+        return None
+    return StrikeMessageDTO(group_id=str(message.group_id), platform_message_id=message.platform_message_id)
+
+
 def _ban_target(input: BanInput) -> BanTargetDTO:
     return BanTargetDTO(
         member_id=_id(input.member_id),
@@ -181,6 +196,7 @@ class ModerationMutation:
             reason=input.reason,
             expires_in_days=input.expires_in_days,
             acting_member_id=_id(input.acting_member_id),
+            message=_strike_message(input.message),
         )
         try:
             dto = await info.context.membership.add_strike(

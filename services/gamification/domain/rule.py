@@ -126,6 +126,8 @@ class Occurrence:
     currency: str | None = None
     paid_tier_id: str | None = None
     paid_tier_key: str | None = None
+    # The chat message it was (``member.activity.message``): awards for it name it, so a strike reverses them.
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class PointEntry(GamificationModel, table=True):
         UniqueConstraint("community_id", "source"),
         Index("ix_point_entry_member", "community_id", "member_id", "id"),
         Index("ix_point_entry_window", "community_id", "occurred_at"),
+        Index("ix_point_entry_message", "community_id", "message_ref"),
     )
 
     id: str = Field(primary_key=True, max_length=40)
@@ -32,6 +33,9 @@ class PointEntry(GamificationModel, table=True):
     # The rule version that awarded it (entries keep pointing at old versions after a rule changes).
     rule_version_id: str | None = Field(default=None, max_length=40)
     corrects_entry_id: str | None = Field(default=None, max_length=40)
+    # The chat message an award was for (``member.activity``'s ``message_ref``): a strike on it reverses it.
+    message_ref: str | None = Field(default=None, max_length=300)
+    # When it counts (leaderboard windows): a reversal counts when the award it reverses did.
     occurred_at: dt.datetime = Field(sa_type=UtcDateTime)
     created_at: dt.datetime = Field(sa_type=UtcDateTime)
 

@@ -46,6 +46,7 @@ class AwardPosting:
     at: datetime
     rule_id: str
     rule_version_id: str
+    message_ref: str | None = None
 
 
 @dataclass
@@ -78,8 +79,12 @@ async def post(
     rule_id: str | None = None,
     rule_version_id: str | None = None,
     corrects_entry_id: str | None = None,
+    message_ref: str | None = None,
+    occurred_at: datetime | None = None,
 ) -> Posted:
+    """Append one entry at ``at``; it counts for the leaderboard windows of ``occurred_at`` (default ``at``)."""
     repo = LedgerRepository(session)
+    counts_at = occurred_at or at
     entry = PointEntry(
         id=new_id("pte"),
         community_id=community_id,
@@ -90,7 +95,8 @@ async def post(
         reason=reason,
         rule_version_id=rule_version_id,
         corrects_entry_id=corrects_entry_id,
-        occurred_at=at,
+        message_ref=message_ref,
+        occurred_at=counts_at,
         created_at=at,
     )
     if not await repo.insert_entry(entry.model_dump()):
@@ -141,7 +147,12 @@ async def post(
         await emit(session, data_out, community_id=community_id, at=at)
     if earned:
         leaderboard.record(
-            session, community_id=community_id, member_id=member_id, points=earned, at=at, timezone=settings.timezone
+            session,
+            community_id=community_id,
+            member_id=member_id,
+            points=earned,
+            at=counts_at,
+            timezone=settings.timezone,
         )
         await level.after_lifetime_change(
             session,
@@ -178,6 +189,7 @@ async def post_awards(session: AsyncSession, *, community_id: str, postings: Seq
             "reason": posting.reason,
             "rule_version_id": posting.rule_version_id,
             "corrects_entry_id": None,
+            "message_ref": posting.message_ref,
             "occurred_at": posting.at,
             "created_at": posting.at,
         }

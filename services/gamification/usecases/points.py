@@ -100,6 +100,7 @@ async def apply_occurrence(
             at=occurrence.occurred_at,
             rule_id=rule.rule_id,
             rule_version_id=rule.version_id,
+            message_ref=occurrence.message_ref,
         )
         if posted.replayed:
             continue
@@ -165,6 +166,7 @@ async def apply_occurrences(
             at=p.occurrence.occurred_at,
             rule_id=p.rule.rule_id,
             rule_version_id=p.rule.version_id,
+            message_ref=p.occurrence.message_ref,
         )
         for p in planned
     ]

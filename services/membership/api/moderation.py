@@ -43,15 +43,22 @@ async def add_strike(
         actor = await resolve_actor(
             session, principal=principal, community_id=community_id, acting_member_id=body.acting_member_id
         )
+        message = body.message
         violation = Violation(
             rule=body.rule,
             weight=body.weight,
-            evidence=body.evidence,
+            evidence=body.evidence or (message.platform_message_id if message else None),
             reason=body.reason,
             expires_in_days=body.expires_in_days,
         )
         outcome = await strike.add_strike(
-            session, community_id=community_id, member_id=member_id, actor=actor, clocks=clocks, violation=violation
+            session,
+            community_id=community_id,
+            member_id=member_id,
+            actor=actor,
+            clocks=clocks,
+            violation=violation,
+            message=strike.MessageInChat(message.group_id, message.platform_message_id) if message else None,
         )
         return StrikeAddedRead(
             strike=StrikeRead.model_validate(outcome.strike),

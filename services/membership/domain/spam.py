@@ -9,6 +9,10 @@ Four heuristics, each a violation of its own:
 
 Flood and repeat look at a small rolling record of the member's recent messages (``Recent``), which the
 caller loads before and stores after each message; ``inspect`` returns the findings and the new record.
+
+A finding is a strike; ``Verdict.spam`` also names a heuristic that the message trips while an earlier
+message of the same burst already took the strike (the tenth message of a flood): it is spam all the same,
+and earns nothing (ADR 0035), but one burst still makes one strike.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -271,6 +276,8 @@ class Finding:
 class Verdict:
     findings: list[Finding]
     recent: Recent
+    # Every heuristic the message trips, struck now or already struck for its burst, in ``HEURISTICS`` order.
+    spam: tuple[str, ...] = ()
 
 
 def inspect(
@@ -288,24 +295,36 @@ def inspect(
     if newcomer:
         findings += _content_findings(text, settings)
     if not counts:
-        return Verdict(findings, recent)
+        return Verdict(findings, recent, _spam_of(findings, ()))
     digest = text_digest(text)
     messages = (*recent.messages, (at, digest))
     fired = dict(recent.fired)
+    tripped: list[str] = []
     in_flood = [m for m in messages if m[0] > at - settings.flood_seconds]
-    if len(in_flood) > settings.flood_messages and not _fired_within(fired, "flood", at, settings.flood_seconds):
-        findings.append(Finding("flood", f"{len(in_flood)} messages within {settings.flood_seconds} seconds"))
-        fired["flood"] = at
+    if len(in_flood) > settings.flood_messages:
+        tripped.append("flood")
+        if not _fired_within(fired, "flood", at, settings.flood_seconds):
+            findings.append(Finding("flood", f"{len(in_flood)} messages within {settings.flood_seconds} seconds"))
+            fired["flood"] = at
     if digest is not None:
         same = [m for m in messages if m[1] == digest and m[0] > at - settings.repeat_seconds]
         key = f"repeat:{digest}"
-        if len(same) >= settings.repeat_count and not _fired_within(fired, key, at, settings.repeat_seconds):
-            findings.append(Finding("repeat", f"the same text {len(same)} times within {settings.repeat_seconds} s"))
-            fired[key] = at
+        if len(same) >= settings.repeat_count:
+            tripped.append("repeat")
+            if not _fired_within(fired, key, at, settings.repeat_seconds):
+                findings.append(
+                    Finding("repeat", f"the same text {len(same)} times within {settings.repeat_seconds} s")
+                )
+                fired[key] = at
     horizon = at - settings.window_seconds
     kept = tuple(m for m in messages if m[0] > horizon)[-MAX_RECENT:]
     fired = {key: when for key, when in fired.items() if when > horizon}
-    return Verdict(findings, Recent(messages=kept, fired=fired))
+    return Verdict(findings, Recent(messages=kept, fired=fired), _spam_of(findings, tripped))
+
+
+def _spam_of(findings: list[Finding], tripped: Sequence[str]) -> tuple[str, ...]:
+    names = {finding.heuristic for finding in findings} | set(tripped)
+    return tuple(name for name in HEURISTICS if name in names)
 
 
 def _content_findings(text: str, settings: SpamSettings) -> list[Finding]:

@@ -1,5 +1,6 @@
 """What chat events do to members: identities resolved (or created), presence in groups, activity per
-day, ``member.activity`` for gamification, and every message handed on to the spam heuristics.
+day, ``member.activity`` for gamification, and every message handed on to the spam heuristics first, so
+that its ``member.activity`` carries their verdict.
 
 Times are the platform's (``sent_at``, ``joined_at``, ...); "a day" is a day in the community's time zone.
 ``member.activity`` goes out for members inside the community only: a removed member's chatter earns
@@ -151,6 +152,8 @@ async def _announce(
     text: str = "",
     platform_message_id: str | None = None,
     media: list[ChatMedia] | None = None,
+    message_ref: str | None = None,
+    spam: Sequence[str] = (),
 ) -> None:
     if membership is None or not is_inside(membership.status):
         return
@@ -166,6 +169,8 @@ async def _announce(
             platform_message_id=platform_message_id,
             media=media or [],
             occurred_at=at,
+            message_ref=message_ref,
+            spam=list(spam),
         ),
         community_id=where.community.id,
         at=at,
@@ -197,6 +202,9 @@ async def record_message(session: AsyncSession, envelope: Envelope, message: Cha
     await _enter(session, where, member, message.sender.platform_user_id, at)
     activity = ActivityRepository(session)
     earlier = await activity.messages_before(where.community.id, member.id)
+    # The verdict first, so the activity carries it: a message the heuristics strike earns nothing (ADR 0035).
+    sender = Sender(member=member, membership=membership, group=where.group, earlier_messages=earlier)
+    verdict = await spam.inspect_message(session, envelope=envelope, message=message, sender=sender)
     if message.edit_of is None:  # an edit is not a new message
         await activity.add(
             where.community.id,
@@ -218,10 +226,10 @@ async def record_message(session: AsyncSession, envelope: Envelope, message: Cha
             text=message.text,
             platform_message_id=message.platform_message_id,
             media=message.media,
+            message_ref=spam.ref_of(message),
+            spam=verdict.spam,
         )
     await session.flush()
-    sender = Sender(member=member, membership=membership, group=where.group, earlier_messages=earlier)
-    await spam.inspect_message(session, envelope=envelope, message=message, sender=sender)
 
 
 async def record_reaction(session: AsyncSession, envelope: Envelope, reaction: ChatReactionAdded) -> None:

@@ -1,12 +1,15 @@
 """Spam heuristics on incoming chat messages (links and ad keywords from newcomers, flood, repeats).
 
-The chat consumer calls ``inspect_message`` for every message after recording the activity. Each
-heuristic that fires adds a strike (actor ``system``), which escalates through the community's ladder.
+The chat consumer calls ``inspect_message`` for every message before it announces the activity, so that
+``member.activity`` carries the verdict (ADR 0035). Each heuristic that fires adds a strike (actor
+``system``) naming the message, which escalates through the community's ladder.
 Cost per message: the community row (usually already in the session), one read and one write of the
 member's small spam window; strikes only when something fired.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +17,7 @@ from contracts.chat import ChatMessageReceived
 from kit.events import Envelope
 from services.membership.domain import moderation as rules
 from services.membership.domain import spam
+from services.membership.domain.activity import message_ref
 from services.membership.domain.actor import SYSTEM_ACTOR
 from services.membership.domain.role import Role
 from services.membership.models.moderation import SpamWindow
@@ -24,17 +28,32 @@ from services.membership.usecases.sender import Sender
 from services.membership.usecases.strike import StrikeOutcome, Violation, record_strike
 
 
+@dataclass(frozen=True)
+class SpamCheck:
+    """What the heuristics made of one message: the strikes added (none, mostly) and every heuristic it
+    trips, including those whose strike an earlier message of the same burst took."""
+
+    strikes: list[StrikeOutcome] = field(default_factory=list)
+    spam: tuple[str, ...] = ()
+
+
+def ref_of(message: ChatMessageReceived) -> str:
+    """The message's ``message_ref``; an edit names the message it edits."""
+    chat = message.chat
+    return message_ref(chat.platform, chat.platform_chat_id, message.edit_of or message.platform_message_id)
+
+
 async def inspect_message(
     session: AsyncSession, *, envelope: Envelope, message: ChatMessageReceived, sender: Sender
-) -> list[StrikeOutcome]:
-    """Add a strike for each heuristic the message trips; the strikes added (none, mostly)."""
+) -> SpamCheck:
+    """Add a strike for each heuristic the message trips, naming the message."""
     community_id = sender.member.community_id
     membership = sender.membership
     if message.sender.is_bot or (membership is not None and membership.role != Role.MEMBER):
-        return []  # bots and the community's staff are not checked
+        return SpamCheck()  # bots and the community's staff are not checked
     settings = rules.settings_of((await community_or_raise(session, community_id)).settings).spam
     if not settings.enabled:
-        return []
+        return SpamCheck()
     at = envelope.occurred_at
     newcomer = spam.is_newcomer(
         earlier_messages=sender.earlier_messages,
@@ -59,7 +78,7 @@ async def inspect_message(
             windows.add(window)
         window.recent = verdict.recent.document()
         window.updated_at = at
-    outcomes = []
+    outcomes: list[StrikeOutcome] = []
     where = ChatTarget(message.chat, message.sender.platform_user_id)
     target = Target(sender.member, membership)
     for finding in verdict.findings:
@@ -68,7 +87,8 @@ async def inspect_message(
             evidence=message.platform_message_id,
             reason=f"spam heuristic {finding.heuristic}: {finding.detail}",
             where=where,
+            message_ref=ref_of(message),
         )
         outcomes.append(await record_strike(session, target, actor=SYSTEM_ACTOR, at=at, violation=violation))
     await session.flush()
-    return outcomes
+    return SpamCheck(outcomes, verdict.spam)

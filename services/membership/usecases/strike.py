@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import StrikeAdded
 from kit.clock import Clocks
-from kit.errors import Conflict, NotFound
+from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id
 from services.membership.domain import moderation as rules
+from services.membership.domain.activity import message_ref
 from services.membership.domain.actor import SYSTEM_ACTOR, Actor
 from services.membership.domain.role import Permission
 from services.membership.models.moderation import Strike
+from services.membership.repo.group import GroupRepository
 from services.membership.repo.moderation import StrikeRepository
 from services.membership.usecases import audit
 from services.membership.usecases.audit import AuditAction
@@ -50,6 +52,16 @@ class Violation:
     expires_in_days: int | None = None
     # Where it happened, when known: a warning goes there, a mute or removal includes it.
     where: ChatTarget | None = None
+    # The chat message it is for (``domain.activity.message_ref``): what that message earned is taken back.
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageInChat:
+    """A message as a moderator names it: the group it was sent in and the platform's id of it."""
+
+    group_id: str
+    platform_message_id: str
 
 
 @dataclass
@@ -61,15 +73,32 @@ class StrikeOutcome:
 
 
 async def add_strike(
-    session: AsyncSession, *, community_id: str, member_id: str, actor: Actor, clocks: Clocks, violation: Violation
+    session: AsyncSession,
+    *,
+    community_id: str,
+    member_id: str,
+    actor: Actor,
+    clocks: Clocks,
+    violation: Violation,
+    message: MessageInChat | None = None,
 ) -> StrikeOutcome:
-    """A moderator records a violation; the ladder then acts on the member's active strike count."""
+    """A moderator records a violation, for a chat message or not; the ladder then acts on the member's
+    active strike count."""
     require(actor, Permission.MODERATE)
     target = await target_or_raise(session, community_id, member_id)
     ensure_may_act_on(actor, target)
+    if message is not None:
+        violation = replace(violation, message_ref=await _message_ref(session, community_id, message))
     outcome = await record_strike(session, target, actor=actor, at=clocks.now(community_id), violation=violation)
     await session.flush()
     return outcome
+
+
+async def _message_ref(session: AsyncSession, community_id: str, message: MessageInChat) -> str:
+    group = await GroupRepository(session).get(community_id, message.group_id)
+    if group is None:
+        raise InvalidInput.of("message.group_id", "is not a group of this community")
+    return message_ref(group.platform, group.platform_chat_id, message.platform_message_id)
 
 
 async def record_strike(
@@ -105,7 +134,13 @@ async def record_strike(
         actor=actor,
         at=at,
         reason=violation.reason or violation.rule,
-        detail={"strike_id": strike.id, "rule": strike.rule, "weight": strike.weight, "active_strikes": active},
+        detail={
+            "strike_id": strike.id,
+            "rule": strike.rule,
+            "weight": strike.weight,
+            "active_strikes": active,
+            **({"message_ref": violation.message_ref} if violation.message_ref else {}),
+        },
     )
     action = await _escalate(session, target, strike, active=active, settings=settings, where=violation.where, at=at)
     await emit(
@@ -120,6 +155,7 @@ async def record_strike(
             reason=strike.reason,
             expires_at=strike.expires_at,
             action=action,
+            message_ref=violation.message_ref,
         ),
         community_id=community_id,
         at=at,

@@ -18,8 +18,9 @@ from services.membership.usecases.sender import Sender
 from services.membership.usecases.spam import inspect_message
 from tests.support.factories import rest_create_community
 from tests.support.guildhall import service_client
+from tests.support.lifecycle import ChatFeed, rest_create_group, user
 from tests.support.membership import rest_add_member
-from tests.support.moderation import START, chat_commands, manual_clock, set_role
+from tests.support.moderation import START, chat_commands, emitted, manual_clock, rest_add_strike, set_role
 
 ADMIN = Principal(role="platform_admin", key_id="key_admin")
 CHAT = ChatAddress(platform="telegram", connection_id="conn_t", platform_chat_id="-100500")
@@ -56,10 +57,10 @@ class Chatter:
             assert member is not None
             membership = (await session.exec(select(Membership).where(Membership.member_id == self.member_id))).first()
             sender = Sender(member=member, membership=membership, group=None, earlier_messages=self.earlier_messages)
-            outcomes = await inspect_message(session, envelope=envelope, message=message, sender=sender)
+            check = await inspect_message(session, envelope=envelope, message=message, sender=sender)
             await session.commit()
         self.earlier_messages += 1
-        return [outcome.strike.rule for outcome in outcomes]
+        return [outcome.strike.rule for outcome in check.strikes]
 
 
 async def chatter(app: FastAPI, *, earlier_messages: int, settings: dict[str, Any] | None = None) -> Chatter:
@@ -141,3 +142,65 @@ async def test_spam_checks_can_be_turned_off(membership: FastAPI) -> None:
 
     assert await person.send("加微信 abc_123456 www.spam.cn", at=START) == []
     assert (await strikes_of(membership, person))["active_strikes"] == 0
+
+
+async def test_a_message_goes_out_with_the_verdict_and_its_strike_names_it(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        group = await rest_create_group(client, cid)
+        await rest_add_member(client, cid, identities=[{"platform": "telegram", "platform_user_id": "42"}])
+        feed = ChatFeed(membership, cid)
+        await feed.message(group, user("42"), "大家好", at=START)
+        await feed.message(group, user("42"), "see t.me/joinchat/xyz for free stuff", at=START + timedelta(minutes=1))
+        await feed.message(group, user("42"), "日赚500", at=START + timedelta(minutes=2), edit_of="m1")
+
+    ref = f"telegram:{group['platform_chat_id']}:"
+    activity = [e["data"] for e in await emitted(membership, "member.activity")]
+    assert [(a["message_ref"], a["spam"]) for a in activity] == [(ref + "m1", []), (ref + "m2", ["link"])]
+    strikes = [e["data"] for e in await emitted(membership, "strike.added")]
+    # An edit is not another message, but an edit into spam is a strike on the message it edits.
+    assert [(s["rule"], s["message_ref"]) for s in strikes] == [
+        ("spam:link", ref + "m2"),
+        ("spam:ad_keyword", ref + "m1"),
+    ]
+
+
+async def test_the_rest_of_a_flood_is_spam_too_with_one_strike_for_the_burst(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        response = await client.patch(
+            f"/v1/communities/{cid}/moderation/settings", json={"spam": {"flood_messages": 2, "flood_seconds": 10}}
+        )
+        assert response.status_code == 200, response.text
+        group = await rest_create_group(client, cid)
+        await rest_add_member(client, cid, identities=[{"platform": "telegram", "platform_user_id": "42"}])
+        feed = ChatFeed(membership, cid)
+        for second in range(4):
+            await feed.message(group, user("42"), f"hi {second}", at=START + timedelta(seconds=second))
+
+    activity = [e["data"]["spam"] for e in await emitted(membership, "member.activity")]
+    assert activity == [[], [], ["flood"], ["flood"]]
+    assert [e["data"]["rule"] for e in await emitted(membership, "strike.added")] == ["spam:flood"]
+
+
+async def test_a_moderator_strike_may_name_the_message_it_is_for(membership: FastAPI) -> None:
+    async with service_client(membership, ADMIN) as client:
+        cid = (await rest_create_community(client))["id"]
+        group = await rest_create_group(client, cid)
+        member = await rest_add_member(client, cid)
+        url = f"/v1/communities/{cid}/members/{member['id']}/strikes"
+        for_message = await rest_add_strike(
+            client, cid, member["id"], rule="spam", message={"group_id": group["id"], "platform_message_id": "77"}
+        )
+        plain = await rest_add_strike(client, cid, member["id"], rule="rudeness", evidence="a screenshot")
+        unknown = await client.post(
+            url, json={"rule": "spam", "message": {"group_id": "grp_nope", "platform_message_id": "77"}}
+        )
+        strikes = (await client.get(url)).json()["items"]
+
+    assert for_message["strike"]["evidence"] == "77" and plain["strike"]["evidence"] == "a screenshot"
+    added = [e["data"] for e in await emitted(membership, "strike.added")]
+    assert [a["message_ref"] for a in added] == [f"telegram:{group['platform_chat_id']}:77", None]
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["message.group_id"]
+    assert len(strikes) == 2  # the refused one changed nothing

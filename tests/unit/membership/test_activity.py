@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.membership.domain import link_code
-from services.membership.domain.activity import local_day, text_length
+from services.membership.domain.activity import local_day, message_ref, text_length
 
 
 def test_a_day_is_a_day_in_the_communitys_time_zone() -> None:
@@ -33,3 +33,10 @@ def test_codes_are_typeable_and_their_hash_ignores_case_spaces_and_dashes() -> N
     assert link_code.hash_code("cmty_a", typed) == link_code.hash_code("cmty_a", code)
     assert link_code.hash_code("cmty_b", code) != link_code.hash_code("cmty_a", code)
     assert not link_code.looks_like_code("ABC")
+
+
+def test_a_message_is_named_by_platform_chat_and_message_id() -> None:
+    telegram = message_ref("telegram", "-1002178505120", "2001")
+
+    assert telegram == "telegram:-1002178505120:2001"
+    assert telegram != message_ref("telegram", "-1002178505121", "2001")  # Telegram numbers messages per chat

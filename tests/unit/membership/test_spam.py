@@ -173,6 +173,33 @@ def test_more_than_n_messages_in_m_seconds_is_a_flood_once_per_burst() -> None:
     assert found == [[], [], [], ["flood"], [], [], [], [], [], ["flood"]]
 
 
+def test_the_rest_of_a_burst_is_spam_without_another_strike() -> None:
+    settings = SpamSettings(flood_messages=2, flood_seconds=10, repeat_count=2, repeat_seconds=60)
+    recent, verdicts = Recent(), []
+    for at, text in [(0, "a"), (1, "b"), (2, "c"), (3, "c"), (4, "c"), (30, "d"), (200, "e")]:
+        verdict = inspect(text, at=at, newcomer=False, recent=recent, settings=settings)
+        recent = verdict.recent
+        verdicts.append(([f.heuristic for f in verdict.findings], verdict.spam))
+
+    assert verdicts == [
+        ([], ()),
+        ([], ()),
+        (["flood"], ("flood",)),
+        (["repeat"], ("flood", "repeat")),  # the flood's strike was taken; the repeat's is new
+        ([], ("flood", "repeat")),
+        ([], ()),
+        ([], ()),
+    ]
+
+
+def test_content_findings_are_spam_and_edits_of_clean_text_are_not() -> None:
+    spam = inspect("加微信 abc_123456", at=0, newcomer=True, recent=Recent(), settings=SETTINGS)
+    clean_edit = inspect("fixed a typo", at=1, newcomer=True, recent=spam.recent, settings=SETTINGS, counts=False)
+
+    assert spam.spam == ("link", "ad_keyword")
+    assert clean_edit.spam == ()
+
+
 def test_messages_spread_out_are_no_flood() -> None:
     settings = SpamSettings(flood_messages=3, flood_seconds=10)
 

@@ -13,6 +13,15 @@ from services.membership.domain import moderation as rules
 from services.membership.domain.member import clean_platform
 
 
+class StrikeMessage(BaseModel):
+    """A chat message a strike is for: what it earned is taken back (ADR 0035)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    group_id: str = Field(description="The group the message was sent in.")
+    platform_message_id: str = Field(min_length=1, max_length=200, description="The platform's id of the message.")
+
+
 class StrikeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -24,6 +33,9 @@ class StrikeCreate(BaseModel):
         default=None, ge=1, le=rules.MAX_LIFETIME_DAYS, description="Instead of the community's strike lifetime."
     )
     acting_member_id: str | None = None
+    message: StrikeMessage | None = Field(
+        default=None, description="The message it is for; the evidence defaults to its platform message id."
+    )
 
     @field_validator("rule")
     @classmethod
