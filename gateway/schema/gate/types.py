@@ -102,7 +102,7 @@ class Payment:
 
 @strawberry.type(description="An amount of money in minor units of an ISO 4217 currency.")
 class Money:
-    amount: int = strawberry.field(description="Minor units (fen, cents).")
+    amount: Int64 = strawberry.field(description="Minor units (fen, cents).")
     currency: str
 
 
