@@ -7,22 +7,28 @@ Guildhall answers. Here, once per app, its document is completed from the code i
 - each operation lists ``application/problem+json`` for every status its endpoint and dependencies can raise
   (``kit.raises`` reads them from the source, with the codes), plus 422 where FastAPI validates a body or a
   parameter that can be wrong;
-- FastAPI's own validation schemas go, since no route answers with them.
+- FastAPI's own validation schemas go, since no route answers with them;
+- a request field checked by a validator that calls a rule marked ``@publishes`` (``kit.schema_rules``) gets
+  that rule's JSON Schema (non-empty, maximum length, IANA time zone, pattern).
 """
 
 from __future__ import annotations
 
+import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel
 
 from kit.errors import PROBLEM_JSON, InvalidInput, ProblemBody
-from kit.raises import Raised, problems_raised
+from kit.ids import ID_PATTERN
+from kit.raises import Raised, direct_calls, problems_raised
+from kit.schema_rules import published
 
 PROBLEM_REF = "#/components/schemas/Problem"
 _FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
@@ -49,6 +55,7 @@ def complete_document(app: FastAPI, document: dict[str, Any]) -> None:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(problem_schemas())
     paths = document.get("paths", {})
+    document_field_rules(_request_models(app), schemas)
     for route in iter_route_contexts(app.routes):
         dependant: Dependant | None = getattr(route, "dependant", None)
         path = getattr(route, "path_format", None)
@@ -58,6 +65,7 @@ def complete_document(app: FastAPI, document: dict[str, Any]) -> None:
             operation = paths[path].get(method.lower())
             if operation is not None:
                 document_problems(operation, problems_raised(_calls(dependant)) | _validation(operation))
+                document_ids(operation)  # after: a pattern that only documents must not read as a 422
     text = repr(paths)
     for name in _FASTAPI_VALIDATION:
         if f"#/components/schemas/{name}'" not in text:
@@ -102,6 +110,16 @@ def document_problems(operation: dict[str, Any], raised: frozenset[Raised]) -> N
     operation["responses"] = dict(sorted(responses.items()))
 
 
+def document_ids(operation: dict[str, Any]) -> None:
+    """A path's ``…_id`` is one of Guildhall's ids (``kit.ids``): no other value names anything there. Not
+    enforced: any other value is looked up like an id and found to be nothing."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and parameter["name"].endswith("_id") and schema.get("type") == "string":
+            schema["pattern"] = ID_PATTERN.pattern
+            parameter.setdefault("description", "a Guildhall id: a short prefix, _, then a ULID in lower case")
+
+
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
     if dependant.call is not None:
         yield dependant.call
@@ -121,3 +139,64 @@ def _validation(operation: dict[str, Any]) -> frozenset[Raised]:
 
 def _rules_of(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if k not in ("title", "description", "default", "examples")}
+
+
+def document_field_rules(models: Iterable[type[BaseModel]], schemas: dict[str, Any]) -> None:
+    """Each field whose validator calls a published rule says the rule, in the component of its model."""
+    for model in models:
+        rules = _field_rules(model)
+        component = _component_of(model, schemas) if rules else None
+        if component is None:
+            continue
+        properties = component.get("properties", {})
+        for field, rule in rules.items():
+            name = model.model_fields[field].alias or field
+            if name in properties:
+                for schema in _string_schemas(properties[name]):
+                    schema.update(rule)
+
+
+def _field_rules(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    rules: dict[str, dict[str, Any]] = {}
+    for validator in model.__pydantic_decorators__.field_validators.values():
+        found: dict[str, Any] = {}
+        for called, keywords in direct_calls(validator.func):
+            found |= published(called, keywords) or {}
+        for field in validator.info.fields if found else ():
+            if field in model.model_fields:
+                rules.setdefault(field, {}).update(found)
+    return rules
+
+
+def _component_of(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any] | None:
+    """The component FastAPI named for ``model``: by its name, or the longer name it takes on a clash."""
+    for key, schema in schemas.items():
+        named = key.removesuffix("-Input") == model.__name__ or key.endswith(f"__{model.__name__}")
+        if named and schema.get("title") == model.__name__:
+            return typing.cast(dict[str, Any], schema)
+    return None
+
+
+def _string_schemas(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if schema.get("type") == "string":
+        yield schema
+    for branch in schema.get("anyOf", []):
+        yield from _string_schemas(branch)
+
+
+def _request_models(app: FastAPI) -> list[type[BaseModel]]:
+    """The models of request bodies, and the models nested in them."""
+    found: list[type[BaseModel]] = []
+    todo: list[Any] = []
+    for route in iter_route_contexts(app.routes):
+        dependant: Dependant | None = getattr(route, "dependant", None)
+        todo.extend(param.field_info.annotation for param in (dependant.body_params if dependant else []))
+    while todo:
+        annotation = todo.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found.append(annotation)
+                todo.extend(field.annotation for field in annotation.model_fields.values())
+        else:
+            todo.extend(typing.get_args(annotation))
+    return found

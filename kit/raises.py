@@ -45,6 +45,32 @@ def problems_raised(functions: Iterable[Callable[..., Any]]) -> frozenset[Raised
     return frozenset(found)
 
 
+def direct_calls(function: Callable[..., Any]) -> list[tuple[Any, dict[str, Any]]]:
+    """What ``function``'s source calls, resolved, each with the keyword arguments whose values the source names
+    (a constant, or a module's constant such as ``rules.MISSION_MAX_LENGTH``); unresolvable calls are left out."""
+    target = inspect.unwrap(getattr(function, "__func__", function))
+    if not isinstance(target, FunctionType) or (tree := _parse(target)) is None:
+        return []
+    scope = _Scope(target, tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (called := scope.resolve(node.func)) is not None:
+            keywords = {}
+            for keyword in node.keywords:
+                value = _constant(scope, keyword.value)
+                if keyword.arg is not None and value is not None:
+                    keywords[keyword.arg] = value
+            found.append((called, keywords))
+    return found
+
+
+def _constant(scope: _Scope, node: ast.expr) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    value = scope.resolve(node) if isinstance(node, ast.Name | ast.Attribute) else None
+    return value if isinstance(value, int | str | float) else None
+
+
 def _own(obj: object) -> bool:
     module = getattr(obj, "__module__", None) or ""
     return module.partition(".")[0] in OWN_PACKAGES

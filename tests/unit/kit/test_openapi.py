@@ -13,10 +13,12 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
 from kit.errors import PROBLEM_JSON, FieldError, InvalidInput, NotFound, Problem, problem_response, validation_problem
+from kit.ids import ID_PATTERN
 from kit.openapi import document_problems
 from kit.raises import Raised, problems_raised
 from services.content.app import create_app as content_app
 from services.gamification.app import create_app as gamification_app
+from services.membership.api.schemas.community import CommunityCreate
 from services.membership.app import create_app as membership_app
 from tests.support.openapi import schema_errors
 
@@ -145,3 +147,81 @@ def test_the_problem_schema_has_exactly_the_fields_the_handler_emits() -> None:
     assert set(schema["properties"]) == {"type", "title", "status", "code", "detail", "errors"}
     assert document["components"]["schemas"]["FieldError"]["required"] == list(FieldError.model_fields)
     assert schema_errors(document, PROBLEM_REF, {"title": "t", "status": 404, "code": "x", "detail": None}) != []
+
+
+def request_schemas(service: str) -> dict[str, dict[str, Any]]:
+    """The components a request body refers to, directly or nested."""
+    document = document_of(service)
+    components = document["components"]["schemas"]
+    todo = [ref for _, _, op in operations(service) for ref in _refs(op.get("requestBody", {}))]
+    found: dict[str, dict[str, Any]] = {}
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found[name] = components[name]
+            todo.extend(_refs(components[name]))
+    return found
+
+
+def _refs(value: Any) -> list[str]:
+    text = json.dumps(value)
+    return [part.split('"')[0] for part in text.split('"#/components/schemas/')[1:]]
+
+
+def _integers(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [schema] if schema.get("type") == "integer" else []
+    for branch in [*schema.get("anyOf", []), *([schema["items"]] if "items" in schema else [])]:
+        found += _integers(branch)
+    for value in schema.get("properties", {}).values():
+        found += _integers(value)
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_integer_a_request_carries_shows_its_bounds(service: str) -> None:
+    parameters = [
+        (f"{path} {p['name']}", p["schema"]) for path, _, op in operations(service) for p in op.get("parameters", [])
+    ]
+    unbounded = [
+        (where, integer)
+        for where, schema in [*parameters, *request_schemas(service).items()]
+        for integer in _integers(schema)
+        if not ({"minimum", "exclusiveMinimum"} & set(integer) and {"maximum", "exclusiveMaximum"} & set(integer))
+    ]
+    assert unbounded == []
+
+
+def test_rules_checked_by_validators_are_published_on_their_fields() -> None:
+    schemas = document_of("membership")["components"]["schemas"]
+    name = schemas["CommunityCreate"]["properties"]["name"]
+    assert (name["minLength"], name["pattern"], name["maxLength"]) == (1, r"\S", 100)
+    assert schemas["CommunityCreate"]["properties"]["timezone"]["format"] == "iana-time-zone"
+    [timezone, _] = schemas["CommunityUpdate"]["properties"]["timezone"]["anyOf"]
+    assert timezone["format"] == "iana-time-zone"
+    assert schemas["CommunityCreate"]["properties"]["mission"]["anyOf"][0]["maxLength"] == 2_000
+    assert schemas["TierCreate"]["properties"]["key"]["pattern"] == "^[a-z][a-z0-9_-]{0,39}$"
+    assert schemas["MemberCreate"]["properties"]["display_name"]["minLength"] == 1
+    gamification = document_of("gamification")["components"]["schemas"]
+    assert gamification["ChallengeCreate"]["properties"]["timezone"]["format"] == "iana-time-zone"
+    assert gamification["DueWorkRun"]["properties"]["timezone"]["format"] == "iana-time-zone"
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"), [("Morning readers", True), ("", False), ("   ", False), ("x" * 101, False)]
+)
+def test_a_published_rule_refuses_what_the_validator_refuses(name: str, accepted: bool) -> None:
+    document = document_of("membership")
+    body = {"name": name, "timezone": "Asia/Shanghai"}
+    published = schema_errors(document, {"$ref": "#/components/schemas/CommunityCreate"}, body) == []
+    try:
+        CommunityCreate.model_validate(body)
+        validated = True
+    except ValueError:
+        validated = False
+    assert published == validated == accepted
+
+
+def test_path_ids_show_the_shape_of_guildhalls_ids() -> None:
+    operation = document_of("membership")["paths"]["/v1/communities/{community_id}/tiers/{tier_id}"]["get"]
+    patterns = {p["name"]: p["schema"].get("pattern") for p in operation["parameters"]}
+    assert patterns == {"community_id": ID_PATTERN.pattern, "tier_id": ID_PATTERN.pattern}
