@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kit.logging import level_of_status
@@ -19,17 +19,17 @@ log = logging.getLogger("guildhall.problem")
 
 
 class FieldError(BaseModel):
-    field: str
-    reason: str
+    field: str = Field(description="The field refused, dotted for nested ones (`routes.0.group_id`)")
+    reason: str = Field(description="Why, in words (`must not be empty`)")
 
 
 class ProblemBody(BaseModel):
     type: str = "about:blank"
-    title: str
-    status: int
-    code: str
-    detail: str | None = None
-    errors: list[FieldError] = []
+    title: str = Field(description="The kind of problem, in words")
+    status: int = Field(description="The HTTP status, repeated")
+    code: str = Field(description="Stable and machine-readable: `community_not_found`, `invalid_input`, ...")
+    detail: str | None = Field(default=None, description="This occurrence, in words")
+    errors: list[FieldError] = Field(default=[], description="The fields refused and why: every 422 names one or more")
 
 
 class Problem(Exception):

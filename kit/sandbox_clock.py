@@ -29,6 +29,7 @@ from kit.auth import PrincipalDep, ensure_community_access
 from kit.clock import MAX_ADVANCE, Clocks
 from kit.db import Sessionmaker
 from kit.errors import Conflict, InvalidInput
+from kit.schema_rules import IANA_TIME_ZONE
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class DueWorkRun(BaseModel):
 
     from_: AwareDatetime = Field(alias="from")
     to: AwareDatetime
-    timezone: str
+    timezone: str = Field(json_schema_extra=dict(IANA_TIME_ZONE))
     step_seconds: int = Field(default=int(STEP.total_seconds()), ge=60, le=86_400)
 
     @field_validator("timezone")

@@ -20,6 +20,7 @@ from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.health import health_router
 from kit.metrics import metrics_router
 from kit.middleware import RequestContextMiddleware
+from kit.openapi import install_openapi
 from kit.redis import create_redis
 from kit.sandbox_clock import ClockSource, SandboxClockRefresher
 from kit.settings import KitSettings
@@ -86,6 +87,7 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
     app.include_router(metrics_router())
     for router in spec.routers:
         app.include_router(router)
+    install_openapi(app)
     return app
 
 

@@ -14,6 +14,7 @@ from kit.auth import ensure_community_access
 from kit.clock import Clocks
 from kit.idempotency import Idempotency
 from kit.pagination import encode_cursor
+from kit.types import INT32_MAX, INT32_MIN
 from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.gamification.api.schemas.challenge import (
     AppealCreate,
@@ -219,7 +220,7 @@ async def list_checkins(
     principal: PrincipalDep,
     page: PageRequestDep,
     member_id: str | None = None,
-    day: int | None = None,
+    day: Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX, description="only this day of the challenge")] = None,
 ) -> CheckinPage:
     ensure_community_access(principal, community_id)
     challenge = await usecases.challenge_or_raise(session, community_id=community_id, challenge_id=challenge_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from kit.schema_rules import IANA_TIME_ZONE, NON_BLANK, publishes
+
 NAME_MAX_LENGTH = 100
 MISSION_MAX_LENGTH = 2_000
 RULES_MAX_LENGTH = 20_000
@@ -15,6 +17,7 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@publishes({**NON_BLANK, "maxLength": NAME_MAX_LENGTH})
 def clean_name(value: str) -> str:
     name = " ".join(value.split())
     if not name:
@@ -24,6 +27,7 @@ def clean_name(value: str) -> str:
     return name
 
 
+@publishes(IANA_TIME_ZONE)
 def clean_timezone(value: str) -> str:
     """An IANA time zone name such as ``Asia/Shanghai``; "a day" in this community is a day there."""
     key = value.strip()
@@ -36,6 +40,7 @@ def clean_timezone(value: str) -> str:
     return key
 
 
+@publishes(lambda max_length: {"maxLength": max_length})
 def clean_text(value: str | None, *, max_length: int) -> str | None:
     if value is None:
         return None

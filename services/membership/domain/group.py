@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from kit.schema_rules import NON_BLANK, publishes
+
 CAPACITY_MAX = 100_000
 PLATFORM_CHAT_ID_MAX_LENGTH = 200
 
 
+@publishes({**NON_BLANK, "maxLength": PLATFORM_CHAT_ID_MAX_LENGTH})
 def clean_platform_chat_id(value: str) -> str:
     chat_id = value.strip()
     if not chat_id:

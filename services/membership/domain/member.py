@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kit.schema_rules import NON_BLANK, publishes
+
 PLATFORMS = frozenset({"telegram", "slack", "discord", "feishu", "wecom", "dingtalk", "generic"})
 DISPLAY_NAME_MAX_LENGTH = 100
 MAX_ATTRIBUTES = 50
@@ -11,6 +13,7 @@ ATTRIBUTE_KEY_MAX_LENGTH = 40
 ATTRIBUTE_TEXT_MAX_LENGTH = 200
 
 
+@publishes({**NON_BLANK, "maxLength": DISPLAY_NAME_MAX_LENGTH})
 def clean_display_name(value: str) -> str:
     name = " ".join(value.split())
     if not name:

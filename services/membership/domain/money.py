@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kit.schema_rules import publishes
+
 # Active ISO 4217 codes (2024 list, funds and precious metals left out).
 _CODES = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF
@@ -14,6 +16,7 @@ _CODES = """
 _CURRENCIES = frozenset(_CODES.split())
 
 
+@publishes({"pattern": "^[A-Za-z]{3}$", "description": "an ISO 4217 currency code such as CNY, USD or EUR"})
 def clean_currency(value: str) -> str:
     code = value.strip().upper()
     if code not in _CURRENCIES:

@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from kit.schema_rules import publishes
+
 
 class Period(StrEnum):
     LIFETIME = "lifetime"
@@ -43,6 +45,7 @@ BENEFIT_PATTERN = re.compile(r"^[a-z][a-z0-9_]*:[A-Za-z0-9_.\-]{1,80}$")
 MAX_BENEFITS = 50
 
 
+@publishes({"pattern": KEY_PATTERN.pattern})
 def clean_key(value: str) -> str:
     key = value.strip()
     if not KEY_PATTERN.fullmatch(key):

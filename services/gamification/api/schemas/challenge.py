@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.schema_rules import IANA_TIME_ZONE
 from kit.types import Int32, Int64
 from services.gamification.domain.challenge import DEFAULT_KEYWORDS, ProofKind
 
@@ -18,7 +19,9 @@ class ChallengeCreate(BaseModel):
     description: str = Field(default="", max_length=2000)
     start_date: date = Field(description="the first day, in the challenge's time zone")
     days: Int32 = Field(description="how many consecutive days, e.g. 21")
-    timezone: str = Field(max_length=64, description="IANA time zone the days are counted in")
+    timezone: str = Field(
+        max_length=64, description="IANA time zone the days are counted in", json_schema_extra=dict(IANA_TIME_ZONE)
+    )
     window_start: time | None = Field(default=None, description="local time check-ins open each day, e.g. 05:00")
     window_end: time | None = Field(
         default=None, description="local time they close; before the start runs past midnight"

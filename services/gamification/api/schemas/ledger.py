@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.schema_rules import IANA_TIME_ZONE
 from kit.types import INT64_MAX, Int32, Int64
 
 
@@ -72,7 +73,7 @@ class PointSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timezone: str | None = None
+    timezone: str | None = Field(default=None, json_schema_extra=dict(IANA_TIME_ZONE))
     decay_after_days: Int32 | None = Field(default=None, description="days without activity before decay; ≥ 1")
     decay_percent: Int32 | None = Field(default=None, description="share of the balance taken per day; 1 to 100")
 
