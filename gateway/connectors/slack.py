@@ -56,6 +56,8 @@ _CHANNEL_TYPES: dict[str, Literal["group", "private", "channel"]] = {
     "im": "private",
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Subtypes that are a person's new message; the rest (joins, bot posts, edits, deletions) are not.
+_NEW_MESSAGE_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
 class SlackConnector:
@@ -104,7 +106,8 @@ class SlackConnector:
         if kind != "event_callback" or event_id is None or not isinstance(event, dict):
             return IGNORED
         at = utc_from_seconds(document.get("event_time"), _EPOCH)
-        return Inbound(events=self._event(event, connection, at), dedupe_key=f"event:{event_id}")
+        key = _message_identity(event) or f"event:{event_id}"
+        return Inbound(events=self._event(event, connection, at), dedupe_key=key)
 
     def _event(self, event: dict[str, Any], connection: ConnectionRef, at: datetime) -> list[EventData]:
         kind = event.get("type")
@@ -148,7 +151,7 @@ class SlackConnector:
         if subtype == "message_changed" and isinstance(event.get("message"), dict):
             edited = event["message"]
             return self._message_of(edited, address, at, edit_of=text_of(edited.get("ts")))
-        if subtype not in (None, "file_share", "thread_broadcast"):
+        if subtype not in _NEW_MESSAGE_SUBTYPES:
             return []  # joins, bot messages, deletions: not messages from people
         return self._message_of(event, address, at, edit_of=None)
 
@@ -257,3 +260,12 @@ class SlackConnector:
             case _:
                 raise ActionUnsupported("slack", command.action)
         return Delivered()
+
+
+def _message_identity(event: dict[str, Any]) -> str | None:
+    """A person's new message by its channel and ``ts``: an app subscribed to ``message.*`` and ``app_mention`` gets
+    one message that mentions it as two events with two event ids, and it must count once."""
+    if event.get("type") not in ("message", "app_mention") or event.get("subtype") not in _NEW_MESSAGE_SUBTYPES:
+        return None
+    channel, ts = text_of(event.get("channel")), text_of(event.get("ts"))
+    return f"message:{channel}:{ts}" if channel and ts else None

@@ -4,6 +4,8 @@ a redelivery is none, a bad signature is a 401 that stores nothing; handshakes, 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -415,3 +417,28 @@ async def test_unknown_platform_connection_or_a_connection_of_another_platform_i
 
     assert [r.status_code for r in responses] == [404, 404, 404]
     assert await chat_events(guildhall) == []
+
+
+async def test_a_slack_message_that_mentions_the_app_counts_once(admin: GraphQL, guildhall: EmbeddedGuildhall) -> None:
+    # Subscribed to message.channels and app_mention, Slack sends one such message twice, with two event ids.
+    delivery = DELIVERIES["slack"]
+    _, path = await connect(admin, guildhall, delivery)
+    mention = load("slack/event_app_mention.json")
+    as_message = {**mention, "event_id": "Ev_message", "event": {**mention["event"], "type": "message"}}
+
+    answers = []
+    for document in (as_message, mention):
+        body = json.dumps(document)
+        timestamp = str(int(delivery.now or 0))
+        secret = delivery.credentials["signing_secret"].encode()
+        signature = "v0=" + hmac.new(secret, f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        headers = {"content-type": "application/json", "X-Slack-Request-Timestamp": timestamp}
+        answers.append(
+            await post(
+                guildhall, path, delivery, body=body.encode(), headers={**headers, "X-Slack-Signature": signature}
+            )
+        )
+
+    assert [a.status_code for a in answers] == [200, 200]
+    (event,) = await chat_events(guildhall)
+    assert event["data"]["platform_message_id"] == mention["event"]["ts"]

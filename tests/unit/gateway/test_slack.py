@@ -111,7 +111,7 @@ def test_channel_message_is_a_message() -> None:
     assert isinstance(message, ChatMessageReceived)
     assert (message.chat.platform_chat_id, message.sender.platform_user_id) == ("C123ABC456", "U123ABC456")
     assert message.text == "Live long and prospect."
-    assert inbound.dedupe_key == "event:Ev123ABC456"
+    assert inbound.dedupe_key == "message:C123ABC456:" + load("slack/event_message_channels.json")["event"]["ts"]
 
 
 def test_checkin_message_has_its_own_event_id() -> None:
@@ -120,7 +120,9 @@ def test_checkin_message_has_its_own_event_id() -> None:
     (message,) = inbound.events
     assert isinstance(message, ChatMessageReceived)
     assert message.text == "打卡"
-    assert inbound.dedupe_key == "event:Ev123ABC457"
+    assert (
+        inbound.dedupe_key == "message:C123ABC456:" + load("slack/event_message_channels_checkin.json")["event"]["ts"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -160,3 +162,16 @@ def test_an_unknown_event_type_is_acknowledged_with_nothing_to_publish() -> None
 
     assert not inbound.events
     assert inbound.reply.status == 200
+
+
+def test_a_message_that_mentions_the_app_is_one_message_under_both_of_its_events() -> None:
+    mention = load("slack/event_app_mention.json")
+    as_message = {**mention, "event_id": "Ev_message", "event": {**mention["event"], "type": "message"}}
+    later = {**as_message, "event_id": "Ev_later", "event": {**as_message["event"], "ts": "1515449599.000001"}}
+    edit = {**as_message, "event_id": "Ev_edit", "event": {**as_message["event"], "subtype": "message_changed"}}
+
+    keys = [CONNECTOR.parse(d, connection=connection("slack")).dedupe_key for d in (mention, as_message, later, edit)]
+
+    assert keys[0] == keys[1] == "message:C123ABC456:1515449522.000016"
+    assert keys[2] == "message:C123ABC456:1515449599.000001"
+    assert keys[3] == "event:Ev_edit"
