@@ -169,14 +169,17 @@ async def claim(
 async def claim_from_message(
     session: AsyncSession, *, community_id: str, member_id: str, group_id: str | None, text: str, at: datetime
 ) -> ProbeClaim | None:
-    """A chat message naming an open probe's keyword in one of its groups claims it; refusals are silent."""
-    if group_id is None or not text:
+    """A chat message naming an open probe's keyword in one of its groups claims it; refusals are silent.
+
+    A message that comes to the app one to one (``group_id`` None: WeCom's self-built apps bring every message
+    so) claims an open probe of the community unattributed to a group, as an API claim without a group does."""
+    if not text:
         return None
     cache: dict[str, Sequence[tuple[Probe, ProbeGroup]]] = session.info.setdefault(OPEN_PROBES_CACHE_KEY, {})
     if community_id not in cache:
         cache[community_id] = await ProbeRepository(session).open_in(community_id, at)
     for probe, group in cache[community_id]:
-        if group.group_id != group_id or not mentions_keyword(text, probe.keyword):
+        if (group_id is not None and group.group_id != group_id) or not mentions_keyword(text, probe.keyword):
             continue
         try:
             async with session.begin_nested():
@@ -200,7 +203,7 @@ class ProbeReport:
     probe_groups: Sequence[ProbeGroup]
     groups: list[GroupReport]
     claims: Sequence[ProbeClaim]
-    unattributed_claims: int  # API claims that named no group
+    unattributed_claims: int  # API claims that named no group, and claims from one-to-one messages
 
 
 async def report(session: AsyncSession, *, community_id: str, probe_id: str) -> ProbeReport:
