@@ -89,7 +89,9 @@ async def test_a_member_who_checks_in_every_day_is_active_and_never_purged_as_a_
 
     async def all_days_counted() -> dict[str, Any] | None:
         member: dict[str, Any] = (await _data(admin, MEMBER, cid=cid, id=doer))["member"]
-        return member if sum(day["participations"] for day in member["activity"]) >= 21 else None
+        # The member's fields are separate reads: wait until the activity and the membership both show it.
+        counted = sum(day["participations"] for day in member["activity"]) >= 21
+        return member if counted and member["membership"]["lastActiveAt"] == last_checkin.isoformat() else None
 
     shown = await eventually(all_days_counted)
     quiet = (await _data(admin, MEMBER, cid=cid, id=silent))["member"]
