@@ -6,15 +6,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kit.auth import PRINCIPAL_HEADER, Principal, sign_principal
 from kit.context import REQUEST_ID_HEADER, current_request_id
-from kit.errors import FieldError, ProblemBody
+from kit.errors import FieldError, ProblemBody, validation_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -85,6 +86,16 @@ def route(template: str, **values: str) -> str:
     return _PLACEHOLDER.sub(segment, template)
 
 
+def wire(model: type[M], /, **values: Any) -> M:
+    """A request body of the service's contract (``contracts/<service>/``), built at the gateway. What the contract
+    refuses is the 422 the service would answer, naming the same fields, and no call is made; the service still
+    applies its own domain rules when the body arrives."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise ServiceProblem("gateway", validation_problem(error.errors())) from error
+
+
 def idempotency_header(key: str | None) -> dict[str, str] | None:
     """The ``Idempotency-Key`` header for a client's key. A printable ASCII key travels as it is; any other key
     (Chinese, emoji, a ``%``) as the SHA-256 of its UTF-8 bytes, so a retry with the same key is recognised and
@@ -130,6 +141,11 @@ def create_http_client(
     )
 
 
+@cache
+def _list_adapter(item: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[item])  # type: ignore[valid-type]
+
+
 class ServiceClient:
     """Calls one service on behalf of one principal (one per GraphQL request)."""
 
@@ -157,6 +173,28 @@ class ServiceClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> M:
+        """The call, its answer parsed into the service's response model (``contracts/<service>/``)."""
+        return model.model_validate_json(await self._send(method, path, params=params, json=json, headers=headers))
+
+    async def _request_list(
+        self,
+        method: str,
+        path: str,
+        item: type[M],
+        *,
+        params: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[M]:
+        """The call, for a route that answers a JSON list of ``item``."""
+        content = await self._send(method, path, params=params, json=None, headers=headers)
+        return _list_adapter(item).validate_json(content)
+
+    async def _send(
+        self, method: str, path: str, *, params: Any, json: Any, headers: Mapping[str, str] | None
+    ) -> bytes:
+        if isinstance(json, BaseModel):
+            # Only what was set travels: a field left out keeps the service's default (or, in a PATCH, its value).
+            json = json.model_dump(mode="json", exclude_unset=True)
         try:
             response = await self._http.request(method, path, params=params, json=json, headers=self._headers(headers))
         except httpx.TransportError as error:
@@ -171,7 +209,7 @@ class ServiceClient:
             ) from error
         if response.is_error:
             raise ServiceProblem(self.service, self._problem_of(response))
-        return model.model_validate_json(response.content)
+        return response.content
 
     @staticmethod
     def _problem_of(response: httpx.Response) -> ProblemBody:

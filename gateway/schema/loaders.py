@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from contracts.content.welcome import WelcomeTemplateRead
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
 from gateway.clients.challenges import ChallengeDTO, EnrollmentDTO
-from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.membership import CommunityDTO, TierDTO
 from gateway.clients.membership.member import MemberDTO
@@ -46,7 +46,7 @@ class Loaders:
         self.community = DataLoader[str, CommunityDTO | None](load_fn=self._load_communities)
         self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
         self.tiers = DataLoader[str, list[TierDTO]](load_fn=self._load_tiers)
-        self.welcome_template = DataLoader[str, WelcomeTemplateDTO | None](load_fn=self._load_welcome_templates)
+        self.welcome_template = DataLoader[str, WelcomeTemplateRead | None](load_fn=self._load_welcome_templates)
         self.member: DataLoader[MemberKey, MemberDTO | None] = member_loader(principal, membership)
         # Keyed by (community id, member id): one batch call per community per tick.
         self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
@@ -77,7 +77,7 @@ class Loaders:
         found = await self._membership.tiers_by_community(allowed) if allowed else {}
         return [found[i] if i in found else _community_not_found(i) for i in ids]
 
-    async def _load_welcome_templates(self, ids: list[str]) -> Sequence[WelcomeTemplateDTO | BaseException | None]:
+    async def _load_welcome_templates(self, ids: list[str]) -> Sequence[WelcomeTemplateRead | BaseException | None]:
         allowed, denied = self._split(ids)
         found = await self._content.welcome_templates_by_community(allowed) if allowed else {}
         return [_community_not_found(i) if i in denied else found.get(i) for i in ids]

@@ -15,7 +15,7 @@ from contracts.events import (
     ReferralConverted,
     StrikeAdded,
 )
-from contracts.gamification import BadgeAwarded, ChallengeCompleted, CheckinRecorded
+from contracts.gamification.events import BadgeAwarded, ChallengeCompleted, CheckinRecorded
 from kit.events import Envelope, Subscriptions
 from kit.events.envelope import stream_of
 from services.gamification.domain.certificate import TriggerKind

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.chat import ChatMemberJoinedGroup, ChatMemberLeftGroup, ChatMessageReceived, ChatReactionAdded
 from contracts.events import AssignmentMissed
-from contracts.gamification import (
+from contracts.gamification.events import (
     ChallengeCompleted,
     CheckinRecorded,
     LevelReached,

@@ -10,7 +10,7 @@ from typing import Any
 from PIL import Image
 from sqlalchemy import update
 
-from contracts.gamification import ChallengeCompleted
+from contracts.gamification.events import ChallengeCompleted
 from guildhall.embedded import EmbeddedGuildhall
 from services.gamification.models.certificate import Certificate, MemberName
 from tests.support.certificates import CHINESE_ACHIEVEMENT, CHINESE_NAME

@@ -9,8 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.content.welcome import WelcomeTemplateUpdate
 from gateway.clients import ServiceProblem
-from gateway.clients.content import WelcomeGroupOverrideDTO, WelcomeTemplateUpdateDTO
+from gateway.clients.base import wire
 from gateway.clients.membership import CommunityCreateDTO
 from gateway.schema.community.types import Community, WelcomeTemplate
 from gateway.schema.context import Context
@@ -106,18 +107,17 @@ class CommunityMutation:
     ) -> UpdateWelcomeTemplatePayload:
         context = info.context
         context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        data = WelcomeTemplateUpdateDTO(
-            body=input.body,
-            batch_window_seconds=input.batch_window_seconds,
-            enabled=input.enabled,
-            group_overrides=[
-                WelcomeGroupOverrideDTO(
-                    group_id=str(o.group_id), body=o.body, batch_window_seconds=o.batch_window_seconds
-                )
-                for o in input.group_overrides
-            ],
-        )
         try:
+            data = wire(
+                WelcomeTemplateUpdate,
+                body=input.body,
+                batch_window_seconds=input.batch_window_seconds,
+                enabled=input.enabled,
+                group_overrides=[
+                    {"group_id": str(o.group_id), "body": o.body, "batch_window_seconds": o.batch_window_seconds}
+                    for o in input.group_overrides
+                ],
+            )
             dto = await context.content.update_welcome_template(str(input.community_id), data)
         except ServiceProblem as problem:
             return user_error_from(problem)

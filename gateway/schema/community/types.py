@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.content.welcome import WelcomeTemplateRead
 from gateway.clients import ServiceProblem
-from gateway.clients.content import WelcomeTemplateDTO
 from gateway.clients.gamification import LevelDTO
 from gateway.clients.membership import CommunityDTO
 from gateway.schema.clock.types import TestClock
@@ -51,7 +51,7 @@ class WelcomeTemplate:
     group_overrides: list[WelcomeGroupOverride]
 
     @classmethod
-    def from_dto(cls, dto: WelcomeTemplateDTO) -> WelcomeTemplate:
+    def from_dto(cls, dto: WelcomeTemplateRead) -> WelcomeTemplate:
         return cls(
             id=strawberry.ID(dto.id),
             body=dto.body,

@@ -6,9 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from kit.errors import NotFound
-from services.content.api.deps import PrincipalDep, SessionDep
-from services.content.api.schemas.welcome import (
+from contracts.content.welcome import (
     CommunityWelcomeTemplate,
     GroupWelcomeRead,
     WelcomeGroupOverrideRead,
@@ -16,6 +14,8 @@ from services.content.api.schemas.welcome import (
     WelcomeTemplateRead,
     WelcomeTemplateUpdate,
 )
+from kit.errors import NotFound
+from services.content.api.deps import PrincipalDep, SessionDep
 from services.content.usecases import welcome as usecases
 
 router = APIRouter(prefix="/v1", tags=["welcome"])

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import CertificateIssued, CertificateRevoked
+from contracts.gamification.events import CertificateIssued, CertificateRevoked
 from kit.dataintegrity import sign
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.events import MemberActivity
-from contracts.gamification import ChallengeCompleted, CheckinRecorded
+from contracts.gamification.events import ChallengeCompleted, CheckinRecorded
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import Emission, emit_many
 from kit.ids import new_id

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import DepositPaidOut, DepositRefundDue, DepositSettled
+from contracts.gamification.events import DepositPaidOut, DepositRefundDue, DepositSettled
 from kit.errors import Conflict, FieldError, InvalidInput, NotFound
 from kit.events import Emission, emit, emit_many
 from kit.ids import new_id

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import PointsAwarded, PointsSpent
+from contracts.gamification.events import PointsAwarded, PointsSpent
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import Emission, emit, emit_many
 from kit.ids import new_id

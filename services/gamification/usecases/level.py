@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import LevelReached
+from contracts.gamification.events import LevelReached
 from kit.auth import Principal, ensure_community_access
 from kit.errors import Conflict, FieldError, InvalidInput
 from kit.events import emit

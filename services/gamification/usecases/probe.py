@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import ProbeClaimed, ProbeDropped
+from contracts.gamification.events import ProbeClaimed, ProbeDropped
 from kit.errors import Conflict, InvalidInput, NotFound
 from kit.events import emit
 from kit.ids import new_id

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.gamification import ChallengeCompleted, ChallengeFailed, CheckinMissed
+from contracts.gamification.events import ChallengeCompleted, ChallengeFailed, CheckinMissed
 from kit.events import Emission, emit_many
 from services.gamification.domain.challenge import EnrollmentStatus, finalize_at
 from services.gamification.models.challenge import Challenge

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from contracts.events import CommunityCreated
-from contracts.gamification import ChallengeCompleted
+from contracts.gamification.events import ChallengeCompleted
 from kit.auth import Principal
 from kit.tables import outbox
 from tests.support.backends import Backend

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import select
 
 from contracts.events import CourseCompleted, MemberJoined
-from contracts.gamification import BadgeAwarded, ChallengeCompleted
+from contracts.gamification.events import BadgeAwarded, ChallengeCompleted
 from kit.auth import SYSTEM, Principal
 from kit.dataintegrity import verify
 from kit.tables import outbox

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlmodel import select
 
-from contracts.gamification import LevelReached, ProbeDropped
+from contracts.gamification.events import LevelReached, ProbeDropped
 from kit.auth import Principal
 from kit.tables import outbox
 from tests.support.events import consume, publish

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi import FastAPI
 
-from contracts.gamification import CheckinRecorded, ProbeClaimed, RewardRedeemed
+from contracts.gamification.events import CheckinRecorded, ProbeClaimed, RewardRedeemed
 from kit.auth import Principal
 from kit.clock import ManualClock
 from tests.support.backends import Backend

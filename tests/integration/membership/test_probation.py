@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from contracts.gamification import ChallengeCompleted, PointsAwarded
+from contracts.gamification.events import ChallengeCompleted, PointsAwarded
 from kit.auth import Principal
 from kit.clock import ManualClock
 from services.membership.jobs import run_community

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from contracts.gamification import CheckinRecorded, PointsAwarded, ProbeClaimed, RewardRedeemed
+from contracts.gamification.events import CheckinRecorded, PointsAwarded, ProbeClaimed, RewardRedeemed
 from kit.events import EventData
 from services.membership import consumers
 from services.membership.domain.participation import (
