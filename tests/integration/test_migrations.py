@@ -3,6 +3,8 @@ and point columns come out 64-bit (ADR 0029)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,7 +14,10 @@ from sqlalchemy.engine import Connection
 
 from kit.db import create_engine
 from kit.migrations import alembic_config, downgrade, upgrade
+from kit.tables import KIT_TABLES
 from tests.support.backends import METADATA, PARTS, Backend
+
+KIT_TABLE_NAMES = tuple(table.name for table in KIT_TABLES)
 
 
 def _diff(connection: Connection, metadata: MetaData) -> list[object]:
@@ -84,6 +89,25 @@ def test_each_tree_has_one_head(part: str) -> None:
     script = ScriptDirectory.from_config(alembic_config(part, "sqlite://"))
 
     assert len(script.get_heads()) == 1, script.get_heads()
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_event_tables_come_from_the_kit_helper_in_the_first_revision(part: str) -> None:
+    """Outbox, inbox and idempotency records are written once (``kit.migration_tables``), not per tree."""
+    script = ScriptDirectory.from_config(alembic_config(part, "sqlite://"))
+    revisions = list(script.walk_revisions())
+    base = [revision for revision in revisions if revision.down_revision is None]
+    sources = {revision.revision: Path(revision.path).read_text(encoding="utf-8") for revision in revisions}
+
+    assert len(base) == 1
+    assert "create_event_tables()" in sources[base[0].revision]
+    by_hand = [
+        f"{revision}: {table}"
+        for revision, source in sources.items()
+        for table in KIT_TABLE_NAMES
+        if f'create_table(\n        "{table}"' in source or f'create_table("{table}"' in source
+    ]
+    assert by_hand == []
 
 
 @pytest.mark.parametrize("part", sorted(WIDE))
