@@ -166,3 +166,69 @@ async def test_a_community_key_manages_only_its_own_connections(admin: GraphQL, 
     assert rotate["data"]["rotateConnectionCredentials"]["code"] == "connection_not_found"
     assert disable["data"]["disableConnection"]["code"] == "connection_not_found"
     assert await deliver(guildhall, foreign["webhookPath"], TOKEN, 1) == 200  # untouched
+
+
+ACCOUNT_PAYLOAD = """
+    __typename
+    ... on ChatAccountSuccess { chatAccount { id enabled credentialNames webhookPath } }
+    ... on UserError { code }
+"""
+
+
+async def test_a_chat_account_is_bound_rotated_and_disabled_under_its_own_names(
+    admin: GraphQL, guildhall: EmbeddedGuildhall
+) -> None:
+    community = await create_community(admin)
+    created = await admin(
+        f"mutation($input: CreateChatAccountInput!) {{ createChatAccount(input: $input) {{ {ACCOUNT_PAYLOAD} }} }}",
+        input={
+            "communityId": community["id"],
+            "platform": "TELEGRAM",
+            "name": "bot",
+            "credentials": credential_list(CREDENTIALS),
+        },
+    )
+    account = created["data"]["createChatAccount"]["chatAccount"]
+
+    rotated = await admin(
+        "mutation($input: RotateChatAccountCredentialsInput!) {"
+        f" rotateChatAccountCredentials(input: $input) {{ {ACCOUNT_PAYLOAD} }} }}",
+        input={"chatAccountId": account["id"], "credentials": [{"name": "secret_token", "value": "Second-token"}]},
+    )
+    listed = await admin(
+        "query($communityId: ID!) { chatAccounts(communityId: $communityId) { id } }", communityId=community["id"]
+    )
+    disabled = await admin(
+        f"mutation($input: DisableChatAccountInput!) {{ disableChatAccount(input: $input) {{ {ACCOUNT_PAYLOAD} }} }}",
+        input={"chatAccountId": account["id"]},
+    )
+    one = await admin("query($id: ID!) { chatAccount(id: $id) { enabled } }", id=account["id"])
+
+    assert account["webhookPath"] == f"/webhooks/telegram/{account['id']}"
+    assert rotated["data"]["rotateChatAccountCredentials"]["__typename"] == "ChatAccountSuccess"
+    assert [row["id"] for row in listed["data"]["chatAccounts"]] == [account["id"]]
+    assert disabled["data"]["disableChatAccount"]["chatAccount"]["enabled"] is False
+    assert one["data"]["chatAccount"]["enabled"] is False
+    assert await deliver(guildhall, account["webhookPath"], "Second-token", 50001) == 404
+
+
+async def test_the_names_before_chat_accounts_are_deprecated_and_say_what_replaces_them(admin: GraphQL) -> None:
+    body = await admin(
+        """{ __schema {
+          queryType { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+          mutationType { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+        } }"""
+    )
+    schema = body["data"]["__schema"]
+    fields = {f["name"]: f for kind in ("queryType", "mutationType") for f in schema[kind]["fields"]}
+
+    for old, new in [
+        ("connections", "chatAccounts"),
+        ("connection", "chatAccount"),
+        ("createConnection", "createChatAccount"),
+        ("rotateConnectionCredentials", "rotateChatAccountCredentials"),
+        ("disableConnection", "disableChatAccount"),
+    ]:
+        assert fields[old]["isDeprecated"] is True
+        assert f"Use {new}" in fields[old]["deprecationReason"]
+        assert fields[new]["isDeprecated"] is False

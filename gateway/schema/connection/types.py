@@ -1,4 +1,5 @@
-"""GraphQL types of connections. Credentials go in and never come out: only their names are shown."""
+"""GraphQL types of chat accounts (a community's bot or app on a platform). Credentials go in and never come out:
+only their names are shown."""
 
 from __future__ import annotations
 
@@ -21,24 +22,27 @@ class ChatPlatform(Enum):
     GENERIC = "generic"
 
 
-@strawberry.type(description="A community's account on a chat platform: where its webhooks arrive and who sends.")
-class Connection:
-    id: strawberry.ID
-    community_id: strawberry.ID
-    platform: ChatPlatform
-    name: str
-    enabled: bool
+@strawberry.type(
+    description="A community's account on a chat platform (its bot or app): where its webhooks arrive and who sends. "
+    "Called `Connection` before 0.2.0."
+)
+class ChatAccount:
+    id: strawberry.ID = strawberry.field(description="The chat account's id; its webhook path ends with it.")
+    community_id: strawberry.ID = strawberry.field(description="The community it speaks for.")
+    platform: ChatPlatform = strawberry.field(description="The platform the account is on.")
+    name: str = strawberry.field(description="A name for people, e.g. the bot's name.")
+    enabled: bool = strawberry.field(description="False once disabled: webhooks are refused and nothing is sent.")
     credential_names: list[str] = strawberry.field(description="Which credentials are set; values are never shown.")
     webhook_path: str = strawberry.field(description="Give the platform this path on the gateway's public URL.")
-    created_at: datetime
-    rotated_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was bound.")
+    rotated_at: datetime | None = strawberry.field(description="When credentials last changed.")
     previous_credentials_valid_until: datetime | None = strawberry.field(
         description="Until then, deliveries signed with the credentials before the last rotation are accepted."
     )
-    disabled_at: datetime | None
+    disabled_at: datetime | None = strawberry.field(description="When it was disabled.")
 
     @classmethod
-    def from_row(cls, row: ConnectionRow) -> Connection:
+    def from_row(cls, row: ConnectionRow) -> ChatAccount:
         return cls(
             id=strawberry.ID(row.id),
             community_id=strawberry.ID(row.community_id),
