@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from gateway.dispatch import delivery
 from gateway.schema.context import Context
-from gateway.schema.delivery.types import ChatDelivery, ChatDeliveryConnection, ChatDeliveryKind, ChatDeliveryStatus
+from gateway.schema.delivery.types import ChatDelivery, ChatDeliveryKind, ChatDeliveryStatus
 from gateway.schema.errors import not_found
-from gateway.schema.relay import PageInfo
+from gateway.schema.relay import Connection
 from kit.errors import InvalidInput
 from kit.pagination import decode_cursor, encode_cursor
 
@@ -26,11 +28,20 @@ class DeliveryQuery:
         community_id: strawberry.ID,
         status: ChatDeliveryStatus | None = None,
         kind: ChatDeliveryKind | None = None,
-        connection_id: strawberry.ID | None = None,
+        chat_account_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only those through this chat account.")
+        ] = None,
+        connection_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The chat account; use chatAccountId.",
+                deprecation_reason="Use chatAccountId; removed in 0.3.0.",
+            ),
+        ] = None,
         platform_chat_id: str | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> ChatDeliveryConnection:
+    ) -> Connection[ChatDelivery]:
         context = info.context
         if not context.principal.can_access(str(community_id)):
             raise not_found(f"community {community_id} not found", "community_not_found")
@@ -47,11 +58,11 @@ class DeliveryQuery:
                 community_id=str(community_id),
                 status=status.value if status is not None else None,
                 kind=kind.value if kind is not None else None,
-                connection_id=str(connection_id) if connection_id is not None else None,
+                connection_id=str(account) if (account := chat_account_id or connection_id) is not None else None,
                 platform_chat_id=platform_chat_id,
                 before=before,
                 limit=limit + 1,
             )
         page = rows[:limit]
         cursor = encode_cursor(page[-1].id) if len(rows) > limit and page else None
-        return ChatDeliveryConnection(nodes=[ChatDelivery.from_row(row) for row in page], page_info=PageInfo.of(cursor))
+        return Connection.of([ChatDelivery.from_row(row) for row in page], next_cursor=cursor, after=after)

@@ -9,7 +9,6 @@ import strawberry
 
 from gateway.models import ChatDelivery as ChatDeliveryRow
 from gateway.schema.connection.types import ChatPlatform
-from gateway.schema.relay import PageInfo
 
 
 @strawberry.enum(description="QUEUED until the platform took it (SENT) or it could not go (FAILED).")
@@ -30,7 +29,10 @@ class ChatDelivery:
     id: strawberry.ID
     command_id: str = strawberry.field(description="The command's own id: the same command is delivered once.")
     community_id: strawberry.ID
-    connection_id: strawberry.ID
+    chat_account_id: strawberry.ID = strawberry.field(description="The chat account it goes through.")
+    connection_id: strawberry.ID = strawberry.field(
+        description="The chat account it goes through.", deprecation_reason="Use chatAccountId; removed in 0.3.0."
+    )
     platform: ChatPlatform
     platform_chat_id: str
     kind: ChatDeliveryKind
@@ -50,6 +52,7 @@ class ChatDelivery:
             id=strawberry.ID(row.id),
             command_id=row.command_id,
             community_id=strawberry.ID(row.community_id),
+            chat_account_id=strawberry.ID(row.connection_id),
             connection_id=strawberry.ID(row.connection_id),
             platform=ChatPlatform(row.platform),
             platform_chat_id=row.platform_chat_id,
@@ -64,9 +67,3 @@ class ChatDelivery:
             updated_at=row.updated_at,
             finished_at=row.finished_at,
         )
-
-
-@strawberry.type
-class ChatDeliveryConnection:
-    nodes: list[ChatDelivery]
-    page_info: PageInfo
