@@ -182,6 +182,9 @@ class MemberActivity(EventData):
     # The spam heuristics the message trips ("link", "ad_keyword", "flood", "repeat"), checked before this
     # event goes out; a message with any earns nothing (ADR 0035).
     spam: list[str] = []
+    # The message came to the app one to one (a private chat), not in a group: ``group_id`` is None then, as it
+    # is for a message in a group chat no community group is bound to; only the first may claim a red envelope.
+    one_to_one: bool = False
 
 
 class ApplicationSubmitted(EventData):

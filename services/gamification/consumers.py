@@ -48,6 +48,7 @@ def activity_occurrence(data: MemberActivity) -> Occurrence:
         text=data.text,
         text_length=data.text_length or len(data.text),
         message_ref=data.message_ref if data.kind == "message" else None,
+        one_to_one=data.one_to_one,
     )
 
 

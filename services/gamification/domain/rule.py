@@ -128,6 +128,8 @@ class Occurrence:
     paid_tier_key: str | None = None
     # The chat message it was (``member.activity.message``): awards for it name it, so a strike reverses them.
     message_ref: str | None = None
+    # The message came to the app one to one, not in a group chat (``group_id`` is None then too).
+    one_to_one: bool = False
 
 
 @dataclass(frozen=True)

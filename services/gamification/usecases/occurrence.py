@@ -22,7 +22,10 @@ async def after_occurrence(session: AsyncSession, *, community_id: str, event_id
         at=occurrence.occurred_at,
     )
     await surprise.draw_for(session, community_id=community_id, event_id=event_id, occurrence=occurrence)
-    if occurrence.event == "member.activity.message":
+    # A message outside any bound group claims only when it came one to one: a group chat no community group
+    # is bound to is not where the probe was dropped.
+    in_reach = occurrence.group_id is not None or occurrence.one_to_one
+    if occurrence.event == "member.activity.message" and in_reach:
         await probe.claim_from_message(
             session,
             community_id=community_id,

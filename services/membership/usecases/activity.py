@@ -154,6 +154,7 @@ async def _announce(
     media: list[ChatMedia] | None = None,
     message_ref: str | None = None,
     spam: Sequence[str] = (),
+    one_to_one: bool = False,
 ) -> None:
     if membership is None or not is_inside(membership.status):
         return
@@ -171,6 +172,7 @@ async def _announce(
             occurred_at=at,
             message_ref=message_ref,
             spam=list(spam),
+            one_to_one=one_to_one,
         ),
         community_id=where.community.id,
         at=at,
@@ -228,6 +230,7 @@ async def record_message(session: AsyncSession, envelope: Envelope, message: Cha
             media=message.media,
             message_ref=spam.ref_of(message),
             spam=verdict.spam,
+            one_to_one=message.chat.chat_type == "private",
         )
     await session.flush()
 

@@ -80,6 +80,26 @@ async def test_claims_by_keyword_and_api_are_recorded_with_latency_and_reported_
     assert sum(t == "probe.claimed" for t, _ in rows) == 3
 
 
+async def test_a_message_outside_the_groups_claims_only_when_it_came_one_to_one(backend: Backend) -> None:
+    """A group chat no community group is bound to is not where the probe was dropped; a private message is the
+    member answering the app itself (WeCom's self-built apps bring every message so)."""
+    async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
+        app.state.clocks.set(COMMUNITY, ManualClock(DROP))
+        probe = (await client.post(PROBES, json=probe_body())).json()
+        in_unbound_group = message("mbr_a", DROP + timedelta(seconds=3), text="red envelope").model_copy(
+            update={"group_id": None}
+        )
+        one_to_one = message("mbr_b", DROP + timedelta(seconds=5), text="red envelope").model_copy(
+            update={"group_id": None, "one_to_one": True}
+        )
+        for data in (in_unbound_group, one_to_one):
+            await publish(app, data, producer="membership", community_id=COMMUNITY)
+        await consume(app, "gamification")
+        report = (await client.get(f"{PROBES}/{probe['id']}/report")).json()
+
+    assert [(c["member_id"], c["group_id"]) for c in report["claim_list"]] == [("mbr_b", None)]
+
+
 async def test_an_expired_or_closed_probe_takes_no_claims(backend: Backend) -> None:
     async with running_service(backend, "gamification") as app, service_client(app, MINE) as client:
         clock = ManualClock(DROP)
