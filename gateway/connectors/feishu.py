@@ -1,6 +1,6 @@
 """Feishu / Lark event subscriptions (schema 2.0): a Verification Token in every body; with an Encrypt Key,
 AES-256-CBC bodies and ``X-Lark-Signature`` = hex SHA-256(timestamp + nonce + encrypt_key + raw body).
-Dedupe on ``header.event_id``."""
+Dedupe on a received message's ``message_id``, on ``header.event_id`` for every other event."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ class FeishuConnector:
             events = self._members(event, connection, at, joined=True)
         elif kind in ("im.chat.member.user.deleted_v1", "im.chat.member.user.withdrawn_v1"):
             events = self._members(event, connection, at, joined=False, removed=kind.endswith("deleted_v1"))
-        return Inbound(events=events, dedupe_key=f"event:{event_id}")
+        return Inbound(events=events, dedupe_key=_message_identity(kind, event) or f"event:{event_id}")
 
     def _address(self, chat_id: str, connection: ConnectionRef, chat_type: Any = "group") -> ChatAddress:
         return ChatAddress(
@@ -326,3 +326,13 @@ def _post_text(content: dict[str, Any]) -> tuple[str, list[ChatMedia]]:
     title = body.get("title")
     text = "\n".join(line for line in ([title] if isinstance(title, str) and title else []) + lines if line)
     return text, media
+
+
+def _message_identity(kind: Any, event: Document) -> str | None:
+    """A received message by its ``message_id``: Feishu may push one message again under a new ``event_id`` (its
+    at-least-once delivery, and an app subscribed twice), and it must count once."""
+    message = event.get("message")
+    if kind != "im.message.receive_v1" or not isinstance(message, dict):
+        return None
+    message_id = text_of(message.get("message_id"))
+    return f"message:{message_id}" if message_id else None

@@ -69,7 +69,7 @@ def test_encrypted_and_signed_checkin_end_to_end() -> None:
     (message,) = inbound.events
     assert isinstance(message, ChatMessageReceived)
     assert message.text == "打卡"
-    assert inbound.dedupe_key == "event:9f1c2b3a4d5e6f708192a3b4c5d6e7f8"
+    assert inbound.dedupe_key == f"message:{message.platform_message_id}"
     tampered = {**vector["headers"], "X-Lark-Request-Nonce": "other"}
     with pytest.raises(WebhookRejected):
         CONNECTOR.verify(request(vector["raw_body"], headers=tampered), credentials, now=NOW)
@@ -117,7 +117,18 @@ def test_group_text_content_is_parsed_a_second_time_and_read_as_a_command() -> N
     assert message.text == "/say 12345"
     assert (message.command, message.command_args) == ("/say", "12345")
     assert message.chat.platform_chat_id == "oc_b5fc2808***5970"
-    assert inbound.dedupe_key == "event:0a67****6a9953c"
+    assert inbound.dedupe_key == f"message:{message.platform_message_id}"
+
+
+def test_one_message_pushed_under_two_event_ids_has_one_dedupe_key_and_a_join_keeps_its_event_id() -> None:
+    fixture = load("feishu/message_receive_group_text.json")
+    again = {**fixture, "header": {**fixture["header"], "event_id": "another-event-id"}}
+
+    keys = [CONNECTOR.parse(document, connection=connection("feishu")).dedupe_key for document in (fixture, again)]
+    joined = CONNECTOR.parse(load("feishu/chat_member_user_added.json"), connection=connection("feishu"))
+
+    assert keys[0] == keys[1] == f"message:{fixture['event']['message']['message_id']}"
+    assert joined.dedupe_key == f"event:{load('feishu/chat_member_user_added.json')['header']['event_id']}"
 
 
 def test_mention_placeholders_resolve_through_mentions() -> None:
