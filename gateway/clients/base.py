@@ -96,6 +96,12 @@ def wire(model: type[M], /, **values: Any) -> M:
         raise ServiceProblem("gateway", validation_problem(error.errors())) from error
 
 
+def given(**values: Any) -> dict[str, Any]:
+    """The fields of a body that were given: None stands for left out, so the service's default applies (and a field
+    that may not be null is not sent as null)."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def idempotency_header(key: str | None) -> dict[str, str] | None:
     """The ``Idempotency-Key`` header for a client's key. A printable ASCII key travels as it is; any other key
     (Chinese, emoji, a ``%``) as the SHA-256 of its UTF-8 bytes, so a retry with the same key is recognised and

@@ -18,8 +18,8 @@ from string import Template
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from contracts.membership.live_code import RoutingRead
 from gateway.clients import MembershipClient, ServiceProblem
-from gateway.clients.membership.access import RoutingDTO
 from kit.auth import SYSTEM
 from kit.qr import qr_svg
 
@@ -58,7 +58,7 @@ def _not_found() -> HTMLResponse:
     return _message(404, "Link not found", "This join link does not exist. Check the link or ask for a new one.")
 
 
-def _instructions(routing: RoutingDTO, page_url: str) -> HTMLResponse:
+def _instructions(routing: RoutingRead, page_url: str) -> HTMLResponse:
     group = routing.group
     held_until = routing.held_until.strftime("%Y-%m-%d %H:%M UTC")
     body = (

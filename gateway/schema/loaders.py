@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from contracts.content.welcome import WelcomeTemplateRead
+from contracts.membership.community import CommunityRead
+from contracts.membership.member import MemberRead
+from contracts.membership.tier import TierRead
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
 from gateway.clients.challenges import ChallengeDTO, EnrollmentDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
-from gateway.clients.membership import CommunityDTO, TierDTO
-from gateway.clients.membership.member import MemberDTO
 from gateway.clients.rewards import AwardDTO
 from gateway.schema.challenge.loaders import ChallengeKey, challenge_loader, member_enrollments_loader
 from gateway.schema.member.loaders import MemberKey, member_loader
@@ -43,11 +44,11 @@ class Loaders:
         self._membership = membership
         self._gamification = gamification
         self._content = content
-        self.community = DataLoader[str, CommunityDTO | None](load_fn=self._load_communities)
+        self.community = DataLoader[str, CommunityRead | None](load_fn=self._load_communities)
         self.levels = DataLoader[str, list[LevelDTO]](load_fn=self._load_levels)
-        self.tiers = DataLoader[str, list[TierDTO]](load_fn=self._load_tiers)
+        self.tiers = DataLoader[str, list[TierRead]](load_fn=self._load_tiers)
         self.welcome_template = DataLoader[str, WelcomeTemplateRead | None](load_fn=self._load_welcome_templates)
-        self.member: DataLoader[MemberKey, MemberDTO | None] = member_loader(principal, membership)
+        self.member: DataLoader[MemberKey, MemberRead | None] = member_loader(principal, membership)
         # Keyed by (community id, member id): one batch call per community per tick.
         self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
         self.member_ranks = DataLoader[tuple[str, str], dict[str, RankedDTO]](load_fn=self._load_member_ranks)
@@ -62,7 +63,7 @@ class Loaders:
         allowed = [i for i in dict.fromkeys(ids) if self._principal.can_access(i)]
         return allowed, set(ids) - set(allowed)
 
-    async def _load_communities(self, ids: list[str]) -> list[CommunityDTO | None]:
+    async def _load_communities(self, ids: list[str]) -> list[CommunityRead | None]:
         allowed, _ = self._split(ids)
         found = await self._membership.communities_by_id(allowed) if allowed else {}
         return [found.get(i) for i in ids]
@@ -72,7 +73,7 @@ class Loaders:
         found = await self._gamification.levels_by_community(allowed) if allowed else {}
         return [_community_not_found(i) if i in denied else found.get(i, []) for i in ids]
 
-    async def _load_tiers(self, ids: list[str]) -> Sequence[list[TierDTO] | BaseException]:
+    async def _load_tiers(self, ids: list[str]) -> Sequence[list[TierRead] | BaseException]:
         allowed, _ = self._split(ids)
         found = await self._membership.tiers_by_community(allowed) if allowed else {}
         return [found[i] if i in found else _community_not_found(i) for i in ids]

@@ -1,16 +1,17 @@
-"""Typed client of the membership service: one module of calls (and DTOs) per area, composed here."""
+"""Typed client of the membership service: one module of calls per area, composed here; answers are parsed into
+``contracts.membership``."""
 
 from __future__ import annotations
 
 from gateway.clients.membership.access import AccessCalls
-from gateway.clients.membership.community import CommunityCalls, CommunityCreateDTO, CommunityDTO, CommunityPageDTO
+from gateway.clients.membership.community import CommunityCalls
 from gateway.clients.membership.gate import GateCalls
 from gateway.clients.membership.group import GroupCalls
 from gateway.clients.membership.member import MemberCalls
 from gateway.clients.membership.moderation import ModerationCalls
 from gateway.clients.membership.purge import PurgeCalls
 from gateway.clients.membership.standing import StandingCalls
-from gateway.clients.membership.tier import TierCalls, TierDTO
+from gateway.clients.membership.tier import TierCalls
 from gateway.clients.sandbox_clock import ClockAdvanceCalls
 
 
@@ -29,4 +30,4 @@ class MembershipClient(
     service = "membership"
 
 
-__all__ = ["CommunityCreateDTO", "CommunityDTO", "CommunityPageDTO", "MembershipClient", "TierDTO"]
+__all__ = ["MembershipClient"]

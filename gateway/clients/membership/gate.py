@@ -2,92 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
+from contracts.membership.gate import (
+    ApplicationRead,
+    DecisionRead,
+    InvitationCodeRead,
+    JoinRead,
+    PaymentResultRead,
+    ReferralCodeRead,
+)
 from gateway.clients.base import ServiceClient, idempotency_header, route
-from gateway.clients.membership.member import MemberDTO
-
-
-class InvitationCodeDTO(BaseModel):
-    id: str
-    tier_id: str
-    code: str
-    max_uses: int | None
-    uses: int
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    note: str | None
-    created_by: str
-    created_at: datetime
-
-
-class InvitationCodePageDTO(BaseModel):
-    items: list[InvitationCodeDTO]
-    next_cursor: str | None
-
-
-class ApplicationDTO(BaseModel):
-    id: str
-    member_id: str
-    tier_id: str
-    answers: dict[str, Any]
-    status: str
-    submitted_at: datetime
-    decided_at: datetime | None
-    reviewer: str | None
-    reason: str | None
-
-
-class ApplicationPageDTO(BaseModel):
-    items: list[ApplicationDTO]
-    next_cursor: str | None
-
-
-class JoinDTO(BaseModel):
-    status: str
-    member: MemberDTO
-    application: ApplicationDTO | None
-
-
-class DecisionDTO(BaseModel):
-    application: ApplicationDTO
-    member: MemberDTO
-
-
-class PaymentDTO(BaseModel):
-    id: str
-    member_id: str
-    tier_id: str
-    amount: int
-    currency: str
-    provider: str
-    provider_ref: str
-    kind: str
-    paid_until: datetime | None
-    recorded_at: datetime
-
-
-class PaymentResultDTO(BaseModel):
-    payment: PaymentDTO
-    duplicate: bool
-    member: MemberDTO
-
-
-class AmountDTO(BaseModel):
-    amount: int
-    currency: str
-
-
-class ReferralCodeDTO(BaseModel):
-    member_id: str
-    code: str
-    created_at: datetime
-    joins: int
-    conversions: int
-    converted_amounts: list[AmountDTO]
+from kit.pagination import PageOut
 
 
 def _idempotency(key: str | None) -> dict[str, str] | None:
@@ -97,29 +23,29 @@ def _idempotency(key: str | None) -> dict[str, str] | None:
 class GateCalls(ServiceClient):
     async def create_invitation_code(
         self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None
-    ) -> InvitationCodeDTO:
+    ) -> InvitationCodeRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/invitation-codes", community_id=community_id),
-            InvitationCodeDTO,
+            InvitationCodeRead,
             json=data,
             headers=_idempotency(idempotency_key),
         )
 
     async def list_invitation_codes(
         self, community_id: str, *, tier_id: str | None, cursor: str | None, limit: int
-    ) -> InvitationCodePageDTO:
+    ) -> PageOut[InvitationCodeRead]:
         params = {k: v for k, v in {"tier_id": tier_id, "cursor": cursor, "limit": limit}.items() if v is not None}
         return await self._request(
             "GET",
             route("/v1/communities/{community_id}/invitation-codes", community_id=community_id),
-            InvitationCodePageDTO,
+            PageOut[InvitationCodeRead],
             params=params,
         )
 
     async def revoke_invitation_code(
         self, community_id: str, code_id: str, *, acting_member_id: str | None
-    ) -> InvitationCodeDTO:
+    ) -> InvitationCodeRead:
         return await self._request(
             "POST",
             route(
@@ -127,32 +53,32 @@ class GateCalls(ServiceClient):
                 community_id=community_id,
                 code_id=code_id,
             ),
-            InvitationCodeDTO,
+            InvitationCodeRead,
             json={"acting_member_id": acting_member_id},
         )
 
-    async def join(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> JoinDTO:
+    async def join(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> JoinRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/joins", community_id=community_id),
-            JoinDTO,
+            JoinRead,
             json=data,
             headers=_idempotency(idempotency_key),
         )
 
     async def list_applications(
         self, community_id: str, *, status: str | None, tier_id: str | None, cursor: str | None, limit: int
-    ) -> ApplicationPageDTO:
+    ) -> PageOut[ApplicationRead]:
         values = {"status": status, "tier_id": tier_id, "cursor": cursor, "limit": limit}
         params = {k: v for k, v in values.items() if v is not None}
         return await self._request(
             "GET",
             route("/v1/communities/{community_id}/applications", community_id=community_id),
-            ApplicationPageDTO,
+            PageOut[ApplicationRead],
             params=params,
         )
 
-    async def decide_application(self, community_id: str, application_id: str, data: dict[str, Any]) -> DecisionDTO:
+    async def decide_application(self, community_id: str, application_id: str, data: dict[str, Any]) -> DecisionRead:
         return await self._request(
             "POST",
             route(
@@ -160,22 +86,22 @@ class GateCalls(ServiceClient):
                 community_id=community_id,
                 application_id=application_id,
             ),
-            DecisionDTO,
+            DecisionRead,
             json=data,
         )
 
     async def confirm_payment(
         self, community_id: str, data: dict[str, Any], *, idempotency_key: str
-    ) -> PaymentResultDTO:
+    ) -> PaymentResultRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/payments", community_id=community_id),
-            PaymentResultDTO,
+            PaymentResultRead,
             json=data,
             headers=idempotency_header(idempotency_key),
         )
 
-    async def get_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
+    async def get_referral_code(self, community_id: str, member_id: str) -> ReferralCodeRead:
         return await self._request(
             "GET",
             route(
@@ -183,10 +109,10 @@ class GateCalls(ServiceClient):
                 community_id=community_id,
                 member_id=member_id,
             ),
-            ReferralCodeDTO,
+            ReferralCodeRead,
         )
 
-    async def create_referral_code(self, community_id: str, member_id: str) -> ReferralCodeDTO:
+    async def create_referral_code(self, community_id: str, member_id: str) -> ReferralCodeRead:
         return await self._request(
             "POST",
             route(
@@ -194,5 +120,5 @@ class GateCalls(ServiceClient):
                 community_id=community_id,
                 member_id=member_id,
             ),
-            ReferralCodeDTO,
+            ReferralCodeRead,
         )

@@ -2,72 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, RootModel
-
+from contracts.membership.group import GroupMemberRead, GroupRead
 from gateway.clients.base import ServiceClient, ServiceProblem, idempotency_header, route
-
-
-class GroupDTO(BaseModel):
-    id: str
-    community_id: str
-    name: str
-    platform: str
-    connection_id: str | None
-    platform_chat_id: str
-    capacity: int | None
-    tier_ids: list[str]
-    member_count: int
-    archived: bool
-    created_at: datetime
-
-
-class GroupListDTO(RootModel[list[GroupDTO]]):
-    pass
-
-
-class GroupMemberDTO(BaseModel):
-    group_id: str
-    member_id: str
-    platform_user_id: str
-    source: str
-    joined_at: datetime
-
-
-class GroupMemberPageDTO(BaseModel):
-    items: list[GroupMemberDTO]
-    next_cursor: str | None
+from kit.pagination import PageOut
 
 
 class GroupCalls(ServiceClient):
     def _groups(self, community_id: str) -> str:
         return route("/v1/communities/{community_id}/groups", community_id=community_id)
 
-    async def create_group(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> GroupDTO:
+    async def create_group(self, community_id: str, data: dict[str, Any], *, idempotency_key: str | None) -> GroupRead:
         headers = idempotency_header(idempotency_key)
-        return await self._request("POST", self._groups(community_id), GroupDTO, json=data, headers=headers)
+        return await self._request("POST", self._groups(community_id), GroupRead, json=data, headers=headers)
 
-    async def update_group(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupDTO:
+    async def update_group(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupRead:
         return await self._request(
-            "PATCH", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupDTO, json=data
+            "PATCH", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupRead, json=data
         )
 
-    async def get_group(self, community_id: str, group_id: str) -> GroupDTO:
+    async def get_group(self, community_id: str, group_id: str) -> GroupRead:
         return await self._request(
-            "GET", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupDTO
+            "GET", self._groups(community_id) + route("/{group_id}", group_id=group_id), GroupRead
         )
 
-    async def list_groups(self, community_id: str, *, include_archived: bool, platform: str | None) -> list[GroupDTO]:
+    async def list_groups(self, community_id: str, *, include_archived: bool, platform: str | None) -> list[GroupRead]:
         params: dict[str, Any] = {"include_archived": include_archived}
         if platform is not None:
             params["platform"] = platform
-        return (await self._request("GET", self._groups(community_id), GroupListDTO, params=params)).root
+        return await self._request_list("GET", self._groups(community_id), GroupRead, params=params)
 
-    async def add_group_member(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupMemberDTO:
+    async def add_group_member(self, community_id: str, group_id: str, data: dict[str, Any]) -> GroupMemberRead:
         path = self._groups(community_id) + route("/{group_id}/members", group_id=group_id)
-        return await self._request("POST", path, GroupMemberDTO, json=data)
+        return await self._request("POST", path, GroupMemberRead, json=data)
 
     async def remove_group_member(
         self, community_id: str, group_id: str, member_id: str, *, acting_member_id: str | None
@@ -82,9 +50,9 @@ class GroupCalls(ServiceClient):
 
     async def group_members(
         self, community_id: str, group_id: str, *, limit: int, cursor: str | None
-    ) -> GroupMemberPageDTO:
+    ) -> PageOut[GroupMemberRead]:
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
         path = self._groups(community_id) + route("/{group_id}/members", group_id=group_id)
-        return await self._request("GET", path, GroupMemberPageDTO, params=params)
+        return await self._request("GET", path, PageOut[GroupMemberRead], params=params)

@@ -2,53 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
+from contracts.membership.standing import StandingRead, StandingRecomputeRead, StandingRulesRead
 from gateway.clients.base import ServiceClient, route
-
-
-class StandingCriterionDTO(BaseModel):
-    metric: str
-    minimum: int
-    value: int
-
-
-class StandingLevelDTO(BaseModel):
-    level: str
-    window_days: int
-    met: bool
-    held: bool
-    criteria: list[StandingCriterionDTO]
-
-
-class StandingDTO(BaseModel):
-    member_id: str
-    standing: str
-    locked: bool
-    below_since: date | None
-    evaluated_at: datetime | None
-    grace_days: int
-    levels: list[StandingLevelDTO]
-
-
-class StandingRulesDTO(BaseModel):
-    contributor: dict[str, int]
-    core: dict[str, int]
-    grace_days: int
-
-
-class StandingChangeDTO(BaseModel):
-    member_id: str
-    from_standing: str
-    to_standing: str
-    reason: str | None
-
-
-class StandingRecomputeDTO(BaseModel):
-    changes: list[StandingChangeDTO]
 
 
 def _body(**fields: Any) -> dict[str, Any]:
@@ -56,7 +13,7 @@ def _body(**fields: Any) -> dict[str, Any]:
 
 
 class StandingCalls(ServiceClient):
-    async def member_standing(self, community_id: str, member_id: str) -> StandingDTO:
+    async def member_standing(self, community_id: str, member_id: str) -> StandingRead:
         return await self._request(
             "GET",
             route(
@@ -64,30 +21,30 @@ class StandingCalls(ServiceClient):
                 community_id=community_id,
                 member_id=member_id,
             ),
-            StandingDTO,
+            StandingRead,
         )
 
-    async def standing_rules(self, community_id: str) -> StandingRulesDTO:
+    async def standing_rules(self, community_id: str) -> StandingRulesRead:
         return await self._request(
-            "GET", route("/v1/communities/{community_id}/standing/rules", community_id=community_id), StandingRulesDTO
+            "GET", route("/v1/communities/{community_id}/standing/rules", community_id=community_id), StandingRulesRead
         )
 
     async def set_standing_rules(
         self, community_id: str, rules: dict[str, Any], *, acting_member_id: str | None
-    ) -> StandingRulesDTO:
+    ) -> StandingRulesRead:
         body = _body(**rules, acting_member_id=acting_member_id)
         return await self._request(
             "PUT",
             route("/v1/communities/{community_id}/standing/rules", community_id=community_id),
-            StandingRulesDTO,
+            StandingRulesRead,
             json=body,
         )
 
-    async def recompute_standing(self, community_id: str, *, acting_member_id: str | None) -> StandingRecomputeDTO:
+    async def recompute_standing(self, community_id: str, *, acting_member_id: str | None) -> StandingRecomputeRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/standing/recompute", community_id=community_id),
-            StandingRecomputeDTO,
+            StandingRecomputeRead,
             json=_body(acting_member_id=acting_member_id),
         )
 
@@ -99,7 +56,7 @@ class StandingCalls(ServiceClient):
         standing: str | None,
         reason: str | None,
         acting_member_id: str | None,
-    ) -> StandingDTO:
+    ) -> StandingRead:
         return await self._request(
             "POST",
             route(
@@ -107,13 +64,13 @@ class StandingCalls(ServiceClient):
                 community_id=community_id,
                 member_id=member_id,
             ),
-            StandingDTO,
+            StandingRead,
             json=_body(standing=standing, reason=reason, acting_member_id=acting_member_id),
         )
 
     async def unlock_standing(
         self, community_id: str, member_id: str, *, reason: str | None, acting_member_id: str | None
-    ) -> StandingDTO:
+    ) -> StandingRead:
         return await self._request(
             "POST",
             route(
@@ -121,6 +78,6 @@ class StandingCalls(ServiceClient):
                 community_id=community_id,
                 member_id=member_id,
             ),
-            StandingDTO,
+            StandingRead,
             json=_body(reason=reason, acting_member_id=acting_member_id),
         )

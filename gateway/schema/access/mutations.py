@@ -8,8 +8,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.membership.live_code import LiveCodeCreate, NewcomerIn
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.access import LiveCodeCreateDTO, LiveCodeRouteDTO, NewcomerDTO
+from gateway.clients.base import given, wire
 from gateway.schema.access.types import LiveCode, LiveCodeRouting
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
@@ -82,15 +83,18 @@ def _id(value: strawberry.ID | None) -> str | None:
 class AccessMutation:
     @strawberry.mutation(description="Create a live code: one join link over groups in order of preference.")
     async def create_live_code(self, info: Info[Context, None], input: CreateLiveCodeInput) -> CreateLiveCodePayload:
-        data = LiveCodeCreateDTO(
-            name=input.name,
-            routes=[LiveCodeRouteDTO(group_id=str(r.group_id), when=r.when or {}) for r in input.routes],
-            tier_id=_id(input.tier_id),
-            overflow_group_id=_id(input.overflow_group_id),
-            hold_minutes=input.hold_minutes,
-            acting_member_id=_id(input.acting_member_id),
-        )
         try:
+            data = wire(
+                LiveCodeCreate,
+                **given(
+                    name=input.name,
+                    routes=[{"group_id": str(r.group_id), "when": r.when or {}} for r in input.routes],
+                    tier_id=_id(input.tier_id),
+                    overflow_group_id=_id(input.overflow_group_id),
+                    hold_minutes=input.hold_minutes,
+                    acting_member_id=_id(input.acting_member_id),
+                ),
+            )
             dto = await info.context.membership.create_live_code(
                 str(input.community_id), data, idempotency_key=input.idempotency_key
             )
@@ -100,13 +104,16 @@ class AccessMutation:
 
     @strawberry.mutation(description="A newcomer opened a live code: the group to send them to, their place held.")
     async def route_newcomer(self, info: Info[Context, None], input: RouteNewcomerInput) -> RouteNewcomerPayload:
-        data = NewcomerDTO(
-            member_id=_id(input.member_id),
-            newcomer_ref=input.newcomer_ref,
-            attributes=input.attributes,
-            tier_id=_id(input.tier_id),
-        )
         try:
+            data = wire(
+                NewcomerIn,
+                **given(
+                    member_id=_id(input.member_id),
+                    newcomer_ref=input.newcomer_ref,
+                    attributes=input.attributes,
+                    tier_id=_id(input.tier_id),
+                ),
+            )
             dto = await info.context.membership.route_newcomer(
                 str(input.community_id), str(input.live_code_id), data, idempotency_key=input.idempotency_key
             )

@@ -9,7 +9,8 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.membership.access import EntitlementDTO, LiveCodeDTO, RoutingDTO
+from contracts.membership.entitlement import EntitlementRead
+from contracts.membership.live_code import LiveCodeRead, RoutingRead
 from gateway.schema.relay import PageInfo, cursor_of
 from kit.qr import qr_png, qr_svg
 
@@ -25,7 +26,7 @@ class Entitlement:
     )
 
     @classmethod
-    def from_dto(cls, dto: EntitlementDTO) -> Entitlement:
+    def from_dto(cls, dto: EntitlementRead) -> Entitlement:
         return cls(member_id=strawberry.ID(dto.member_id), key=dto.key, allowed=dto.allowed, reason=dto.reason)
 
 
@@ -49,7 +50,7 @@ class LiveCode:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: LiveCodeDTO) -> LiveCode:
+    def from_dto(cls, dto: LiveCodeRead) -> LiveCode:
         return cls(
             id=strawberry.ID(dto.id),
             code=dto.code,
@@ -117,7 +118,7 @@ class LiveCodeRouting:
     group: RoutedGroup
 
     @classmethod
-    def from_dto(cls, dto: RoutingDTO) -> LiveCodeRouting:
+    def from_dto(cls, dto: RoutingRead) -> LiveCodeRouting:
         group = dto.group
         return cls(
             id=strawberry.ID(dto.id),

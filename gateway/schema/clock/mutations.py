@@ -84,7 +84,7 @@ class ClockMutation:
         return AdvanceTestClockSuccess(
             community=Community.from_dto(dto),
             test_clock=TestClock(now=moved.now),
-            start=moved.start,
+            start=moved.from_,
             steps=moved.steps,
             ran=ran,
         )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from gateway.clients.sandbox_clock import Ran
+from kit.sandbox_clock import Ran
 
 
 @strawberry.type(description="A sandbox community's own time: frozen until an admin advances it.")

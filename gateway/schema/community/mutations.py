@@ -10,9 +10,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from contracts.content.welcome import WelcomeTemplateUpdate
+from contracts.membership.community import CommunityCreate
 from gateway.clients import ServiceProblem
-from gateway.clients.base import wire
-from gateway.clients.membership import CommunityCreateDTO
+from gateway.clients.base import given, wire
 from gateway.schema.community.types import Community, WelcomeTemplate
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
@@ -127,15 +127,18 @@ class CommunityMutation:
     async def create_community(self, info: Info[Context, None], input: CreateCommunityInput) -> CreateCommunityPayload:
         context = info.context
         context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        data = CommunityCreateDTO(
-            name=input.name,
-            timezone=input.timezone,
-            mission=input.mission,
-            rules=input.rules,
-            sandbox=input.sandbox,
-            test_clock_start=input.test_clock_start,
-        )
         try:
+            data = wire(
+                CommunityCreate,
+                **given(
+                    name=input.name,
+                    timezone=input.timezone,
+                    mission=input.mission,
+                    rules=input.rules,
+                    sandbox=input.sandbox,
+                    test_clock_start=input.test_clock_start,
+                ),
+            )
             dto = await context.membership.create_community(data, idempotency_key=input.idempotency_key)
         except ServiceProblem as problem:
             return user_error_from(problem)

@@ -1,4 +1,4 @@
-"""GraphQL types of communities, built from the services' DTOs."""
+"""GraphQL types of communities, built from the services' answers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from contracts.content.welcome import WelcomeTemplateRead
+from contracts.membership.community import CommunityRead
 from gateway.clients import ServiceProblem
 from gateway.clients.gamification import LevelDTO
-from gateway.clients.membership import CommunityDTO
 from gateway.schema.clock.types import TestClock
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -81,7 +81,7 @@ class Community:
     test_clock: TestClock | None = strawberry.field(default=None, description="Null unless a sandbox.")
 
     @classmethod
-    def from_dto(cls, dto: CommunityDTO) -> Community:
+    def from_dto(cls, dto: CommunityRead) -> Community:
         return cls(
             id=strawberry.ID(dto.id),
             name=dto.name,

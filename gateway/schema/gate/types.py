@@ -7,12 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.membership.gate import (
-    ApplicationDTO,
-    InvitationCodeDTO,
-    PaymentDTO,
-    ReferralCodeDTO,
-)
+from contracts.membership.gate import ApplicationRead, InvitationCodeRead, PaymentRead, ReferralCodeRead
 from gateway.schema.relay import PageInfo, cursor_of
 from gateway.schema.scalars import Int64
 
@@ -30,7 +25,7 @@ class InvitationCode:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: InvitationCodeDTO) -> InvitationCode:
+    def from_dto(cls, dto: InvitationCodeRead) -> InvitationCode:
         return cls(
             id=strawberry.ID(dto.id),
             tier_id=strawberry.ID(dto.tier_id),
@@ -57,7 +52,7 @@ class Application:
     reason: str | None
 
     @classmethod
-    def from_dto(cls, dto: ApplicationDTO) -> Application:
+    def from_dto(cls, dto: ApplicationRead) -> Application:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id),
@@ -85,7 +80,7 @@ class Payment:
     recorded_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: PaymentDTO) -> Payment:
+    def from_dto(cls, dto: PaymentRead) -> Payment:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id),
@@ -120,7 +115,7 @@ class ReferralCode:
     )
 
     @classmethod
-    def from_dto(cls, dto: ReferralCodeDTO) -> ReferralCode:
+    def from_dto(cls, dto: ReferralCodeRead) -> ReferralCode:
         return cls(
             member_id=strawberry.ID(dto.member_id),
             code=dto.code,

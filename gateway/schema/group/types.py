@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from contracts.membership.group import GroupMemberRead, GroupRead
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.group import GroupDTO, GroupMemberDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.member.types import Member, load_member
@@ -25,7 +25,7 @@ class GroupMember:
     joined_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: GroupMemberDTO, *, community_id: str) -> GroupMember:
+    def from_dto(cls, dto: GroupMemberRead, *, community_id: str) -> GroupMember:
         return cls(
             community_id=community_id,
             member_id=strawberry.ID(dto.member_id),
@@ -68,7 +68,7 @@ class Group:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: GroupDTO) -> Group:
+    def from_dto(cls, dto: GroupRead) -> Group:
         return cls(
             id=strawberry.ID(dto.id),
             community_id=strawberry.ID(dto.community_id),

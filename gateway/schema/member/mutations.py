@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.membership.member import MemberRead
 from gateway.clients import MembershipClient, ServiceProblem
-from gateway.clients.membership.member import MemberDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.member.types import LinkCode, Member, MemberRole, MemberStatus
@@ -106,7 +106,7 @@ def _body(**fields: Any) -> dict[str, Any]:
 
 
 async def _member_payload(
-    info: Info[Context, None], call: Callable[[MembershipClient], Awaitable[MemberDTO]]
+    info: Info[Context, None], call: Callable[[MembershipClient], Awaitable[MemberRead]]
 ) -> MemberSuccess | Errors:
     info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
     try:

@@ -1,4 +1,4 @@
-"""GraphQL types of members, memberships and what happens to them, built from the membership DTOs."""
+"""GraphQL types of members, memberships and what happens to them, built from the membership service's answers."""
 
 from __future__ import annotations
 
@@ -10,15 +10,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.membership.activity import ActivityDayRead
+from contracts.membership.identity import LinkCodeRead
+from contracts.membership.member import IdentityRead, MemberRead, MembershipRead, TransitionRead
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.member import (
-    ActivityDayDTO,
-    IdentityDTO,
-    LinkCodeDTO,
-    MemberDTO,
-    MembershipDTO,
-    TransitionDTO,
-)
 from gateway.schema.challenge.types import ChallengeEnrollment, member_enrollments
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -53,7 +48,7 @@ class Identity:
     display_name: str | None
 
     @classmethod
-    def from_dto(cls, dto: IdentityDTO) -> Identity:
+    def from_dto(cls, dto: IdentityRead) -> Identity:
         return cls(platform=dto.platform, platform_user_id=dto.platform_user_id, display_name=dto.display_name)
 
 
@@ -73,7 +68,7 @@ class Membership:
     standing_locked: bool
 
     @classmethod
-    def from_dto(cls, dto: MembershipDTO, *, community_id: str) -> Membership:
+    def from_dto(cls, dto: MembershipRead, *, community_id: str) -> Membership:
         return cls(
             id=strawberry.ID(dto.id),
             community_id=community_id,
@@ -107,7 +102,7 @@ class Transition:
     at: datetime
 
     @classmethod
-    def from_dto(cls, dto: TransitionDTO) -> Transition:
+    def from_dto(cls, dto: TransitionRead) -> Transition:
         return cls(
             id=strawberry.ID(dto.id),
             kind=dto.kind,
@@ -144,7 +139,7 @@ class ActivityDay:
     last_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: ActivityDayDTO) -> ActivityDay:
+    def from_dto(cls, dto: ActivityDayRead) -> ActivityDay:
         return cls(
             day=dto.day,
             messages=dto.messages,
@@ -163,7 +158,7 @@ class LinkCode:
     expires_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: LinkCodeDTO) -> LinkCode:
+    def from_dto(cls, dto: LinkCodeRead) -> LinkCode:
         return cls(code=dto.code, member_id=strawberry.ID(dto.member_id), expires_at=dto.expires_at)
 
 
@@ -179,7 +174,7 @@ class Member:
     identities: list[Identity]
 
     @classmethod
-    def from_dto(cls, dto: MemberDTO) -> Member:
+    def from_dto(cls, dto: MemberRead) -> Member:
         attributes: Any = dto.attributes
         return cls(
             id=strawberry.ID(dto.id),

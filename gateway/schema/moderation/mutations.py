@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from contracts.membership.moderation import BanTarget, StrikeCreate
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.moderation import BanTargetDTO, StrikeCreateDTO, StrikeMessageDTO
+from gateway.clients.base import given, wire
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.moderation.types import Ban, ModerationAction, ModerationSettings, Strike, action_of
@@ -169,19 +170,24 @@ def _settings_changes(input: UpdateModerationSettingsInput) -> dict[str, Any]:
     return changes
 
 
-def _strike_message(message: StrikeMessageInput | None) -> StrikeMessageDTO | None:
+def _strike_message(message: StrikeMessageInput | None) -> dict[str, str] | None:
+    """The message's fields, checked with the strike's (so a refusal names ``message.…``)."""
     if message is None:
         return None
-    return StrikeMessageDTO(group_id=str(message.group_id), platform_message_id=message.platform_message_id)
+    return {"group_id": str(message.group_id), "platform_message_id": message.platform_message_id}
 
 
-def _ban_target(input: BanInput) -> BanTargetDTO:
-    return BanTargetDTO(
-        member_id=_id(input.member_id),
-        platform=input.platform,
-        platform_user_id=input.platform_user_id,
-        reason=input.reason,
-        acting_member_id=_id(input.acting_member_id),
+def _ban_target(input: BanInput) -> BanTarget:
+    """Called inside the mutation's ``try``: what the contract refuses is the payload's InvalidInputError."""
+    return wire(
+        BanTarget,
+        **given(
+            member_id=_id(input.member_id),
+            platform=input.platform,
+            platform_user_id=input.platform_user_id,
+            reason=input.reason,
+            acting_member_id=_id(input.acting_member_id),
+        ),
     )
 
 
@@ -189,16 +195,19 @@ def _ban_target(input: BanInput) -> BanTargetDTO:
 class ModerationMutation:
     @strawberry.mutation(description="Record a rule violation; the community's escalation ladder then acts on it.")
     async def add_strike(self, info: Info[Context, None], input: AddStrikeInput) -> AddStrikePayload:
-        data = StrikeCreateDTO(
-            rule=input.rule,
-            weight=input.weight,
-            evidence=input.evidence,
-            reason=input.reason,
-            expires_in_days=input.expires_in_days,
-            acting_member_id=_id(input.acting_member_id),
-            message=_strike_message(input.message),
-        )
         try:
+            data = wire(
+                StrikeCreate,
+                **given(
+                    rule=input.rule,
+                    weight=input.weight,
+                    evidence=input.evidence,
+                    reason=input.reason,
+                    expires_in_days=input.expires_in_days,
+                    acting_member_id=_id(input.acting_member_id),
+                    message=_strike_message(input.message),
+                ),
+            )
             dto = await info.context.membership.add_strike(
                 str(input.community_id), str(input.member_id), data, idempotency_key=input.idempotency_key
             )

@@ -1,4 +1,4 @@
-"""GraphQL types of moderation, built from the membership service's DTOs."""
+"""GraphQL types of moderation, built from the membership service's answers."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.membership.moderation import (
-    AuditEntryDTO,
-    BanDTO,
-    LadderStepDTO,
-    ModerationSettingsDTO,
-    SpamSettingsDTO,
-    StrikeDTO,
+from contracts.membership.moderation import (
+    AuditRead,
+    BanRead,
+    LadderStepRead,
+    SettingsRead,
+    SpamSettingsRead,
+    StrikeRead,
 )
 from gateway.schema.relay import PageInfo, cursor_of
 
@@ -48,7 +48,7 @@ class Strike:
     revoke_reason: str | None
 
     @classmethod
-    def from_dto(cls, dto: StrikeDTO) -> Strike:
+    def from_dto(cls, dto: StrikeRead) -> Strike:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id),
@@ -90,7 +90,7 @@ class LadderStep:
     duration_hours: int | None = strawberry.field(description="How long a mute lasts.")
 
     @classmethod
-    def from_dto(cls, dto: LadderStepDTO) -> LadderStep:
+    def from_dto(cls, dto: LadderStepRead) -> LadderStep:
         return cls(at=dto.at, action=ModerationAction(dto.action), duration_hours=dto.duration_hours)
 
 
@@ -106,7 +106,7 @@ class SpamSettings:
     repeat_seconds: int
 
     @classmethod
-    def from_dto(cls, dto: SpamSettingsDTO) -> SpamSettings:
+    def from_dto(cls, dto: SpamSettingsRead) -> SpamSettings:
         return cls(**dto.model_dump())
 
 
@@ -117,7 +117,7 @@ class ModerationSettings:
     spam: SpamSettings
 
     @classmethod
-    def from_dto(cls, dto: ModerationSettingsDTO) -> ModerationSettings:
+    def from_dto(cls, dto: SettingsRead) -> ModerationSettings:
         return cls(
             ladder=[LadderStep.from_dto(step) for step in dto.ladder],
             strike_lifetime_days=dto.strike_lifetime_days,
@@ -136,7 +136,7 @@ class Ban:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: BanDTO) -> Ban:
+    def from_dto(cls, dto: BanRead) -> Ban:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id) if dto.member_id else None,
@@ -175,7 +175,7 @@ class ModerationAuditEntry:
     at: datetime
 
     @classmethod
-    def from_dto(cls, dto: AuditEntryDTO) -> ModerationAuditEntry:
+    def from_dto(cls, dto: AuditRead) -> ModerationAuditEntry:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id) if dto.member_id else None,

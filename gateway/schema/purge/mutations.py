@@ -8,8 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from contracts.membership.purge import PurgeStart
 from gateway.clients import ServiceProblem
-from gateway.clients.membership.purge import PurgeStartDTO
+from gateway.clients.base import given, wire
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.purge.types import PurgeExemption, PurgeRun
@@ -92,17 +93,20 @@ class PurgeMutation:
     @strawberry.mutation(description="Warn every listed member in their groups; the rest happens after the grace.")
     async def start_purge(self, info: Info[Context, None], input: StartPurgeInput) -> StartPurgePayload:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        data = PurgeStartDTO(
-            inactive_days=input.inactive_days,
-            missed_assignments=input.missed_assignments,
-            grace_days=input.grace_days,
-            return_days=input.return_days,
-            warning_text=input.warning_text,
-            member_ids=[str(i) for i in input.member_ids] if input.member_ids is not None else None,
-            note=input.note,
-            acting_member_id=_id(input.acting_member_id),
-        )
         try:
+            data = wire(
+                PurgeStart,
+                **given(
+                    inactive_days=input.inactive_days,
+                    missed_assignments=input.missed_assignments,
+                    grace_days=input.grace_days,
+                    return_days=input.return_days,
+                    warning_text=input.warning_text,
+                    member_ids=[str(i) for i in input.member_ids] if input.member_ids is not None else None,
+                    note=input.note,
+                    acting_member_id=_id(input.acting_member_id),
+                ),
+            )
             dto = await info.context.membership.start_purge(
                 str(input.community_id), data, idempotency_key=input.idempotency_key
             )

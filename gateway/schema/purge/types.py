@@ -1,4 +1,4 @@
-"""GraphQL types of lurker purges, built from the membership service's DTOs."""
+"""GraphQL types of lurker purges, built from the membership service's answers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from datetime import datetime
 
 import strawberry
 
-from gateway.clients.membership.purge import (
-    PurgeCandidateDTO,
-    PurgeExemptionDTO,
-    PurgePreviewDTO,
-    PurgeReasonDTO,
-    PurgeRulesDTO,
-    PurgeRunDTO,
-    PurgeRunMemberDTO,
+from contracts.membership.purge import (
+    CandidateRead,
+    PurgeExemptionRead,
+    PurgePreviewRead,
+    PurgeRulesRead,
+    PurgeRunMemberRead,
+    PurgeRunRead,
+    PurgeRunSummaryRead,
+    ReasonRead,
 )
 from gateway.schema.relay import PageInfo, cursor_of
 
@@ -24,7 +25,7 @@ class PurgeReason:
     detail: str
 
     @classmethod
-    def from_dto(cls, dto: PurgeReasonDTO) -> PurgeReason:
+    def from_dto(cls, dto: ReasonRead) -> PurgeReason:
         return cls(code=dto.code, detail=dto.detail)
 
 
@@ -37,7 +38,7 @@ class PurgeRules:
     warning_text: str
 
     @classmethod
-    def from_dto(cls, dto: PurgeRulesDTO) -> PurgeRules:
+    def from_dto(cls, dto: PurgeRulesRead) -> PurgeRules:
         return cls(
             inactive_days=dto.inactive_days,
             missed_assignments=dto.missed_assignments,
@@ -60,7 +61,7 @@ class PurgeCandidate:
     )
 
     @classmethod
-    def from_dto(cls, dto: PurgeCandidateDTO) -> PurgeCandidate:
+    def from_dto(cls, dto: CandidateRead) -> PurgeCandidate:
         return cls(
             member_id=strawberry.ID(dto.member_id),
             display_name=dto.display_name,
@@ -79,7 +80,7 @@ class PurgePreview:
     excluded: list[PurgeCandidate]
 
     @classmethod
-    def from_dto(cls, dto: PurgePreviewDTO) -> PurgePreview:
+    def from_dto(cls, dto: PurgePreviewRead) -> PurgePreview:
         return cls(
             rules=PurgeRules.from_dto(dto.rules),
             candidates=[PurgeCandidate.from_dto(c) for c in dto.candidates],
@@ -100,7 +101,7 @@ class PurgeRunMember:
     return_until: datetime | None
 
     @classmethod
-    def from_dto(cls, dto: PurgeRunMemberDTO) -> PurgeRunMember:
+    def from_dto(cls, dto: PurgeRunMemberRead) -> PurgeRunMember:
         return cls(
             member_id=strawberry.ID(dto.member_id),
             state=dto.state,
@@ -132,7 +133,7 @@ class PurgeRun:
     members: list[PurgeRunMember] | None = strawberry.field(description="Null in lists; asked of one run.")
 
     @classmethod
-    def from_dto(cls, dto: PurgeRunDTO) -> PurgeRun:
+    def from_dto(cls, dto: PurgeRunSummaryRead) -> PurgeRun:
         return cls(
             id=strawberry.ID(dto.id),
             status=dto.status,
@@ -145,7 +146,8 @@ class PurgeRun:
             finished_at=dto.finished_at,
             cancelled_by=dto.cancelled_by,
             cancel_reason=dto.cancel_reason,
-            members=[PurgeRunMember.from_dto(m) for m in dto.members] if dto.members is not None else None,
+            # A run's members come only with one run (PurgeRunRead), never in a list (PurgeRunSummaryRead).
+            members=[PurgeRunMember.from_dto(m) for m in dto.members] if isinstance(dto, PurgeRunRead) else None,
         )
 
 
@@ -181,7 +183,7 @@ class PurgeExemption:
     at: datetime | None
 
     @classmethod
-    def from_dto(cls, dto: PurgeExemptionDTO) -> PurgeExemption:
+    def from_dto(cls, dto: PurgeExemptionRead) -> PurgeExemption:
         return cls(
             member_id=strawberry.ID(dto.member_id), exempt=dto.exempt, actor=dto.actor, reason=dto.reason, at=dto.at
         )

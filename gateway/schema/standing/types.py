@@ -1,4 +1,4 @@
-"""GraphQL types of standing, built from the membership service's DTOs."""
+"""GraphQL types of standing, built from the membership service's answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.clients.membership.standing import StandingChangeDTO, StandingDTO, StandingLevelDTO, StandingRulesDTO
+from contracts.membership.standing import LevelProgressRead, StandingChangeRead, StandingRead, StandingRulesRead
 
 
 @strawberry.enum(description="A member's place in the pyramid, derived from activity (or locked by an admin).")
@@ -33,7 +33,7 @@ class StandingProgress:
     criteria: list[StandingCriterion]
 
     @classmethod
-    def from_dto(cls, dto: StandingLevelDTO) -> StandingProgress:
+    def from_dto(cls, dto: LevelProgressRead) -> StandingProgress:
         return cls(
             level=StandingLevel(dto.level),
             window_days=dto.window_days,
@@ -56,7 +56,7 @@ class MemberStanding:
     progress: list[StandingProgress]
 
     @classmethod
-    def from_dto(cls, dto: StandingDTO) -> MemberStanding:
+    def from_dto(cls, dto: StandingRead) -> MemberStanding:
         return cls(
             member_id=strawberry.ID(dto.member_id),
             standing=StandingLevel(dto.standing),
@@ -98,7 +98,7 @@ class StandingRules:
     grace_days: int
 
     @classmethod
-    def from_dto(cls, dto: StandingRulesDTO) -> StandingRules:
+    def from_dto(cls, dto: StandingRulesRead) -> StandingRules:
         return cls(
             contributor=StandingCriteria.from_settings(dto.contributor),
             core=StandingCriteria.from_settings(dto.core),
@@ -114,7 +114,7 @@ class StandingChange:
     reason: str | None
 
     @classmethod
-    def from_dto(cls, dto: StandingChangeDTO) -> StandingChange:
+    def from_dto(cls, dto: StandingChangeRead) -> StandingChange:
         return cls(
             member_id=strawberry.ID(dto.member_id),
             from_standing=StandingLevel(dto.from_standing),

@@ -1,4 +1,4 @@
-"""GraphQL types of the tier ladder, built from the membership service's DTOs."""
+"""GraphQL types of the tier ladder, built from the membership service's answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.membership import TierDTO
+from contracts.membership.tier import TierRead
 from gateway.schema.scalars import Int64
 
 
@@ -34,7 +34,7 @@ class Tier:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: TierDTO) -> Tier:
+    def from_dto(cls, dto: TierRead) -> Tier:
         return cls(
             id=strawberry.ID(dto.id),
             community_id=strawberry.ID(dto.community_id),

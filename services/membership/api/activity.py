@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from contracts.membership.activity import ActivityDayRead
 from services.membership.api.deps import PrincipalDep, SessionDep
-from services.membership.api.schemas.activity import ActivityDayRead
 from services.membership.repo.activity import ActivityRepository
 from services.membership.usecases.member import get_member_view_or_raise
 from services.membership.usecases.membership import resolve_actor

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from contracts.membership.gate import ApplicationRead, DecisionCreate, DecisionRead
 from kit.pagination import PageOut
 from services.membership.api.deps import ClocksDep, PageRequestDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.gate import ApplicationRead, DecisionCreate, DecisionRead
 from services.membership.domain.gate import ApplicationStatus
 from services.membership.usecases import application as usecases
 from services.membership.usecases.membership import resolve_actor

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from contracts.membership.moderation import BanCheckRead, BanRead, BanResultRead, UnbanRead
 from kit.errors import InvalidInput
 from kit.pagination import Page, PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.moderation import BanCheckRead, BanRead, BanResultRead, BanTarget, UnbanRead
+from services.membership.api.schemas.moderation import BanTarget
 from services.membership.domain.member import clean_platform
 from services.membership.usecases import ban as usecases
 from services.membership.usecases.ban import Account

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from contracts.membership.community import CommunityRead
 from kit import sandbox_clock
 from kit.db import after_commit
 from kit.pagination import PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.community import CommunityCreate, CommunityRead, CommunityUpdate
+from services.membership.api.schemas.community import CommunityCreate, CommunityUpdate
 from services.membership.usecases import community as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -12,9 +12,10 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from contracts.membership.entitlement import EntitlementRead, EntitlementResults
 from kit.auth import PrincipalDep, ensure_community_access
 from kit.errors import InvalidInput
-from services.membership.api.schemas.entitlement import EntitlementCheck, EntitlementRead, EntitlementResults
+from services.membership.api.schemas.entitlement import EntitlementCheck
 from services.membership.domain import entitlement as rules
 from services.membership.usecases import entitlement as usecases
 

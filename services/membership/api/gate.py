@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from contracts.membership.gate import ActingMember, GateSet, InvitationCodeCreate, InvitationCodeRead
+from contracts.membership.tier import TierRead
 from kit.pagination import PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.gate import ActingMember, GateSet, InvitationCodeCreate, InvitationCodeRead
-from services.membership.api.schemas.tier import TierRead
 from services.membership.usecases import gate as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -7,16 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from contracts.membership.group import GroupMemberAdd, GroupMemberRead, GroupRead
 from kit.errors import InvalidInput
 from kit.pagination import Page, PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.group import (
-    GroupCreate,
-    GroupMemberAdd,
-    GroupMemberRead,
-    GroupRead,
-    GroupUpdate,
-)
+from services.membership.api.schemas.group import GroupCreate, GroupUpdate
 from services.membership.domain.member import clean_platform
 from services.membership.usecases import group as usecases
 from services.membership.usecases.membership import resolve_actor

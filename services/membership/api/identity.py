@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.membership.identity import LinkCodeRead
+from contracts.membership.member import MemberRead
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.identity import LinkCodeRead, LinkCodeRedeem
-from services.membership.api.schemas.member import MemberRead
+from services.membership.api.schemas.identity import LinkCodeRedeem
 from services.membership.usecases import identity as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.membership.gate import ApplicationRead, JoinRead
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.gate import ApplicationRead, JoinCreate, JoinRead
+from services.membership.api.schemas.gate import JoinCreate
 from services.membership.usecases import join as usecases
 from services.membership.usecases.member import IdentitySpec
 from services.membership.usecases.membership import resolve_actor

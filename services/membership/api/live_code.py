@@ -7,18 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from contracts.membership.live_code import LinkNewcomerIn, LiveCodeRead, RoutedGroupRead, RouteIn, RoutingRead
 from kit.pagination import Page, PageOut
 from kit.qr import PNG_MEDIA_TYPE, SVG_MEDIA_TYPE, qr_png, qr_svg
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.live_code import (
-    LinkNewcomerIn,
-    LiveCodeCreate,
-    LiveCodeRead,
-    NewcomerIn,
-    RoutedGroupRead,
-    RouteIn,
-    RoutingRead,
-)
+from services.membership.api.schemas.live_code import LiveCodeCreate, NewcomerIn
 from services.membership.models.live_code import LiveCode
 from services.membership.usecases import live_code as usecases
 from services.membership.usecases.membership import resolve_actor

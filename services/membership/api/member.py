@@ -7,16 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from contracts.membership.member import IdentityRead, MemberRead, MembershipRead, StatusChange, TransitionRead
 from kit.pagination import Page, PageOut
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.member import (
-    IdentityRead,
-    MemberCreate,
-    MemberRead,
-    MembershipRead,
-    StatusChange,
-    TransitionRead,
-)
+from services.membership.api.schemas.member import MemberCreate
 from services.membership.domain.membership import Status
 from services.membership.usecases import member as usecases
 from services.membership.usecases import member_list

@@ -7,9 +7,9 @@ from collections import Counter
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.membership.member_import import ImportRowRead, MemberImport, MemberImportResult
 from kit.errors import FieldError
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.member_import import ImportRowRead, MemberImport, MemberImportResult
 from services.membership.usecases import member_import as usecases
 from services.membership.usecases.membership import resolve_actor
 

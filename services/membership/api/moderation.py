@@ -7,26 +7,30 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.pagination import Page, PageOut
-from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.moderation import (
+from contracts.membership.moderation import (
     AuditRead,
     SanctionCreate,
     SanctionRead,
     SettingsRead,
     SettingsUpdate,
     StrikeAddedRead,
-    StrikeCreate,
     StrikePageOut,
     StrikeRead,
     StrikeRevoke,
 )
-from services.membership.domain.moderation import Action
+from kit.pagination import Page, PageOut
+from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
+from services.membership.api.schemas.moderation import StrikeCreate
+from services.membership.domain.moderation import Action, ModerationSettings
 from services.membership.usecases import moderation, strike
 from services.membership.usecases.membership import resolve_actor
 from services.membership.usecases.strike import Violation
 
 router = APIRouter(prefix="/v1/communities/{community_id}", tags=["moderation"])
+
+
+def settings_read(settings: ModerationSettings) -> SettingsRead:
+    return SettingsRead.model_validate(settings.document())
 
 
 @router.post("/members/{member_id}/strikes", status_code=201, response_model=StrikeAddedRead)
@@ -147,7 +151,7 @@ async def sanction(
 @router.get("/moderation/settings")
 async def get_settings(community_id: str, session: SessionDep, principal: PrincipalDep) -> SettingsRead:
     await resolve_actor(session, principal=principal, community_id=community_id, acting_member_id=None)
-    return SettingsRead.of(await moderation.get_settings(session, community_id=community_id))
+    return settings_read(await moderation.get_settings(session, community_id=community_id))
 
 
 @router.patch("/moderation/settings")
@@ -160,7 +164,7 @@ async def update_settings(
     updated = await moderation.update_settings(
         session, community_id=community_id, actor=actor, clocks=clocks, changes=body.changes()
     )
-    return SettingsRead.of(updated)
+    return settings_read(updated)
 
 
 @router.get("/moderation/audit")

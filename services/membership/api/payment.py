@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.membership.gate import PaymentRead, PaymentResultRead
 from kit.errors import InvalidInput
 from kit.idempotency import HEADER
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.gate import PaymentCreate, PaymentRead, PaymentResultRead
+from services.membership.api.schemas.gate import PaymentCreate
 from services.membership.usecases import payment as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -7,24 +7,62 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.pagination import Page, PageOut
-from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.member import MembershipRead
-from services.membership.api.schemas.purge import (
+from contracts.membership.member import MembershipRead
+from contracts.membership.purge import (
+    CandidateRead,
     PurgeCancel,
     PurgeExemptionRead,
     PurgeExemptionWrite,
     PurgePreviewRead,
     PurgeReturn,
+    PurgeRulesRead,
+    PurgeRunMemberRead,
     PurgeRunRead,
     PurgeRunSummaryRead,
     PurgeStart,
+    ReasonRead,
 )
+from kit.pagination import Page, PageOut
+from services.membership.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
+from services.membership.models.purge import PurgeExemption
 from services.membership.usecases import purge as usecases
 from services.membership.usecases import purge_run
 from services.membership.usecases.membership import resolve_actor
 
 router = APIRouter(prefix="/v1/communities/{community_id}", tags=["purge"])
+
+
+def candidate_read(candidate: usecases.Candidate) -> CandidateRead:
+    return CandidateRead(
+        member_id=candidate.member.id,
+        display_name=candidate.member.display_name,
+        status=candidate.membership.status,
+        role=candidate.membership.role,
+        joined_at=candidate.membership.joined_at,
+        reasons=[ReasonRead.model_validate(reason) for reason in candidate.reasons],
+        exclusions=[exclusion.value for exclusion in candidate.assessment.exclusions],
+    )
+
+
+def preview_read(preview: usecases.Preview) -> PurgePreviewRead:
+    return PurgePreviewRead(
+        rules=PurgeRulesRead.model_validate(preview.rules.as_settings()),
+        candidates=[candidate_read(c) for c in preview.candidates],
+        excluded=[candidate_read(c) for c in preview.excluded],
+    )
+
+
+def run_read(view: usecases.RunView) -> PurgeRunRead:
+    summary = PurgeRunSummaryRead.model_validate(view.run)
+    return PurgeRunRead(
+        **summary.model_dump(), members=[PurgeRunMemberRead.model_validate(row) for row in view.members]
+    )
+
+
+def exemption_read(member_id: str, row: PurgeExemption | None) -> PurgeExemptionRead:
+    if row is None:
+        return PurgeExemptionRead(member_id=member_id, exempt=False)
+    return PurgeExemptionRead(member_id=member_id, exempt=True, actor=row.actor, reason=row.reason, at=row.at)
 
 
 @router.get("/purge/preview")
@@ -49,7 +87,7 @@ async def preview(
         inactive_days=inactive_days,
         missed_assignments=missed_assignments,
     )
-    return PurgePreviewRead.of(result)
+    return preview_read(result)
 
 
 @router.post("/purge/runs", status_code=201, response_model=PurgeRunRead)
@@ -76,7 +114,7 @@ async def start(
             note=body.note,
             **body.overrides(),
         )
-        return PurgeRunRead.of_view(view)
+        return run_read(view)
 
     return await idempotency.run(run)
 
@@ -96,7 +134,9 @@ async def list_runs(
         session, community_id=community_id, actor=actor, after=page.after, limit=page.limit + 1
     )
     result = Page.from_rows(list(rows), page=page, key=lambda run: run.id)
-    return PageOut(items=[PurgeRunSummaryRead.of(run) for run in result.items], next_cursor=result.next_cursor)
+    return PageOut(
+        items=[PurgeRunSummaryRead.model_validate(run) for run in result.items], next_cursor=result.next_cursor
+    )
 
 
 @router.get("/purge/runs/{run_id}")
@@ -110,9 +150,7 @@ async def get_run(
     actor = await resolve_actor(
         session, principal=principal, community_id=community_id, acting_member_id=acting_member_id
     )
-    return PurgeRunRead.of_view(
-        await usecases.get_run_view(session, community_id=community_id, run_id=run_id, actor=actor)
-    )
+    return run_read(await usecases.get_run_view(session, community_id=community_id, run_id=run_id, actor=actor))
 
 
 @router.post("/purge/runs/{run_id}/cancel")
@@ -130,7 +168,7 @@ async def cancel(
     view = await usecases.cancel_purge(
         session, community_id=community_id, run_id=run_id, actor=actor, clocks=clocks, reason=body.reason
     )
-    return PurgeRunRead.of_view(view)
+    return run_read(view)
 
 
 @router.post("/purge/returns", status_code=201, response_model=MembershipRead)
@@ -160,7 +198,7 @@ async def get_exemption(
 ) -> PurgeExemptionRead:
     await resolve_actor(session, principal=principal, community_id=community_id, acting_member_id=None)
     row = await usecases.get_exemption(session, community_id=community_id, member_id=member_id)
-    return PurgeExemptionRead.of(member_id, row)
+    return exemption_read(member_id, row)
 
 
 @router.put("/members/{member_id}/purge-exemption")
@@ -185,4 +223,4 @@ async def set_exemption(
         exempt=body.exempt,
         reason=body.reason,
     )
-    return PurgeExemptionRead.of(member_id, row)
+    return exemption_read(member_id, row)

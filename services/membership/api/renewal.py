@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.membership.member import MemberRead
+from contracts.membership.renewal import RenewalCreate
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.member import MemberRead
-from services.membership.api.schemas.renewal import RenewalCreate
 from services.membership.usecases import renewal as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from contracts.membership.member import MemberRead
+from contracts.membership.role import OwnershipTransfer, RoleChange
 from services.membership.api.deps import ClocksDep, PrincipalDep, SessionDep
 from services.membership.api.member import member_read
-from services.membership.api.schemas.member import MemberRead
-from services.membership.api.schemas.role import OwnershipTransfer, RoleChange
 from services.membership.usecases import role as usecases
 from services.membership.usecases.membership import resolve_actor
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.membership.api.deps import ClocksDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.standing import (
+from contracts.membership.standing import (
+    CriterionRead,
+    LevelProgressRead,
+    Standing,
     StandingChangeRead,
     StandingLock,
     StandingRead,
@@ -15,11 +17,50 @@ from services.membership.api.schemas.standing import (
     StandingRulesWrite,
     StandingUnlock,
 )
+from services.membership.api.deps import ClocksDep, PrincipalDep, SessionDep
 from services.membership.domain.role import Permission
+from services.membership.domain.standing import EARNED_LEVELS, holds, meets
 from services.membership.usecases import standing as usecases
 from services.membership.usecases.membership import require, resolve_actor
 
 router = APIRouter(prefix="/v1/communities/{community_id}", tags=["standing"])
+
+
+def change_read(change: usecases.StandingChange) -> StandingChangeRead:
+    return StandingChangeRead(
+        member_id=change.member_id,
+        from_standing=Standing(change.from_standing),
+        to_standing=Standing(change.to_standing),
+        reason=change.reason,
+    )
+
+
+def standing_read(view: usecases.StandingView) -> StandingRead:
+    levels = []
+    for level in EARNED_LEVELS:
+        criteria = view.rules.criteria(level)
+        figures = view.figures[level]
+        levels.append(
+            LevelProgressRead(
+                level=level,
+                window_days=criteria.window_days,
+                met=meets(criteria, figures),
+                held=holds(criteria, figures),
+                criteria=[
+                    CriterionRead(metric=metric, minimum=minimum, value=figures.value(metric))
+                    for metric, minimum in criteria.minimums.items()
+                ],
+            )
+        )
+    return StandingRead(
+        member_id=view.membership.member_id,
+        standing=Standing(view.membership.standing),
+        locked=view.membership.standing_locked,
+        below_since=view.record.below_since if view.record else None,
+        evaluated_at=view.record.evaluated_at if view.record else None,
+        grace_days=view.rules.grace_days,
+        levels=levels,
+    )
 
 
 @router.get("/standing/rules")
@@ -53,7 +94,7 @@ async def recompute(
     changes = await usecases.recompute_standing(
         session, community_id=community_id, now=clocks.now(community_id), actor=actor
     )
-    return StandingRecomputeRead(changes=[StandingChangeRead.of(change) for change in changes])
+    return StandingRecomputeRead(changes=[change_read(change) for change in changes])
 
 
 @router.get("/members/{member_id}/standing")
@@ -64,7 +105,7 @@ async def get_standing(
     view = await usecases.get_standing_view(
         session, community_id=community_id, member_id=member_id, now=clocks.now(community_id)
     )
-    return StandingRead.of(view)
+    return standing_read(view)
 
 
 @router.post("/members/{member_id}/standing/lock")
@@ -88,7 +129,7 @@ async def lock(
         standing=body.standing,
         reason=body.reason,
     )
-    return StandingRead.of(view)
+    return standing_read(view)
 
 
 @router.post("/members/{member_id}/standing/unlock")
@@ -106,4 +147,4 @@ async def unlock(
     view = await usecases.unlock_standing(
         session, community_id=community_id, member_id=member_id, actor=actor, clocks=clocks, reason=body.reason
     )
-    return StandingRead.of(view)
+    return standing_read(view)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from contracts.membership.community import TestClockAdvanced, TestClockRead
 from kit import sandbox_clock
 from kit.db import Sessionmaker
 from services.membership import jobs
 from services.membership.api.deps import PrincipalDep, SessionDep
-from services.membership.api.schemas.community import TestClockAdvance, TestClockAdvanced, TestClockRead
+from services.membership.api.schemas.community import TestClockAdvance
 from services.membership.domain.test_clock import clean_step, parse_duration
 from services.membership.usecases import test_clock as usecases
 from services.membership.usecases.membership import resolve_actor

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from contracts.membership.tier import CommunityTiers, CommunityTiersBatch, TierRead
 from services.membership.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.membership.api.schemas.tier import CommunityTiers, CommunityTiersBatch, TierCreate, TierRead, TierUpdate
+from services.membership.api.schemas.tier import TierCreate, TierUpdate
 from services.membership.usecases import tier as usecases
 from services.membership.usecases.member import get_tier_or_raise
 from services.membership.usecases.membership import resolve_actor

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from contracts.membership.entitlement import Reason as Reason
 from services.membership.domain.membership import Status
 from services.membership.domain.role import Role
 from services.membership.domain.tier import BENEFIT_PATTERN
@@ -34,25 +35,6 @@ class Standing(StrEnum):
 
 
 STANDING_RANK: dict[str, int] = {Standing.FOLLOWER: 0, Standing.CONTRIBUTOR: 1, Standing.CORE: 2}
-
-
-class Reason(StrEnum):
-    # allowed
-    ROLE = "role"
-    STANDING = "standing"
-    GROUP = "group"
-    TIER_BENEFIT = "tier_benefit"
-    # denied
-    NOT_A_MEMBER = "not_a_member"
-    PENDING = "pending"
-    EXPIRED = "expired"
-    LEFT = "left"
-    REMOVED = "removed"
-    BANNED = "banned"
-    ROLE_REQUIRED = "role_required"
-    STANDING_TOO_LOW = "standing_too_low"
-    NO_TIER = "no_tier"
-    TIER_LACKS_BENEFIT = "tier_lacks_benefit"
 
 
 _OUTSIDE_REASONS = {

@@ -11,28 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
+from contracts.membership.gate import ApplicationStatus as ApplicationStatus
+from contracts.membership.gate import Decision as Decision
 from services.membership.domain.membership import Status
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_QUESTIONS = 20
 MAX_CRITERIA = 20
 ANSWER_MAX_LENGTH = 2_000
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-
-
-class ApplicationStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 class _Strict(BaseModel):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kit.schema_rules import NON_BLANK, publishes
 
-CAPACITY_MAX = 100_000
 PLATFORM_CHAT_ID_MAX_LENGTH = 200
 
 

@@ -11,7 +11,6 @@ from services.membership.domain.member import ATTRIBUTE_KEY_MAX_LENGTH
 MAX_ROUTES = 50
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: people type these from posters
 CODE_LENGTH = 12
-MAX_HOLD_MINUTES = 30 * 24 * 60
 
 
 def new_code() -> str:

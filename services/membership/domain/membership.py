@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Status(StrEnum):
-    APPLIED = "applied"
-    PENDING_PAYMENT = "pending_payment"
-    PROBATION = "probation"
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    LEFT = "left"
-    REMOVED = "removed"
-    BANNED = "banned"
-
+from contracts.membership.member import Status as Status
 
 # Statuses in which a person is inside the community (counts against capacity, holds entitlements).
 INSIDE = frozenset({Status.PROBATION, Status.ACTIVE})

@@ -9,27 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
+from contracts.membership.moderation import MAX_LIFETIME_DAYS, MAX_MUTE_HOURS
+from contracts.membership.moderation import Action as Action
 from services.membership.domain.role import Role, outranks
 from services.membership.domain.spam import SettingError, SpamSettings, clean_spam_settings, spam_document
 
 SETTINGS_KEY = "moderation"
 MAX_STEPS = 10
 MAX_STRIKE_AT = 100
-MAX_MUTE_HOURS = 24 * 366
-MAX_LIFETIME_DAYS = 3_650
-MAX_WEIGHT = 10
 RULE_MAX_LENGTH = 200
-
-
-class Action(StrEnum):
-    WARN = "warn"
-    MUTE = "mute"
-    DEMOTE = "demote"
-    REMOVE = "remove"
-    BAN = "ban"
 
 
 # Actions that take someone out of the community; the owner never reaches them.

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    MODERATOR = "moderator"
-    MEMBER = "member"
+from contracts.membership.member import Role as Role
 
 
 class Permission(StrEnum):

@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
-
-class Standing(StrEnum):
-    FOLLOWER = "follower"
-    CONTRIBUTOR = "contributor"
-    CORE = "core"
-
+from contracts.membership.standing import Standing as Standing
 
 LADDER = (Standing.FOLLOWER, Standing.CONTRIBUTOR, Standing.CORE)
 # The levels a member earns; follower is where everyone starts and needs nothing.

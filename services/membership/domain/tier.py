@@ -5,16 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from contracts.membership.tier import Period as Period
 from kit.schema_rules import publishes
-
-
-class Period(StrEnum):
-    LIFETIME = "lifetime"
-    DAYS = "days"
-    MONTHLY = "monthly"
-    YEARLY = "yearly"
 
 
 def add_months(start: datetime, months: int) -> datetime:

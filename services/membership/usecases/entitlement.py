@@ -14,9 +14,6 @@ from services.membership.domain.entitlement import NOBODY, Decision, Snapshot, d
 from services.membership.models import Group, Membership, Tier
 from services.membership.repo.entitlement_cache import EntitlementCache
 
-MAX_BATCH_MEMBERS = 200
-MAX_BATCH_KEYS = 50
-
 
 @dataclass(frozen=True)
 class MemberDecisions:

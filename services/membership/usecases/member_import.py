@@ -29,7 +29,6 @@ from services.membership.repo.tier import TierRepository
 from services.membership.usecases.member import IdentitySpec, create_member, new_membership
 from services.membership.usecases.membership import TierFull, change_role, change_status, require
 
-MAX_BATCH_ROWS = 500
 RowStatus = Literal["created", "skipped", "failed", "valid"]
 
 

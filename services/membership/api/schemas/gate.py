@@ -1,87 +1,23 @@
-"""Request and response bodies for gates, invitation codes, joins, applications, payments and referrals."""
+"""Joins and payments as the service takes them: the contract's fields, held to the domain's rules for a new
+person's name and attributes and a payment's currency."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from kit.types import INT64_MAX
-from services.membership.api.schemas.member import IdentityIn, MemberRead
+from contracts.membership import gate as contract
+from services.membership.api.schemas.member import IdentityIn
 from services.membership.domain import member as member_rules
 from services.membership.domain import money
-from services.membership.domain.gate import ApplicationStatus, Decision
-from services.membership.usecases.referral import ReferralCodeView
-
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
 
 
-class GateSet(BaseModel):
-    """The tier's whole gate; requirements are checked by ``domain.gate`` (kinds, fields, consistency)."""
+class PersonIn(contract.PersonIn):
+    __doc__ = contract.PersonIn.__doc__  # the OpenAPI component's description
 
-    model_config = ConfigDict(extra="forbid")
-
-    requirements: list[dict[str, Any]] = Field(max_length=6)
-    acting_member_id: str | None = None
-
-
-class InvitationCodeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    tier_id: str
-    max_uses: int | None = Field(default=None, ge=1, le=1_000_000)
-    expires_at: datetime | None = None
-    code: str | None = Field(default=None, description="a code of your own; a random one when left out")
-    note: str | None = Field(default=None, max_length=200)
-    acting_member_id: str | None = None
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str | None) -> str | None:
-        if value is not None and not CODE_PATTERN.fullmatch(value.strip()):
-            raise ValueError("must be 4-40 letters, digits, _ or -")
-        return value
-
-    @field_validator("expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must carry a time zone offset (e.g. 2025-01-01T00:00:00Z)")
-        return value
-
-
-class ActingMember(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    acting_member_id: str | None = None
-
-
-class InvitationCodeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    tier_id: str
-    code: str
-    max_uses: int | None
-    uses: int
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    note: str | None
-    created_by: str
-    created_at: datetime
-
-
-class PersonIn(BaseModel):
-    """Someone new to the community."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    display_name: str
-    external_ref: str | None = Field(default=None, max_length=200)
-    attributes: dict[str, Any] = Field(default_factory=dict)
-    identities: list[IdentityIn] = Field(default_factory=list, max_length=10)
+    # Restated only to nest the identity held to the platform rule (the list of a subclass: mypy's invariance).
+    identities: list[IdentityIn] = Field(default_factory=list, max_length=10)  # type: ignore[assignment]
 
     @field_validator("display_name")
     @classmethod
@@ -94,113 +30,17 @@ class PersonIn(BaseModel):
         return member_rules.clean_attributes(value)
 
 
-class JoinCreate(BaseModel):
-    """A person asks to enter ``tier_id``; give ``member_id`` (known) or ``person`` (new), and the gate's inputs."""
+class JoinCreate(contract.JoinCreate):
+    __doc__ = contract.JoinCreate.__doc__
 
-    model_config = ConfigDict(extra="forbid")
-
-    tier_id: str
-    member_id: str | None = None
+    # Restated only to nest the person held to the domain's rules.
     person: PersonIn | None = None
-    invitation_code: str | None = Field(default=None, max_length=40)
-    answers: dict[str, str] = Field(default_factory=dict, max_length=20)
-    referral_code: str | None = Field(default=None, max_length=40)
 
 
-class ApplicationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    member_id: str
-    tier_id: str
-    answers: dict[str, Any]
-    status: ApplicationStatus
-    submitted_at: datetime
-    decided_at: datetime | None
-    reviewer: str | None
-    reason: str | None
-
-
-class JoinRead(BaseModel):
-    """Where the person stands now: ``member.membership.status`` is active, probation, applied or pending_payment."""
-
-    status: str
-    member: MemberRead
-    application: ApplicationRead | None
-
-
-class DecisionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    decision: Decision
-    reason: str | None = Field(default=None, max_length=500)
-    acting_member_id: str | None = None
-
-
-class DecisionRead(BaseModel):
-    application: ApplicationRead
-    member: MemberRead
-
-
-class PaymentCreate(BaseModel):
-    """The integrator confirms a payment it received; send an ``Idempotency-Key`` header with it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    member_id: str
-    tier_id: str | None = Field(default=None, description="the tier paid for; the member's current tier if left out")
-    amount: int = Field(ge=1, le=INT64_MAX, description="in minor units (fen, cents)")
-    currency: str
-    provider: str = Field(min_length=1, max_length=40, description="e.g. wechat_pay, alipay, stripe")
-    provider_ref: str = Field(min_length=1, max_length=200, description="the provider's id of this payment")
+class PaymentCreate(contract.PaymentCreate):
+    __doc__ = contract.PaymentCreate.__doc__
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
         return money.clean_currency(value)
-
-
-class PaymentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    member_id: str
-    tier_id: str
-    amount: int
-    currency: str
-    provider: str
-    provider_ref: str
-    kind: Literal["join", "renewal", "upgrade"]
-    paid_until: datetime | None
-    recorded_at: datetime
-
-
-class PaymentResultRead(BaseModel):
-    payment: PaymentRead
-    duplicate: bool
-    member: MemberRead
-
-
-class AmountRead(BaseModel):
-    amount: int = Field(description="minor units")
-    currency: str
-
-
-class ReferralCodeRead(BaseModel):
-    member_id: str
-    code: str
-    created_at: datetime
-    joins: int = Field(description="members who joined with the code")
-    conversions: int = Field(description="of them, those who then paid for a priced tier")
-    converted_amounts: list[AmountRead] = Field(description="what the converting payments came to, by currency")
-
-    @classmethod
-    def of(cls, view: ReferralCodeView) -> ReferralCodeRead:
-        return cls(
-            member_id=view.member_id,
-            code=view.code,
-            created_at=view.created_at,
-            joins=view.joins,
-            conversions=view.conversions,
-            converted_amounts=[AmountRead(amount=a, currency=c) for c, a in view.converted_amounts],
-        )

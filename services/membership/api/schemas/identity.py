@@ -1,29 +1,15 @@
-"""Request and response bodies for link codes."""
+"""A link code's redemption as the service takes it: the contract's fields, the platform held to the domain's rule."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import field_validator
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
+from contracts.membership import identity as contract
 from services.membership.domain import member as rules
 
 
-class LinkCodeRead(BaseModel):
-    code: str
-    member_id: str
-    expires_at: datetime
-
-
-class LinkCodeRedeem(BaseModel):
-    """The other platform account presents the code it was given."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(min_length=1, max_length=40)
-    platform: str
-    platform_user_id: str = Field(min_length=1, max_length=200)
-    display_name: str | None = Field(default=None, max_length=100)
+class LinkCodeRedeem(contract.LinkCodeRedeem):
+    __doc__ = contract.LinkCodeRedeem.__doc__  # the OpenAPI component's description
 
     @field_validator("platform")
     @classmethod

@@ -1,41 +1,28 @@
-"""Request and response bodies for members and their memberships."""
+"""Members as the service takes them: the contract's fields, held to the domain's rules for names, attributes and
+platforms."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from contracts.membership import member as contract
 from services.membership.domain import member as rules
-from services.membership.domain.membership import Status
-from services.membership.domain.role import Role
 
 
-class IdentityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    platform: str
-    platform_user_id: str = Field(min_length=1, max_length=200)
-    display_name: str | None = Field(default=None, max_length=100)
-
+class IdentityIn(contract.IdentityIn):
     @field_validator("platform")
     @classmethod
     def _platform(cls, value: str) -> str:
         return rules.clean_platform(value)
 
 
-class MemberCreate(BaseModel):
-    """An admin adding a person directly (no gate): they are active at once."""
+class MemberCreate(contract.MemberCreate):
+    __doc__ = contract.MemberCreate.__doc__  # the OpenAPI component's description
 
-    model_config = ConfigDict(extra="forbid")
-
-    display_name: str
-    external_ref: str | None = Field(default=None, max_length=200)
-    attributes: dict[str, Any] = Field(default_factory=dict)
-    tier_id: str | None = None
-    identities: list[IdentityIn] = Field(default_factory=list, max_length=10)
-    acting_member_id: str | None = None
+    # Restated only to nest the identity held to the platform rule (the list of a subclass: mypy's invariance).
+    identities: list[IdentityIn] = Field(default_factory=list, max_length=10)  # type: ignore[assignment]
 
     @field_validator("display_name")
     @classmethod
@@ -46,58 +33,3 @@ class MemberCreate(BaseModel):
     @classmethod
     def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
         return rules.clean_attributes(value)
-
-
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    to: Status
-    reason: str | None = Field(default=None, max_length=500)
-    acting_member_id: str | None = None
-
-
-class IdentityRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    platform: str
-    platform_user_id: str
-    display_name: str | None
-
-
-class MembershipRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    tier_id: str | None
-    role: Role
-    status: Status
-    source: str
-    referrer_member_id: str | None
-    joined_at: datetime | None
-    expires_at: datetime | None
-    last_active_at: datetime | None
-    standing: str
-    standing_locked: bool
-
-
-class MemberRead(BaseModel):
-    id: str
-    community_id: str
-    display_name: str
-    external_ref: str | None
-    attributes: dict[str, Any]
-    created_at: datetime
-    membership: MembershipRead | None
-    identities: list[IdentityRead]
-
-
-class TransitionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    kind: str
-    from_value: str | None
-    to_value: str | None
-    actor: str
-    reason: str | None
-    at: datetime

@@ -1,14 +1,20 @@
-"""Request and response bodies for standing."""
+"""Standing (follower, contributor, core): a member's level and progress, the community's criteria, recomputes and
+locks."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.types import Int32
-from services.membership.domain.standing import EARNED_LEVELS, Standing, holds, meets
-from services.membership.usecases.standing import StandingChange, StandingView
+
+
+class Standing(StrEnum):
+    FOLLOWER = "follower"
+    CONTRIBUTOR = "contributor"
+    CORE = "core"
 
 
 class StandingRulesWrite(BaseModel):
@@ -39,15 +45,6 @@ class StandingChangeRead(BaseModel):
     from_standing: Standing
     to_standing: Standing
     reason: str | None
-
-    @classmethod
-    def of(cls, change: StandingChange) -> StandingChangeRead:
-        return cls(
-            member_id=change.member_id,
-            from_standing=Standing(change.from_standing),
-            to_standing=Standing(change.to_standing),
-            reason=change.reason,
-        )
 
 
 class StandingRecomputeRead(BaseModel):
@@ -91,31 +88,3 @@ class StandingRead(BaseModel):
     evaluated_at: datetime | None
     grace_days: int
     levels: list[LevelProgressRead]
-
-    @classmethod
-    def of(cls, view: StandingView) -> StandingRead:
-        levels = []
-        for level in EARNED_LEVELS:
-            criteria = view.rules.criteria(level)
-            figures = view.figures[level]
-            levels.append(
-                LevelProgressRead(
-                    level=level,
-                    window_days=criteria.window_days,
-                    met=meets(criteria, figures),
-                    held=holds(criteria, figures),
-                    criteria=[
-                        CriterionRead(metric=metric, minimum=minimum, value=figures.value(metric))
-                        for metric, minimum in criteria.minimums.items()
-                    ],
-                )
-            )
-        return cls(
-            member_id=view.membership.member_id,
-            standing=Standing(view.membership.standing),
-            locked=view.membership.standing_locked,
-            below_since=view.record.below_since if view.record else None,
-            evaluated_at=view.record.evaluated_at if view.record else None,
-            grace_days=view.rules.grace_days,
-            levels=levels,
-        )

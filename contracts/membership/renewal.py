@@ -1,4 +1,4 @@
-"""Request bodies for renewals."""
+"""A renewal of a membership: the body that asks for one more period."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Request and response bodies for lurker purges."""
+"""Lurker purges: the criteria, the preview of who would go and why, runs and their members, exemptions and the way
+back in."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from services.membership.models.purge import PurgeExemption, PurgeRun, PurgeRunMember
-from services.membership.usecases.purge import Candidate, Preview, RunView
 
 
 class PurgeCriteria(BaseModel):
@@ -65,12 +63,6 @@ class PurgeExemptionRead(BaseModel):
     reason: str | None = None
     at: datetime | None = None
 
-    @classmethod
-    def of(cls, member_id: str, row: PurgeExemption | None) -> PurgeExemptionRead:
-        if row is None:
-            return cls(member_id=member_id, exempt=False)
-        return cls(member_id=member_id, exempt=True, actor=row.actor, reason=row.reason, at=row.at)
-
 
 class ReasonRead(BaseModel):
     code: str
@@ -94,31 +86,11 @@ class CandidateRead(BaseModel):
     reasons: list[ReasonRead]
     exclusions: list[str]
 
-    @classmethod
-    def of(cls, candidate: Candidate) -> CandidateRead:
-        return cls(
-            member_id=candidate.member.id,
-            display_name=candidate.member.display_name,
-            status=candidate.membership.status,
-            role=candidate.membership.role,
-            joined_at=candidate.membership.joined_at,
-            reasons=[ReasonRead.model_validate(reason) for reason in candidate.reasons],
-            exclusions=[exclusion.value for exclusion in candidate.assessment.exclusions],
-        )
-
 
 class PurgePreviewRead(BaseModel):
     rules: PurgeRulesRead
     candidates: list[CandidateRead]
     excluded: list[CandidateRead] = Field(description="members the criteria match but an exclusion keeps off the list")
-
-    @classmethod
-    def of(cls, preview: Preview) -> PurgePreviewRead:
-        return cls(
-            rules=PurgeRulesRead.model_validate(preview.rules.as_settings()),
-            candidates=[CandidateRead.of(c) for c in preview.candidates],
-            excluded=[CandidateRead.of(c) for c in preview.excluded],
-        )
 
 
 class PurgeRunMemberRead(BaseModel):
@@ -133,10 +105,6 @@ class PurgeRunMemberRead(BaseModel):
     note: str | None
     resolved_at: datetime | None
     return_until: datetime | None
-
-    @classmethod
-    def of(cls, row: PurgeRunMember) -> PurgeRunMemberRead:
-        return cls.model_validate(row)
 
 
 class PurgeRunSummaryRead(BaseModel):
@@ -154,15 +122,6 @@ class PurgeRunSummaryRead(BaseModel):
     cancelled_by: str | None
     cancel_reason: str | None
 
-    @classmethod
-    def of(cls, run: PurgeRun) -> PurgeRunSummaryRead:
-        return cls.model_validate(run)
-
 
 class PurgeRunRead(PurgeRunSummaryRead):
     members: list[PurgeRunMemberRead]
-
-    @classmethod
-    def of_view(cls, view: RunView) -> PurgeRunRead:
-        summary = PurgeRunSummaryRead.of(view.run)
-        return cls(**summary.model_dump(), members=[PurgeRunMemberRead.of(row) for row in view.members])

@@ -1,4 +1,4 @@
-"""Request and response bodies for member imports."""
+"""Member imports: a file's rows as the service takes them, and the report of what each row became."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kit.errors import FieldError
 from kit.types import INT32_MAX
-from services.membership.usecases.member_import import MAX_BATCH_ROWS
+
+# How many rows one import call may carry; a larger file is sent in several calls.
+MAX_BATCH_ROWS = 500
 
 
 class ImportRecord(BaseModel):

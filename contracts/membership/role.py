@@ -1,10 +1,10 @@
-"""Request bodies for roles and ownership."""
+"""Roles and ownership: the bodies that change a member's role or hand the community to a new owner."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.membership.domain.role import Role
+from contracts.membership.member import Role
 
 
 class RoleChange(BaseModel):

@@ -1,4 +1,4 @@
-"""Response bodies for activity."""
+"""A member's activity, one day at a time: what the membership service answers for a member's activity."""
 
 from __future__ import annotations
 
