@@ -6,7 +6,7 @@ cursor is the key the service would hand back after that node, so any edge can r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
 
@@ -54,7 +54,8 @@ class Connection(Generic[NodeT]):
         next_cursor: str | None,
         after: str | None,
         key: Callable[[NodeT], str] = lambda node: str(node.id),  # type: ignore[attr-defined]
-    ) -> Connection[NodeT]:
+        **extra: Any,
+    ) -> Self:
         """The page of ``nodes`` a service answered: ``next_cursor`` is its cursor past the page (None at the
         end), ``after`` the one this page was read with, ``key`` what the service pages ``nodes`` by."""
         edges = [Edge(cursor=encode_cursor(key(node)), node=node) for node in nodes]
@@ -64,7 +65,7 @@ class Connection(Generic[NodeT]):
             has_next_page=next_cursor is not None,
             has_previous_page=after is not None,
         )
-        return cls(edges=edges, page_info=info)
+        return cls(edges=edges, page_info=info, **extra)
 
 
 def cursor_of(node_id: str) -> str:

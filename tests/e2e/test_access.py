@@ -95,7 +95,11 @@ async def test_entitlements_and_live_codes_through_graphql(admin: GraphQL, guild
     assert live_code["routes"][1] == {"groupId": roomy.id, "when": {"region": "Shanghai"}}
     [edge] = listed["data"]["liveCodes"]["edges"]
     item = edge["node"]
-    assert edge["cursor"] and listed["data"]["liveCodes"]["pageInfo"] == {"endCursor": None, "hasNextPage": False}
+    # Relay: endCursor is the last edge's cursor, on the last page too; hasNextPage says the list ended.
+    assert edge["cursor"] and listed["data"]["liveCodes"]["pageInfo"] == {
+        "endCursor": edge["cursor"],
+        "hasNextPage": False,
+    }
     assert item["qrSvg"].startswith("<svg")
     prefix = "data:image/png;base64,"
     assert base64.b64decode(item["qrPngDataUrl"].removeprefix(prefix)).startswith(b"\x89PNG")

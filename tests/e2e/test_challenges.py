@@ -277,7 +277,8 @@ async def test_challenges_page_by_cursor(admin: GraphQL, guildhall: EmbeddedGuil
     assert [e["node"]["id"] for e in first["edges"]] == ids[:2]
     assert first["pageInfo"]["hasNextPage"] is True
     assert [e["node"]["id"] for e in rest["challenges"]["edges"]] == ids[2:]
-    assert rest["challenges"]["pageInfo"] == {"endCursor": None, "hasNextPage": False}
+    last_cursor = rest["challenges"]["edges"][-1]["cursor"]
+    assert rest["challenges"]["pageInfo"] == {"endCursor": last_cursor, "hasNextPage": False}
 
 
 async def test_another_communitys_key_finds_no_challenge(admin: GraphQL, guildhall: EmbeddedGuildhall) -> None:

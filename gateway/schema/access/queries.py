@@ -6,9 +6,10 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.schema.access.types import Entitlement, LiveCode, LiveCodeConnection
+from gateway.schema.access.types import Entitlement, LiveCode
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
+from gateway.schema.relay import Connection
 
 
 @strawberry.type
@@ -38,9 +39,10 @@ class AccessQuery:
     @strawberry.field(description="The community's live codes, oldest first.")
     async def live_codes(
         self, info: Info[Context, None], community_id: strawberry.ID, first: int = 50, after: str | None = None
-    ) -> LiveCodeConnection:
+    ) -> Connection[LiveCode]:
         try:
             page = await info.context.membership.list_live_codes(str(community_id), cursor=after, limit=first)
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return LiveCodeConnection.of([LiveCode.from_dto(dto) for dto in page.items], page.next_cursor)
+        codes = [LiveCode.from_dto(dto) for dto in page.items]
+        return Connection.of(codes, next_cursor=page.next_cursor, after=after)

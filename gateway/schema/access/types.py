@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 
 from contracts.membership.entitlement import EntitlementRead
 from contracts.membership.live_code import LiveCodeRead, RoutingRead
-from gateway.schema.relay import PageInfo, cursor_of
 from kit.qr import qr_png, qr_svg
 
 
@@ -72,29 +71,6 @@ class LiveCode:
     def qr_png_data_url(self, scale: int = 8) -> str:
         png = qr_png(self.join_url, scale=max(1, min(scale, 40)))
         return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
-@strawberry.type
-class LiveCodeEdge:
-    cursor: str
-    node: LiveCode
-
-
-@strawberry.type
-class LiveCodeConnection:
-    edges: list[LiveCodeEdge]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
-    def nodes(self) -> list[LiveCode]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def of(cls, nodes: list[LiveCode], next_cursor: str | None) -> LiveCodeConnection:
-        return cls(
-            edges=[LiveCodeEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
-            page_info=PageInfo.of(next_cursor),
-        )
 
 
 @strawberry.type(description="The chat a newcomer was sent to.")

@@ -10,11 +10,10 @@ from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.gate.types import (
     Application,
-    ApplicationConnection,
     InvitationCode,
-    InvitationCodeConnection,
     ReferralCode,
 )
+from gateway.schema.relay import Connection
 
 
 @strawberry.type
@@ -27,14 +26,15 @@ class GateQuery:
         tier_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> InvitationCodeConnection:
+    ) -> Connection[InvitationCode]:
         try:
             page = await info.context.membership.list_invitation_codes(
                 str(community_id), tier_id=tier_id, cursor=after, limit=first
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return InvitationCodeConnection.of([InvitationCode.from_dto(dto) for dto in page.items], page.next_cursor)
+        codes = [InvitationCode.from_dto(dto) for dto in page.items]
+        return Connection.of(codes, next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Applications, oldest first; status PENDING gives the review queue.")
     async def applications(
@@ -45,14 +45,15 @@ class GateQuery:
         tier_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> ApplicationConnection:
+    ) -> Connection[Application]:
         try:
             page = await info.context.membership.list_applications(
                 str(community_id), status=status, tier_id=tier_id, cursor=after, limit=first
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return ApplicationConnection.of([Application.from_dto(dto) for dto in page.items], page.next_cursor)
+        applications = [Application.from_dto(dto) for dto in page.items]
+        return Connection.of(applications, next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="The member's referral code; null until one is created.")
     async def referral_code(

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from contracts.membership.gate import ApplicationRead, InvitationCodeRead, PaymentRead, ReferralCodeRead
-from gateway.schema.relay import PageInfo, cursor_of
 from gateway.schema.scalars import Int64
 
 
@@ -123,50 +122,4 @@ class ReferralCode:
             joins=dto.joins,
             conversions=dto.conversions,
             converted_amounts=[Money(amount=a.amount, currency=a.currency) for a in dto.converted_amounts],
-        )
-
-
-@strawberry.type
-class InvitationCodeEdge:
-    cursor: str
-    node: InvitationCode
-
-
-@strawberry.type
-class InvitationCodeConnection:
-    edges: list[InvitationCodeEdge]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
-    def nodes(self) -> list[InvitationCode]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def of(cls, nodes: list[InvitationCode], next_cursor: str | None) -> InvitationCodeConnection:
-        return cls(
-            edges=[InvitationCodeEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
-            page_info=PageInfo.of(next_cursor),
-        )
-
-
-@strawberry.type
-class ApplicationEdge:
-    cursor: str
-    node: Application
-
-
-@strawberry.type
-class ApplicationConnection:
-    edges: list[ApplicationEdge]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
-    def nodes(self) -> list[Application]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def of(cls, nodes: list[Application], next_cursor: str | None) -> ApplicationConnection:
-        return cls(
-            edges=[ApplicationEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
-            page_info=PageInfo.of(next_cursor),
         )

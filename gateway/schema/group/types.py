@@ -12,8 +12,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.member.types import Member, load_member
-from gateway.schema.relay import PageInfo
-from kit.pagination import encode_cursor
+from gateway.schema.relay import Connection
 
 
 @strawberry.type(description="A member's presence in a group, with the platform account that is there.")
@@ -37,18 +36,6 @@ class GroupMember:
     @strawberry.field
     async def member(self, info: Info[Context, None]) -> Member | None:
         return await load_member(info, self.community_id, str(self.member_id))
-
-
-@strawberry.type
-class GroupMemberEdge:
-    cursor: str
-    node: GroupMember
-
-
-@strawberry.type
-class GroupMemberConnection:
-    edges: list[GroupMemberEdge]
-    page_info: PageInfo
 
 
 @strawberry.type(description="One chat room on one platform, bound through a gateway connection.")
@@ -86,16 +73,13 @@ class Group:
     @strawberry.field(description="Who is in the group, a page at a time.")
     async def members(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
-    ) -> GroupMemberConnection:
+    ) -> Connection[GroupMember]:
         community_id = str(self.community_id)
         try:
             page = await info.context.membership.group_members(community_id, str(self.id), limit=first, cursor=after)
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [
-            GroupMemberEdge(
-                cursor=encode_cursor(row.member_id), node=GroupMember.from_dto(row, community_id=community_id)
-            )
-            for row in page.items
-        ]
-        return GroupMemberConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        members = [GroupMember.from_dto(row, community_id=community_id) for row in page.items]
+        return Connection.of(
+            members, next_cursor=page.next_cursor, after=after, key=lambda member: str(member.member_id)
+        )

@@ -8,9 +8,9 @@ from strawberry.types import Info
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from, not_found
-from gateway.schema.member.types import Member, MemberConnection, MemberEdge, MemberStatus, load_member
-from gateway.schema.relay import PageInfo
-from kit.pagination import MAX_LIMIT, encode_cursor
+from gateway.schema.member.types import Member, MemberStatus, load_member
+from gateway.schema.relay import Connection
+from kit.pagination import MAX_LIMIT
 
 
 @strawberry.type
@@ -32,7 +32,7 @@ class MemberQuery:
         tier_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> MemberConnection:
+    ) -> Connection[Member]:
         context = info.context
         context.principal  # noqa: B018
         try:
@@ -45,8 +45,7 @@ class MemberQuery:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = []
         for dto in page.items:
             context.loaders.member.prime((dto.community_id, dto.id), dto)
-            edges.append(MemberEdge(cursor=encode_cursor(dto.id), node=Member.from_dto(dto)))
-        return MemberConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        members = [Member.from_dto(dto) for dto in page.items]
+        return Connection.of(members, next_cursor=page.next_cursor, after=after)

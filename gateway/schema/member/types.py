@@ -17,8 +17,7 @@ from gateway.clients import ServiceProblem
 from gateway.schema.challenge.types import ChallengeEnrollment, member_enrollments
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.relay import PageInfo
-from kit.pagination import encode_cursor
+from gateway.schema.relay import Connection
 
 
 @strawberry.enum(description="Where a membership stands in its lifecycle.")
@@ -114,18 +113,6 @@ class Transition:
         )
 
 
-@strawberry.type
-class TransitionEdge:
-    cursor: str
-    node: Transition
-
-
-@strawberry.type
-class TransitionConnection:
-    edges: list[TransitionEdge]
-    page_info: PageInfo
-
-
 @strawberry.type(description="What a member did on one day of the community (in its time zone).")
 class ActivityDay:
     day: date
@@ -190,15 +177,15 @@ class Member:
     @strawberry.field(description="The log of every change to this membership, oldest first.")
     async def transitions(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
-    ) -> TransitionConnection:
+    ) -> Connection[Transition]:
         try:
             page = await info.context.membership.transitions(
                 str(self.community_id), str(self.id), limit=first, cursor=after
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [TransitionEdge(cursor=encode_cursor(row.id), node=Transition.from_dto(row)) for row in page.items]
-        return TransitionConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        transitions = [Transition.from_dto(row) for row in page.items]
+        return Connection.of(transitions, next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Activity per day, oldest first; days are the community's.")
     async def activity(
@@ -215,18 +202,6 @@ class Member:
     @strawberry.field(description="The member's challenge enrollments: status, days done, streaks; batched.")
     async def challenge_enrollments(self, info: Info[Context, None]) -> list[ChallengeEnrollment]:
         return await member_enrollments(info, str(self.community_id), str(self.id))
-
-
-@strawberry.type
-class MemberEdge:
-    cursor: str
-    node: Member
-
-
-@strawberry.type
-class MemberConnection:
-    edges: list[MemberEdge]
-    page_info: PageInfo
 
 
 async def load_member(info: Info[Context, None], community_id: str, member_id: str) -> Member | None:

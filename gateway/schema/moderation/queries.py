@@ -10,14 +10,13 @@ from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.moderation.types import (
     Ban,
-    BanConnection,
     ModerationAuditConnection,
     ModerationAuditEntry,
     ModerationSettings,
     Strike,
     StrikeConnection,
 )
-from gateway.schema.relay import PageInfo
+from gateway.schema.relay import Connection
 
 MAX_FIRST = 200
 
@@ -44,10 +43,9 @@ class ModerationQuery:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return StrikeConnection(
-            nodes=[Strike.from_dto(strike) for strike in page.items],
-            page_info=PageInfo.of(page.next_cursor),
-            active_strikes=page.active_strikes,
+        strikes = [Strike.from_dto(strike) for strike in page.items]
+        return StrikeConnection.of(
+            strikes, next_cursor=page.next_cursor, after=after, active_strikes=page.active_strikes
         )
 
     @strawberry.field(description="The escalation ladder, strike lifetime and spam thresholds (defaults filled in).")
@@ -66,14 +64,14 @@ class ModerationQuery:
         member_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> BanConnection:
+    ) -> Connection[Ban]:
         try:
             page = await info.context.membership.bans(
                 str(community_id), member_id=member_id and str(member_id), cursor=after, limit=_first(first)
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return BanConnection(nodes=[Ban.from_dto(ban) for ban in page.items], page_info=PageInfo.of(page.next_cursor))
+        return Connection.of([Ban.from_dto(ban) for ban in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Every moderation action, newest first; as a member it needs the view_audit right.")
     async def moderation_audit(
@@ -95,7 +93,5 @@ class ModerationQuery:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return ModerationAuditConnection(
-            nodes=[ModerationAuditEntry.from_dto(entry) for entry in page.items],
-            page_info=PageInfo.of(page.next_cursor),
-        )
+        entries = [ModerationAuditEntry.from_dto(entry) for entry in page.items]
+        return ModerationAuditConnection.of(entries, next_cursor=page.next_cursor, after=after)

@@ -16,7 +16,7 @@ from contracts.membership.moderation import (
     SpamSettingsRead,
     StrikeRead,
 )
-from gateway.schema.relay import PageInfo, cursor_of
+from gateway.schema.relay import Connection
 
 
 @strawberry.enum(description="A step of the escalation ladder.")
@@ -65,21 +65,8 @@ class Strike:
         )
 
 
-@strawberry.type
-class StrikeEdge:
-    cursor: str
-    node: Strike
-
-
-@strawberry.type
-class StrikeConnection:
-    nodes: list[Strike]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes with their cursors.")
-    def edges(self) -> list[StrikeEdge]:
-        return [StrikeEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]
-
+@strawberry.type(name="StrikeConnection", description="A member's strikes, a page at a time, and their weight now.")
+class StrikeConnection(Connection[Strike]):
     active_strikes: int = strawberry.field(description="Unexpired, unrevoked strikes now, counted by weight.")
 
 
@@ -148,22 +135,6 @@ class Ban:
         )
 
 
-@strawberry.type
-class BanEdge:
-    cursor: str
-    node: Ban
-
-
-@strawberry.type
-class BanConnection:
-    nodes: list[Ban]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes with their cursors.")
-    def edges(self) -> list[BanEdge]:
-        return [BanEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]
-
-
 @strawberry.type(description="One moderation action: who did what to whom, why and when.")
 class ModerationAuditEntry:
     id: strawberry.ID
@@ -187,17 +158,6 @@ class ModerationAuditEntry:
         )
 
 
-@strawberry.type
-class ModerationAuditEntryEdge:
-    cursor: str
-    node: ModerationAuditEntry
-
-
-@strawberry.type
-class ModerationAuditConnection:
-    nodes: list[ModerationAuditEntry]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes with their cursors.")
-    def edges(self) -> list[ModerationAuditEntryEdge]:
-        return [ModerationAuditEntryEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]
+@strawberry.type(name="ModerationAuditConnection", description="Moderation actions, a page at a time.")
+class ModerationAuditConnection(Connection[ModerationAuditEntry]):
+    """Named for the audit, as it was before connections were generic: its edges are ``ModerationAuditEntryEdge``."""

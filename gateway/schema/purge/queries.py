@@ -8,7 +8,8 @@ from strawberry.types import Info
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.purge.types import PurgePreview, PurgeRun, PurgeRunConnection
+from gateway.schema.purge.types import PurgePreview, PurgeRun
+from gateway.schema.relay import Connection
 
 
 def _id(value: strawberry.ID | None) -> str | None:
@@ -63,7 +64,7 @@ class PurgeQuery:
         first: int = 50,
         after: str | None = None,
         acting_member_id: strawberry.ID | None = None,
-    ) -> PurgeRunConnection:
+    ) -> Connection[PurgeRun]:
         info.context.principal  # noqa: B018
         try:
             dto = await info.context.membership.purge_runs(
@@ -71,4 +72,4 @@ class PurgeQuery:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return PurgeRunConnection.of([PurgeRun.from_dto(run) for run in dto.items], dto.next_cursor)
+        return Connection.of([PurgeRun.from_dto(run) for run in dto.items], next_cursor=dto.next_cursor, after=after)

@@ -16,7 +16,6 @@ from contracts.membership.purge import (
     PurgeRunSummaryRead,
     ReasonRead,
 )
-from gateway.schema.relay import PageInfo, cursor_of
 
 
 @strawberry.type(description="Why a member is listed: `inactive` or `missed_assignments`, with a readable detail.")
@@ -148,29 +147,6 @@ class PurgeRun:
             cancel_reason=dto.cancel_reason,
             # A run's members come only with one run (PurgeRunRead), never in a list (PurgeRunSummaryRead).
             members=[PurgeRunMember.from_dto(m) for m in dto.members] if isinstance(dto, PurgeRunRead) else None,
-        )
-
-
-@strawberry.type
-class PurgeRunEdge:
-    cursor: str
-    node: PurgeRun
-
-
-@strawberry.type
-class PurgeRunConnection:
-    edges: list[PurgeRunEdge]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
-    def nodes(self) -> list[PurgeRun]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def of(cls, nodes: list[PurgeRun], next_cursor: str | None) -> PurgeRunConnection:
-        return cls(
-            edges=[PurgeRunEdge(cursor=cursor_of(node.id), node=node) for node in nodes],
-            page_info=PageInfo.of(next_cursor),
         )
 
 
