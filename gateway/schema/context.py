@@ -57,13 +57,36 @@ class Context(BaseContext):
         self._principal = principal
         self.sessionmaker = sessionmaker
         self._chat = chat
+        self._clients: tuple[MembershipClient, GamificationClient, ContentClient, Loaders] | None = None
         if principal is not None:
-            self.membership = MembershipClient(connections.membership, principal=principal, secret=secret)
-            self.gamification = GamificationClient(connections.gamification, principal=principal, secret=secret)
-            self.content = ContentClient(connections.content, principal=principal, secret=secret)
-            self.loaders = Loaders(
-                principal=principal, membership=self.membership, gamification=self.gamification, content=self.content
-            )
+            membership = MembershipClient(connections.membership, principal=principal, secret=secret)
+            gamification = GamificationClient(connections.gamification, principal=principal, secret=secret)
+            content = ContentClient(connections.content, principal=principal, secret=secret)
+            loaders = Loaders(principal=principal, membership=membership, gamification=gamification, content=content)
+            self._clients = (membership, gamification, content, loaders)
+
+    # A resolver reaches a service only on someone's behalf: without a key these raise UNAUTHENTICATED.
+    @property
+    def membership(self) -> MembershipClient:
+        return self._signed_in()[0]
+
+    @property
+    def gamification(self) -> GamificationClient:
+        return self._signed_in()[1]
+
+    @property
+    def content(self) -> ContentClient:
+        return self._signed_in()[2]
+
+    @property
+    def loaders(self) -> Loaders:
+        return self._signed_in()[3]
+
+    def _signed_in(self) -> tuple[MembershipClient, GamificationClient, ContentClient, Loaders]:
+        if self._clients is None:
+            self.principal  # noqa: B018 - raises UNAUTHENTICATED
+        assert self._clients is not None
+        return self._clients
 
     @property
     def principal(self) -> Principal:

@@ -32,27 +32,32 @@ async def payload(
         return user_error_from(problem, json_inputs=json_inputs)
 
 
-def body_of(input: object, *, leave_out: Collection[str] = ADDRESSING, **overrides: Any) -> dict[str, Any]:
+def body_of(
+    input: object, *, leave_out: Collection[str] = ADDRESSING, omit_none: bool = False, **overrides: Any
+) -> dict[str, Any]:
     """The service's request body from a GraphQL input: each field under its own name (the schema's camelCase
     is the wire's snake_case), as JSON values (ids as strings, dates in ISO 8601, enums by value, nested inputs
     as objects). A field left ``UNSET`` stays out, so the service keeps its default, or in a PATCH its value.
-    ``overrides`` replace or add fields where the wire differs from the input."""
+    With ``omit_none`` a null is left out too, at every depth: for a service whose "left out" means "the default"
+    and which refuses null. ``overrides`` replace or add fields where the wire differs from the input."""
     body = {
-        field.name: wire_value(getattr(input, field.name))
+        field.name: wire_value(value, omit_none=omit_none)
         for field in dataclasses.fields(input)  # type: ignore[arg-type]
-        if field.name not in leave_out and getattr(input, field.name) is not strawberry.UNSET
+        if field.name not in leave_out
+        and (value := getattr(input, field.name)) is not strawberry.UNSET
+        and not (omit_none and value is None)
     }
     body.update(overrides)
     return body
 
 
-def wire_value(value: Any) -> Any:
+def wire_value(value: Any, *, omit_none: bool = False) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [wire_value(item) for item in value]
+        return [wire_value(item, omit_none=omit_none) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return body_of(value, leave_out=())
+        return body_of(value, leave_out=(), omit_none=omit_none)
     return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlmodel import select
 
@@ -184,3 +185,19 @@ async def test_the_request_id_travels_from_the_gateway_through_the_service_into_
     async with guildhall.services["membership"].state.sessionmaker() as session:
         envelope = json.loads((await session.exec(select(outbox.c.envelope))).one())
     assert envelope["trace"] == "req-trace-me"
+
+
+BAN_WITHOUT_KEY = """
+mutation { banMember(input: {communityId: "cmty_x", memberId: "mbr_x"}) { __typename } }
+"""
+STRIKE_WITHOUT_KEY = """
+mutation { addStrike(input: {communityId: "cmty_x", memberId: "mbr_x", rule: "r"}) { __typename } }
+"""
+
+
+@pytest.mark.parametrize("query", [BAN_WITHOUT_KEY, STRIKE_WITHOUT_KEY], ids=["banMember", "addStrike"])
+async def test_a_mutation_without_a_key_is_unauthenticated(guildhall: EmbeddedGuildhall, query: str) -> None:
+    async with guildhall.client() as anonymous:
+        response = await anonymous.post("/graphql", json={"query": query})
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -198,3 +198,43 @@ async def test_gate_errors_and_referrals_through_graphql(admin: GraphQL) -> None
     assert self_referral["__typename"] == "ConflictError" and self_referral["code"] == "already_member"
     assert bad_name["__typename"] == "InvalidInputError"
     assert bad_name["fields"][0]["field"] == "person.displayName"
+
+
+async def test_a_gate_is_typed_input_in_this_schemas_names(admin: GraphQL) -> None:
+    cid = (await create_community(admin))["id"]
+    trial = (await payload(admin, CREATE_TIER, "createTier", communityId=cid, key="trial", name="Trial", rank=1))[
+        "tier"
+    ]
+    core = (await payload(admin, CREATE_TIER, "createTier", communityId=cid, key="core", name="Core", rank=2))["tier"]
+    probation = {"kind": "probation", "trialTierId": trial["id"], "promoteWhen": {"kind": "clean_days", "days": 7}}
+    regions = {"attribute": "region", "op": "one_of", "value": ["Shanghai", "Hangzhou"]}
+
+    gated = await payload(
+        admin,
+        SET_GATE,
+        "setTierGate",
+        communityId=cid,
+        tierId=core["id"],
+        requirements=[probation, {"kind": "profile", "criteria": [regions]}],
+    )
+    misplaced = await payload(
+        admin,
+        SET_GATE,
+        "setTierGate",
+        communityId=cid,
+        tierId=core["id"],
+        requirements=[{"kind": "invitation", "trialTierId": trial["id"]}],
+    )
+    unshaped = await admin(
+        SET_GATE, input={"communityId": cid, "tierId": core["id"], "requirements": [{"kind": "profile", "x": 1}]}
+    )
+    kept = await admin("query($c: ID!) { tiers(communityId: $c) { key requirements } }", c=cid)
+
+    assert gated["tier"]["requirements"] == [
+        {"kind": "probation", "trial_tier_id": trial["id"], "promote_when": {"kind": "clean_days", "days": 7}},
+        {"kind": "profile", "criteria": [regions]},
+    ]
+    assert misplaced["__typename"] == "InvalidInputError"
+    assert [f["field"] for f in misplaced["fields"]] == ["requirements.0.trialTierId"]
+    assert "x" in unshaped["errors"][0]["message"]
+    assert [t["requirements"] for t in kept["data"]["tiers"] if t["key"] == "core"] == [gated["tier"]["requirements"]]

@@ -68,7 +68,7 @@ mutation($input: UpdateGroupInput!) {
 }
 """
 ADD_TO_GROUP = """
-mutation($input: GroupMemberInput!) {
+mutation($input: AddGroupMemberInput!) {
   addGroupMember(input: $input) {
     __typename ... on GroupMemberSuccess { groupMember { platformUserId } } ... on UserError { code }
   }

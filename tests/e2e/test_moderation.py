@@ -42,7 +42,7 @@ mutation Revoke($input: RevokeStrikeInput!) {
 """
 
 BAN = """
-mutation Ban($input: BanInput!) {
+mutation Ban($input: BanMemberInput!) {
   banMember(input: $input) {
     __typename
     ... on BanSuccess { memberId entries { platform platformUserId reason } }
@@ -53,7 +53,7 @@ mutation Ban($input: BanInput!) {
 """
 
 UNBAN = """
-mutation Unban($input: BanInput!) {
+mutation Unban($input: UnbanMemberInput!) {
   unbanMember(input: $input) { __typename ... on UnbanSuccess { cleared } ... on UserError { code } }
 }
 """

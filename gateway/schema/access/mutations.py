@@ -8,12 +8,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from contracts.membership.live_code import LiveCodeCreate, NewcomerIn
-from gateway.clients import ServiceProblem
-from gateway.clients.base import given, wire
+from contracts.membership.live_code import LiveCodeCreate, LiveCodeRead, NewcomerIn, RoutingRead
+from gateway.clients.base import wire
 from gateway.schema.access.types import LiveCode, LiveCodeRouting
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 
 IDEMPOTENCY_KEY = "Retrying with the same key returns the first result instead of doing it twice."
 
@@ -75,48 +75,31 @@ RouteNewcomerPayload = Annotated[
 ]
 
 
-def _id(value: strawberry.ID | None) -> str | None:
-    return str(value) if value is not None else None
-
-
 @strawberry.type
 class AccessMutation:
     @strawberry.mutation(description="Create a live code: one join link over groups in order of preference.")
     async def create_live_code(self, info: Info[Context, None], input: CreateLiveCodeInput) -> CreateLiveCodePayload:
-        try:
-            data = wire(
-                LiveCodeCreate,
-                **given(
-                    name=input.name,
-                    routes=[{"group_id": str(r.group_id), "when": r.when or {}} for r in input.routes],
-                    tier_id=_id(input.tier_id),
-                    overflow_group_id=_id(input.overflow_group_id),
-                    hold_minutes=input.hold_minutes,
-                    acting_member_id=_id(input.acting_member_id),
-                ),
+        membership = info.context.membership
+
+        async def create() -> LiveCodeRead:
+            routes: list[dict[str, object]] = [
+                {"group_id": str(route.group_id), "when": route.when or {}} for route in input.routes
+            ]
+            body = wire(LiveCodeCreate, **body_of(input, omit_none=True, routes=routes))
+            return await membership.create_live_code(
+                str(input.community_id), body, idempotency_key=input.idempotency_key
             )
-            dto = await info.context.membership.create_live_code(
-                str(input.community_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return CreateLiveCodeSuccess(live_code=LiveCode.from_dto(dto))
+
+        return await payload(create(), lambda code: CreateLiveCodeSuccess(live_code=LiveCode.from_dto(code)))
 
     @strawberry.mutation(description="A newcomer opened a live code: the group to send them to, their place held.")
     async def route_newcomer(self, info: Info[Context, None], input: RouteNewcomerInput) -> RouteNewcomerPayload:
-        try:
-            data = wire(
-                NewcomerIn,
-                **given(
-                    member_id=_id(input.member_id),
-                    newcomer_ref=input.newcomer_ref,
-                    attributes=input.attributes,
-                    tier_id=_id(input.tier_id),
-                ),
+        membership = info.context.membership
+
+        async def route() -> RoutingRead:
+            body = wire(NewcomerIn, **body_of(input, leave_out=ADDRESSING | {"live_code_id"}, omit_none=True))
+            return await membership.route_newcomer(
+                str(input.community_id), str(input.live_code_id), body, idempotency_key=input.idempotency_key
             )
-            dto = await info.context.membership.route_newcomer(
-                str(input.community_id), str(input.live_code_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return RouteNewcomerSuccess(routing=LiveCodeRouting.from_dto(dto))
+
+        return await payload(route(), lambda routing: RouteNewcomerSuccess(routing=LiveCodeRouting.from_dto(routing)))

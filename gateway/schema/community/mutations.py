@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from contracts.content.welcome import WelcomeTemplateUpdate
-from contracts.membership.community import CommunityCreate
-from gateway.clients import ServiceProblem
-from gateway.clients.base import given, wire
+from contracts.content.welcome import WelcomeTemplateRead, WelcomeTemplateUpdate
+from contracts.membership.community import CommunityCreate, CommunityRead
+from gateway.clients.base import wire
 from gateway.schema.community.types import Community, WelcomeTemplate
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.payloads import body_of, payload
 
 
 @strawberry.input
@@ -105,68 +105,43 @@ class CommunityMutation:
     async def update_welcome_template(
         self, info: Info[Context, None], input: UpdateWelcomeTemplateInput
     ) -> UpdateWelcomeTemplatePayload:
-        context = info.context
-        context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            data = wire(
-                WelcomeTemplateUpdate,
-                body=input.body,
-                batch_window_seconds=input.batch_window_seconds,
-                enabled=input.enabled,
-                group_overrides=[
-                    {"group_id": str(o.group_id), "body": o.body, "batch_window_seconds": o.batch_window_seconds}
-                    for o in input.group_overrides
-                ],
+        content = info.context.content
+
+        async def update() -> WelcomeTemplateRead:
+            return await content.update_welcome_template(
+                str(input.community_id), wire(WelcomeTemplateUpdate, **body_of(input))
             )
-            dto = await context.content.update_welcome_template(str(input.community_id), data)
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return UpdateWelcomeTemplateSuccess(welcome_template=WelcomeTemplate.from_dto(dto))
+
+        return await payload(
+            update(), lambda welcome: UpdateWelcomeTemplateSuccess(welcome_template=WelcomeTemplate.from_dto(welcome))
+        )
 
     @strawberry.mutation(description="Create a community (platform admins). Its defaults appear within moments.")
     async def create_community(self, info: Info[Context, None], input: CreateCommunityInput) -> CreateCommunityPayload:
         context = info.context
-        context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            data = wire(
-                CommunityCreate,
-                **given(
-                    name=input.name,
-                    timezone=input.timezone,
-                    mission=input.mission,
-                    rules=input.rules,
-                    sandbox=input.sandbox,
-                    test_clock_start=input.test_clock_start,
-                ),
-            )
-            dto = await context.membership.create_community(data, idempotency_key=input.idempotency_key)
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        context.loaders.community.prime(dto.id, dto)
-        return CreateCommunitySuccess(community=Community.from_dto(dto))
+        membership = context.membership
+
+        async def create() -> CommunityRead:
+            body = wire(CommunityCreate, **body_of(input, omit_none=True))
+            return await membership.create_community(body, idempotency_key=input.idempotency_key)
+
+        return await payload(create(), lambda community: _created(context, community))
 
     @strawberry.mutation(description="Change a community's name, mission, rules, time zone or settings (admins).")
     async def update_community(self, info: Info[Context, None], input: UpdateCommunityInput) -> UpdateCommunityPayload:
         context = info.context
-        context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        given = {
-            "name": input.name,
-            "timezone": input.timezone,
-            "mission": input.mission,
-            "rules": input.rules,
-            "settings": input.settings,
-        }
-        body: dict[str, Any] = {key: value for key, value in given.items() if value is not strawberry.UNSET}
-        if input.acting_member_id is not None:
-            body["acting_member_id"] = str(input.acting_member_id)
-        try:
-            dto = await context.membership.update_community(str(input.id), body)
-        except ServiceProblem as problem:
-            error = user_error_from(problem)
-            if isinstance(error, InvalidInputError):
-                for field, raw in zip(error.fields, problem.errors, strict=True):
-                    if raw.field.startswith("settings."):
-                        field.field = raw.field  # JSON keys as the caller wrote them, not camelCased
-            return error
-        context.loaders.community.prime(dto.id, dto)
-        return UpdateCommunitySuccess(community=Community.from_dto(dto))
+        body = body_of(input, leave_out={"id"})
+        return await payload(
+            context.membership.update_community(str(input.id), body),
+            lambda community: UpdateCommunitySuccess(community=_primed(context, community)),
+            json_inputs=("settings",),
+        )
+
+
+def _created(context: Context, community: CommunityRead) -> CreateCommunitySuccess:
+    return CreateCommunitySuccess(community=_primed(context, community))
+
+
+def _primed(context: Context, community: CommunityRead) -> Community:
+    context.loaders.community.prime(community.id, community)
+    return Community.from_dto(community)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.membership.gate import InvitationCodeRead
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
 from gateway.schema.gate.types import Application, InvitationCode, Payment, ReferralCode
 from gateway.schema.member.mutations import IdentityInput
 from gateway.schema.member.types import Member
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 from gateway.schema.scalars import Int64
 from kit.errors import FieldError as ProblemField
 from kit.errors import ProblemBody
@@ -146,124 +148,79 @@ class ReferralCodeSuccess:
 ReferralCodePayload = Annotated[ReferralCodeSuccess | Errors, strawberry.union("ReferralCodePayload")]
 
 
-def _join_body(input: JoinInput) -> dict[str, Any]:
-    person: dict[str, Any] | None = None
-    if input.person is not None:
-        p = input.person
-        person = {
-            "display_name": p.display_name,
-            "external_ref": p.external_ref,
-            "attributes": p.attributes or {},
-            "identities": [
-                {"platform": i.platform, "platform_user_id": i.platform_user_id, "display_name": i.display_name}
-                for i in p.identities
-            ],
-        }
-    return {
-        "tier_id": input.tier_id,
-        "member_id": input.member_id,
-        "person": person,
-        "invitation_code": input.invitation_code,
-        "answers": {a.key: a.answer for a in input.answers},
-        "referral_code": input.referral_code,
-    }
-
-
 @strawberry.type
 class GateMutation:
     @strawberry.mutation(description="Make an invitation code for a tier.")
     async def create_invitation_code(
         self, info: Info[Context, None], input: CreateInvitationCodeInput
     ) -> InvitationCodePayload:
-        data = {
-            "tier_id": input.tier_id,
-            "max_uses": input.max_uses,
-            "expires_at": input.expires_at.isoformat() if input.expires_at else None,
-            "code": input.code,
-            "note": input.note,
-            "acting_member_id": input.acting_member_id,
-        }
-        try:
-            dto = await info.context.membership.create_invitation_code(
-                str(input.community_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return InvitationCodeSuccess(invitation_code=InvitationCode.from_dto(dto))
+        call = info.context.membership.create_invitation_code(
+            str(input.community_id), body_of(input), idempotency_key=input.idempotency_key
+        )
+        return await payload(call, _invitation_code_success)
 
     @strawberry.mutation(description="Stop a code from admitting anyone else.")
     async def revoke_invitation_code(
         self, info: Info[Context, None], input: RevokeInvitationCodeInput
     ) -> InvitationCodePayload:
-        try:
-            dto = await info.context.membership.revoke_invitation_code(
-                str(input.community_id), str(input.id), acting_member_id=input.acting_member_id
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return InvitationCodeSuccess(invitation_code=InvitationCode.from_dto(dto))
+        call = info.context.membership.revoke_invitation_code(
+            str(input.community_id), str(input.id), acting_member_id=input.acting_member_id
+        )
+        return await payload(call, _invitation_code_success)
 
     @strawberry.mutation(description="A person asks to enter a tier; its gate decides where they end up.")
     async def join(self, info: Info[Context, None], input: JoinInput) -> JoinPayload:
         person = input.person
         if person is not None and person.attributes is not None and not isinstance(person.attributes, dict):
             return user_error_from(_not_an_object("person.attributes"))
-        try:
-            dto = await info.context.membership.join(
-                str(input.community_id), _join_body(input), idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return JoinSuccess(
-            status=dto.status,
-            member=Member.from_dto(dto.member),
-            application=Application.from_dto(dto.application) if dto.application else None,
+        body = body_of(input, answers={a.key: a.answer for a in input.answers})
+        if input.person is not None:
+            body["person"] = body_of(input.person, leave_out=(), attributes=input.person.attributes or {})
+        call = info.context.membership.join(str(input.community_id), body, idempotency_key=input.idempotency_key)
+        return await payload(
+            call,
+            lambda joined: JoinSuccess(
+                status=joined.status,
+                member=Member.from_dto(joined.member),
+                application=Application.from_dto(joined.application) if joined.application else None,
+            ),
         )
 
     @strawberry.mutation(description="Approve or reject an application (admins and moderators).")
     async def review_application(
         self, info: Info[Context, None], input: ReviewApplicationInput
     ) -> ReviewApplicationPayload:
-        data = {"decision": input.decision.value, "reason": input.reason, "acting_member_id": input.acting_member_id}
-        try:
-            dto = await info.context.membership.decide_application(
-                str(input.community_id), str(input.application_id), data
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return ReviewApplicationSuccess(
-            application=Application.from_dto(dto.application), member=Member.from_dto(dto.member)
+        body = body_of(input, leave_out=ADDRESSING | {"application_id"})
+        call = info.context.membership.decide_application(str(input.community_id), str(input.application_id), body)
+        return await payload(
+            call,
+            lambda decided: ReviewApplicationSuccess(
+                application=Application.from_dto(decided.application), member=Member.from_dto(decided.member)
+            ),
         )
 
     @strawberry.mutation(description="Confirm a payment you received; a repeated confirmation changes nothing.")
     async def confirm_payment(self, info: Info[Context, None], input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
-        data = {
-            "member_id": input.member_id,
-            "tier_id": input.tier_id,
-            "amount": input.amount,
-            "currency": input.currency,
-            "provider": input.provider,
-            "provider_ref": input.provider_ref,
-        }
-        try:
-            dto = await info.context.membership.confirm_payment(
-                str(input.community_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return ConfirmPaymentSuccess(
-            payment=Payment.from_dto(dto.payment), duplicate=dto.duplicate, member=Member.from_dto(dto.member)
+        call = info.context.membership.confirm_payment(
+            str(input.community_id), body_of(input), idempotency_key=input.idempotency_key
+        )
+        return await payload(
+            call,
+            lambda paid: ConfirmPaymentSuccess(
+                payment=Payment.from_dto(paid.payment), duplicate=paid.duplicate, member=Member.from_dto(paid.member)
+            ),
         )
 
     @strawberry.mutation(description="The member's referral code, made on first request.")
     async def create_referral_code(
         self, info: Info[Context, None], input: CreateReferralCodeInput
     ) -> ReferralCodePayload:
-        try:
-            dto = await info.context.membership.create_referral_code(str(input.community_id), str(input.member_id))
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return ReferralCodeSuccess(referral_code=ReferralCode.from_dto(dto))
+        call = info.context.membership.create_referral_code(str(input.community_id), str(input.member_id))
+        return await payload(call, lambda code: ReferralCodeSuccess(referral_code=ReferralCode.from_dto(code)))
+
+
+def _invitation_code_success(code: InvitationCodeRead) -> InvitationCodeSuccess:
+    return InvitationCodeSuccess(invitation_code=InvitationCode.from_dto(code))
 
 
 def _not_an_object(field: str) -> ServiceProblem:

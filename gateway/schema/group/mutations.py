@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
+from contracts.membership.group import GroupRead
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from gateway.schema.group.types import Group, GroupMember
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
@@ -67,83 +68,63 @@ class UpdateGroupInput:
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.input
-class GroupMemberInput:
+@strawberry.input(description="Record that a member is in a group.")
+class AddGroupMemberInput:
     community_id: strawberry.ID
     group_id: strawberry.ID
     member_id: strawberry.ID
     acting_member_id: strawberry.ID | None = None
 
 
-def _given(**fields: Any) -> dict[str, Any]:
-    return {key: value for key, value in fields.items() if value is not strawberry.UNSET}
+@strawberry.input(description="Forget that a member is in a group.")
+class RemoveGroupMemberInput:
+    community_id: strawberry.ID
+    group_id: strawberry.ID
+    member_id: strawberry.ID
+    acting_member_id: strawberry.ID | None = None
 
 
 @strawberry.type
 class GroupMutation:
     @strawberry.mutation(description="Bind a chat room on any platform to the community.")
     async def create_group(self, info: Info[Context, None], input: CreateGroupInput) -> GroupPayload:
-        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        body: dict[str, Any] = {
-            "name": input.name,
-            "platform": input.platform,
-            "platform_chat_id": input.platform_chat_id,
-            "connection_id": input.connection_id,
-            "capacity": input.capacity,
-            "tier_ids": [str(t) for t in input.tier_ids],
-            "acting_member_id": input.acting_member_id,
-        }
-        try:
-            dto = await info.context.membership.create_group(
-                str(input.community_id), body, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return GroupSuccess(group=Group.from_dto(dto))
+        membership = info.context.membership
+        call = membership.create_group(str(input.community_id), body_of(input), idempotency_key=input.idempotency_key)
+        return await payload(call, _group_success)
 
     @strawberry.mutation(description="Change a group; archive it with archived: true.")
     async def update_group(self, info: Info[Context, None], input: UpdateGroupInput) -> GroupPayload:
-        info.context.principal  # noqa: B018
-        body = _given(
-            name=input.name,
-            platform=input.platform,
-            platform_chat_id=input.platform_chat_id,
-            connection_id=input.connection_id,
-            capacity=input.capacity,
-            tier_ids=[str(t) for t in input.tier_ids] if isinstance(input.tier_ids, list) else input.tier_ids,
-            archived=input.archived,
-        )
-        if input.acting_member_id is not None:
-            body["acting_member_id"] = str(input.acting_member_id)
-        try:
-            dto = await info.context.membership.update_group(str(input.community_id), str(input.id), body)
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return GroupSuccess(group=Group.from_dto(dto))
+        membership = info.context.membership
+        call = membership.update_group(str(input.community_id), str(input.id), body_of(input, leave_out=_ADDRESS))
+        return await payload(call, _group_success)
 
     @strawberry.mutation(description="Record by hand that a member is in a group (within its capacity).")
-    async def add_group_member(self, info: Info[Context, None], input: GroupMemberInput) -> GroupMemberPayload:
-        info.context.principal  # noqa: B018
-        body: dict[str, Any] = {"member_id": str(input.member_id)}
-        if input.acting_member_id is not None:
-            body["acting_member_id"] = str(input.acting_member_id)
+    async def add_group_member(self, info: Info[Context, None], input: AddGroupMemberInput) -> GroupMemberPayload:
         community_id = str(input.community_id)
-        try:
-            dto = await info.context.membership.add_group_member(community_id, str(input.group_id), body)
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return GroupMemberSuccess(group_member=GroupMember.from_dto(dto, community_id=community_id))
+        call = info.context.membership.add_group_member(
+            community_id, str(input.group_id), body_of(input, leave_out=_ADDRESS)
+        )
+        return await payload(
+            call, lambda dto: GroupMemberSuccess(group_member=GroupMember.from_dto(dto, community_id=community_id))
+        )
 
     @strawberry.mutation(description="Forget that a member is in a group.")
-    async def remove_group_member(self, info: Info[Context, None], input: GroupMemberInput) -> RemoveGroupMemberPayload:
-        info.context.principal  # noqa: B018
-        try:
-            await info.context.membership.remove_group_member(
-                str(input.community_id),
-                str(input.group_id),
-                str(input.member_id),
-                acting_member_id=str(input.acting_member_id) if input.acting_member_id else None,
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return RemoveGroupMemberSuccess(group_id=input.group_id, member_id=input.member_id)
+    async def remove_group_member(
+        self, info: Info[Context, None], input: RemoveGroupMemberInput
+    ) -> RemoveGroupMemberPayload:
+        call = info.context.membership.remove_group_member(
+            str(input.community_id),
+            str(input.group_id),
+            str(input.member_id),
+            acting_member_id=str(input.acting_member_id) if input.acting_member_id else None,
+        )
+        return await payload(
+            call, lambda _: RemoveGroupMemberSuccess(group_id=input.group_id, member_id=input.member_id)
+        )
+
+
+_ADDRESS = ADDRESSING | {"id", "group_id"}
+
+
+def _group_success(group: GroupRead) -> GroupSuccess:
+    return GroupSuccess(group=Group.from_dto(group))

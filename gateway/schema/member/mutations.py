@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 import strawberry
@@ -10,10 +10,11 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from contracts.membership.member import MemberRead
-from gateway.clients import MembershipClient, ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, FieldError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.loaders import Loaders
 from gateway.schema.member.types import LinkCode, Member, MemberRole, MemberStatus
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
@@ -100,95 +101,86 @@ class RedeemLinkCodeInput:
     display_name: str | None = None
 
 
-def _body(**fields: Any) -> dict[str, Any]:
-    """A REST body from GraphQL input: ids as text, unset optionals left out."""
-    return {key: str(value) if isinstance(value, str) else value for key, value in fields.items() if value is not None}
+@strawberry.input(description="The member who asks for a link code.")
+class CreateLinkCodeInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID
 
 
-async def _member_payload(
-    info: Info[Context, None], call: Callable[[MembershipClient], Awaitable[MemberRead]]
-) -> MemberSuccess | Errors:
-    info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-    try:
-        dto = await call(info.context.membership)
-    except ServiceProblem as problem:
-        return user_error_from(problem)
-    info.context.loaders.member.prime((dto.community_id, dto.id), dto)
-    return MemberSuccess(member=Member.from_dto(dto))
+async def _member_payload(info: Info[Context, None], call: Awaitable[MemberRead]) -> MemberSuccess | Errors:
+    loaders = info.context.loaders
+    return await payload(call, lambda member: MemberSuccess(member=_primed(loaders, member)))
+
+
+def _primed(loaders: Loaders, member: MemberRead) -> Member:
+    loaders.member.prime((member.community_id, member.id), member)
+    return Member.from_dto(member)
+
+
+def _body(input: object) -> dict[str, Any]:
+    """The body of a membership change: what was given, so a null never overrides the service's default."""
+    return body_of(input, leave_out=ADDRESSING | {"member_id"}, omit_none=True)
 
 
 @strawberry.type
 class MemberMutation:
     @strawberry.mutation(description="Add a person directly (admins): active at once on the tier given.")
     async def add_member(self, info: Info[Context, None], input: AddMemberInput) -> MemberPayload:
-        body = _body(
-            display_name=input.display_name,
-            external_ref=input.external_ref,
-            attributes=input.attributes,
-            tier_id=input.tier_id,
-            acting_member_id=input.acting_member_id,
-        )
-        body["identities"] = [
-            _body(platform=i.platform, platform_user_id=i.platform_user_id, display_name=i.display_name)
-            for i in input.identities
-        ]
+        body = _body(input)
+        membership = info.context.membership
         return await _member_payload(
-            info,
-            lambda membership: membership.add_member(
-                str(input.community_id), body, idempotency_key=input.idempotency_key
-            ),
+            info, membership.add_member(str(input.community_id), body, idempotency_key=input.idempotency_key)
         )
 
     @strawberry.mutation(description="Move a membership to another status, if the lifecycle allows it.")
     async def change_member_status(self, info: Info[Context, None], input: ChangeMemberStatusInput) -> MemberPayload:
-        body = _body(to=input.to.value, reason=input.reason, acting_member_id=input.acting_member_id)
-        return await _member_payload(
-            info, lambda membership: membership.set_member_status(str(input.community_id), str(input.member_id), body)
-        )
+        call = info.context.membership.set_member_status(str(input.community_id), str(input.member_id), _body(input))
+        return await _member_payload(info, call)
 
     @strawberry.mutation(description="Assign or revoke admin and moderator (owners assign admins, admins moderators).")
     async def assign_role(self, info: Info[Context, None], input: AssignRoleInput) -> MemberPayload:
-        body = _body(role=input.role.value, reason=input.reason, acting_member_id=input.acting_member_id)
-        return await _member_payload(
-            info, lambda membership: membership.set_role(str(input.community_id), str(input.member_id), body)
-        )
+        call = info.context.membership.set_role(str(input.community_id), str(input.member_id), _body(input))
+        return await _member_payload(info, call)
 
     @strawberry.mutation(description="Hand ownership to an active member, or set the first owner (the key).")
     async def transfer_ownership(self, info: Info[Context, None], input: TransferOwnershipInput) -> MemberPayload:
-        body = _body(member_id=input.member_id, reason=input.reason, acting_member_id=input.acting_member_id)
-        return await _member_payload(
-            info, lambda membership: membership.transfer_ownership(str(input.community_id), body)
-        )
+        body = {**_body(input), "member_id": str(input.member_id)}
+        return await _member_payload(info, info.context.membership.transfer_ownership(str(input.community_id), body))
 
     @strawberry.mutation(description="Renew a membership by one tier period (admins, or the integrator).")
     async def renew_membership(self, info: Info[Context, None], input: RenewMembershipInput) -> MemberPayload:
-        body = _body(tier_id=input.tier_id, reason=input.reason, acting_member_id=input.acting_member_id)
-        return await _member_payload(
-            info,
-            lambda membership: membership.renew(
-                str(input.community_id), str(input.member_id), body, idempotency_key=input.idempotency_key
-            ),
+        call = info.context.membership.renew(
+            str(input.community_id), str(input.member_id), _body(input), idempotency_key=input.idempotency_key
         )
+        return await _member_payload(info, call)
 
     @strawberry.mutation(description="A code the member presents from another platform account, within ten minutes.")
     async def create_link_code(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        input: CreateLinkCodeInput | None = None,
+        community_id: Annotated[
+            strawberry.ID | None, strawberry.argument(deprecation_reason="Use input.communityId; removed in 0.3.0.")
+        ] = None,
+        member_id: Annotated[
+            strawberry.ID | None, strawberry.argument(deprecation_reason="Use input.memberId; removed in 0.3.0.")
+        ] = None,
     ) -> CreateLinkCodePayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.issue_link_code(str(community_id), str(member_id))
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return CreateLinkCodeSuccess(link_code=LinkCode.from_dto(dto))
+        if input is None:
+            if community_id is None or member_id is None:
+                return _missing_input("give input { communityId memberId }")
+            input = CreateLinkCodeInput(community_id=community_id, member_id=member_id)
+        call = info.context.membership.issue_link_code(str(input.community_id), str(input.member_id))
+        return await payload(call, lambda code: CreateLinkCodeSuccess(link_code=LinkCode.from_dto(code)))
 
     @strawberry.mutation(description="Link the presenting platform account to the member who asked for the code.")
     async def redeem_link_code(self, info: Info[Context, None], input: RedeemLinkCodeInput) -> MemberPayload:
-        body = _body(
-            code=input.code,
-            platform=input.platform,
-            platform_user_id=input.platform_user_id,
-            display_name=input.display_name,
-        )
         return await _member_payload(
-            info, lambda membership: membership.redeem_link_code(str(input.community_id), body)
+            info, info.context.membership.redeem_link_code(str(input.community_id), _body(input))
         )
+
+
+def _missing_input(reason: str) -> InvalidInputError:
+    return InvalidInputError(
+        code="invalid_input", message=f"input: {reason}", fields=[FieldError(field="input", reason=reason)]
+    )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from contracts.membership.moderation import BanTarget, StrikeCreate
-from gateway.clients import ServiceProblem
-from gateway.clients.base import given, wire
+from contracts.membership.moderation import BanResultRead, BanTarget, StrikeAddedRead, StrikeCreate, UnbanRead
+from gateway.clients.base import wire
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from gateway.schema.moderation.types import Ban, ModerationAction, ModerationSettings, Strike, action_of
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 
 IDEMPOTENCY = "Retrying with the same key returns the first result instead of acting twice."
 
@@ -117,7 +117,7 @@ class UpdateModerationSettingsSuccess:
 
 
 @strawberry.input(description="A member by id, or a platform account (which may belong to nobody yet).")
-class BanInput:
+class BanMemberInput:
     community_id: strawberry.ID
     member_id: strawberry.ID | None = None
     platform: str | None = None
@@ -125,6 +125,16 @@ class BanInput:
     reason: str | None = None
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY)
+
+
+@strawberry.input(description="A banned member by id, or a banned platform account.")
+class UnbanMemberInput:
+    community_id: strawberry.ID
+    member_id: strawberry.ID | None = None
+    platform: str | None = None
+    platform_user_id: str | None = None
+    reason: str | None = None
+    acting_member_id: strawberry.ID | None = None
 
 
 @strawberry.type
@@ -149,131 +159,82 @@ BanPayload = Annotated[BanSuccess | Errors, strawberry.union("BanPayload")]
 UnbanPayload = Annotated[UnbanSuccess | Errors, strawberry.union("UnbanPayload")]
 
 
-def _id(value: strawberry.ID | None) -> str | None:
-    return str(value) if value is not None else None
-
-
-def _settings_changes(input: UpdateModerationSettingsInput) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if input.ladder is not None:
-        changes["ladder"] = [
-            {"at": step.at, "action": step.action.value}
-            | ({"duration_hours": step.duration_hours} if step.duration_hours is not None else {})
-            for step in input.ladder
-        ]
-    if input.strike_lifetime_days is not None:
-        changes["strike_lifetime_days"] = input.strike_lifetime_days
-    if input.spam is not None:
-        changes["spam"] = {name: value for name, value in vars(input.spam).items() if value is not None}
-    if input.acting_member_id is not None:
-        changes["acting_member_id"] = str(input.acting_member_id)
-    return changes
-
-
-def _strike_message(message: StrikeMessageInput | None) -> dict[str, str] | None:
-    """The message's fields, checked with the strike's (so a refusal names ``message.…``)."""
-    if message is None:
-        return None
-    return {"group_id": str(message.group_id), "platform_message_id": message.platform_message_id}
-
-
-def _ban_target(input: BanInput) -> BanTarget:
-    """Called inside the mutation's ``try``: what the contract refuses is the payload's InvalidInputError."""
-    return wire(
-        BanTarget,
-        **given(
-            member_id=_id(input.member_id),
-            platform=input.platform,
-            platform_user_id=input.platform_user_id,
-            reason=input.reason,
-            acting_member_id=_id(input.acting_member_id),
-        ),
-    )
-
-
 @strawberry.type
 class ModerationMutation:
     @strawberry.mutation(description="Record a rule violation; the community's escalation ladder then acts on it.")
     async def add_strike(self, info: Info[Context, None], input: AddStrikeInput) -> AddStrikePayload:
-        try:
-            data = wire(
-                StrikeCreate,
-                **given(
-                    rule=input.rule,
-                    weight=input.weight,
-                    evidence=input.evidence,
-                    reason=input.reason,
-                    expires_in_days=input.expires_in_days,
-                    acting_member_id=_id(input.acting_member_id),
-                    message=_strike_message(input.message),
-                ),
+        membership = info.context.membership
+
+        async def add() -> StrikeAddedRead:
+            body = wire(StrikeCreate, **body_of(input, leave_out=_ADDRESS, omit_none=True))
+            return await membership.add_strike(
+                str(input.community_id), str(input.member_id), body, idempotency_key=input.idempotency_key
             )
-            dto = await info.context.membership.add_strike(
-                str(input.community_id), str(input.member_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return AddStrikeSuccess(
-            strike=Strike.from_dto(dto.strike), active_strikes=dto.active_strikes, action=action_of(dto.action)
+
+        return await payload(
+            add(),
+            lambda added: AddStrikeSuccess(
+                strike=Strike.from_dto(added.strike),
+                active_strikes=added.active_strikes,
+                action=action_of(added.action),
+            ),
         )
 
     @strawberry.mutation(description="Take a strike back: it stops counting; what the ladder did stays done.")
     async def revoke_strike(self, info: Info[Context, None], input: RevokeStrikeInput) -> RevokeStrikePayload:
-        try:
-            dto = await info.context.membership.revoke_strike(
-                str(input.community_id),
-                str(input.strike_id),
-                reason=input.reason,
-                acting_member_id=_id(input.acting_member_id),
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return RevokeStrikeSuccess(strike=Strike.from_dto(dto))
+        call = info.context.membership.revoke_strike(
+            str(input.community_id), str(input.strike_id), reason=input.reason, acting_member_id=input.acting_member_id
+        )
+        return await payload(call, lambda strike: RevokeStrikeSuccess(strike=Strike.from_dto(strike)))
 
     @strawberry.mutation(description="Warn or mute a member outside the ladder.")
     async def moderate_member(self, info: Info[Context, None], input: ModerateMemberInput) -> ModerateMemberPayload:
-        body: dict[str, Any] = {"action": input.action.value, "reason": input.reason}
-        if input.duration_hours is not None:
-            body["duration_hours"] = input.duration_hours
-        if input.acting_member_id is not None:
-            body["acting_member_id"] = str(input.acting_member_id)
-        try:
-            dto = await info.context.membership.sanction(
-                str(input.community_id), str(input.member_id), body, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return ModerateMemberSuccess(action=SanctionAction(dto.action), applied=dto.applied)
+        call = info.context.membership.sanction(
+            str(input.community_id),
+            str(input.member_id),
+            body_of(input, leave_out=_ADDRESS, omit_none=True),
+            idempotency_key=input.idempotency_key,
+        )
+        return await payload(
+            call,
+            lambda sanction: ModerateMemberSuccess(action=SanctionAction(sanction.action), applied=sanction.applied),
+        )
 
     @strawberry.mutation(description="Change the escalation ladder, the strike lifetime or the spam thresholds.")
     async def update_moderation_settings(
         self, info: Info[Context, None], input: UpdateModerationSettingsInput
     ) -> UpdateModerationSettingsPayload:
-        try:
-            dto = await info.context.membership.update_moderation_settings(
-                str(input.community_id), _settings_changes(input)
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return UpdateModerationSettingsSuccess(settings=ModerationSettings.from_dto(dto))
+        call = info.context.membership.update_moderation_settings(
+            str(input.community_id), body_of(input, omit_none=True)
+        )
+        return await payload(
+            call, lambda settings: UpdateModerationSettingsSuccess(settings=ModerationSettings.from_dto(settings))
+        )
 
     @strawberry.mutation(description="Ban a member (all their accounts, every group) or a platform account.")
-    async def ban_member(self, info: Info[Context, None], input: BanInput) -> BanPayload:
-        try:
-            dto = await info.context.membership.ban(
-                str(input.community_id), _ban_target(input), idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return BanSuccess(
-            member_id=strawberry.ID(dto.member_id) if dto.member_id else None,
-            entries=[Ban.from_dto(entry) for entry in dto.entries],
+    async def ban_member(self, info: Info[Context, None], input: BanMemberInput) -> BanPayload:
+        membership = info.context.membership
+
+        async def ban() -> BanResultRead:
+            target = wire(BanTarget, **body_of(input, omit_none=True))
+            return await membership.ban(str(input.community_id), target, idempotency_key=input.idempotency_key)
+
+        return await payload(
+            ban(),
+            lambda banned: BanSuccess(
+                member_id=strawberry.ID(banned.member_id) if banned.member_id else None,
+                entries=[Ban.from_dto(entry) for entry in banned.entries],
+            ),
         )
 
     @strawberry.mutation(description="Lift a ban: the member is out (removed) and may come back through a gate.")
-    async def unban_member(self, info: Info[Context, None], input: BanInput) -> UnbanPayload:
-        try:
-            dto = await info.context.membership.unban(str(input.community_id), _ban_target(input))
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return UnbanSuccess(cleared=dto.cleared)
+    async def unban_member(self, info: Info[Context, None], input: UnbanMemberInput) -> UnbanPayload:
+        membership = info.context.membership
+
+        async def unban() -> UnbanRead:
+            return await membership.unban(str(input.community_id), wire(BanTarget, **body_of(input, omit_none=True)))
+
+        return await payload(unban(), lambda unbanned: UnbanSuccess(cleared=unbanned.cleared))
+
+
+_ADDRESS = ADDRESSING | {"member_id"}

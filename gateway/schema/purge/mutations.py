@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from contracts.membership.purge import PurgeStart
-from gateway.clients import ServiceProblem
-from gateway.clients.base import given, wire
+from contracts.membership.purge import PurgeRunRead, PurgeStart
+from gateway.clients.base import wire
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.payloads import body_of, payload
 from gateway.schema.purge.types import PurgeExemption, PurgeRun
 
 
@@ -84,80 +84,53 @@ ReturnFromPurgePayload = Annotated[ReturnFromPurgeSuccess | Errors, strawberry.u
 SetPurgeExemptionPayload = Annotated[SetPurgeExemptionSuccess | Errors, strawberry.union("SetPurgeExemptionPayload")]
 
 
-def _id(value: strawberry.ID | None) -> str | None:
-    return str(value) if value is not None else None
-
-
 @strawberry.type
 class PurgeMutation:
     @strawberry.mutation(description="Warn every listed member in their groups; the rest happens after the grace.")
     async def start_purge(self, info: Info[Context, None], input: StartPurgeInput) -> StartPurgePayload:
-        info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            data = wire(
-                PurgeStart,
-                **given(
-                    inactive_days=input.inactive_days,
-                    missed_assignments=input.missed_assignments,
-                    grace_days=input.grace_days,
-                    return_days=input.return_days,
-                    warning_text=input.warning_text,
-                    member_ids=[str(i) for i in input.member_ids] if input.member_ids is not None else None,
-                    note=input.note,
-                    acting_member_id=_id(input.acting_member_id),
-                ),
-            )
-            dto = await info.context.membership.start_purge(
-                str(input.community_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return PurgeRunSuccess(run=PurgeRun.from_dto(dto))
+        membership = info.context.membership
+
+        async def start() -> PurgeRunRead:
+            # Left out means the community's setting, so a null is never sent.
+            body = wire(PurgeStart, **body_of(input, omit_none=True))
+            return await membership.start_purge(str(input.community_id), body, idempotency_key=input.idempotency_key)
+
+        return await payload(start(), lambda run: PurgeRunSuccess(run=PurgeRun.from_dto(run)))
 
     @strawberry.mutation(description="Cancel a run during its grace period: nobody it warned is removed.")
     async def cancel_purge(self, info: Info[Context, None], input: CancelPurgeInput) -> CancelPurgePayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.cancel_purge(
-                str(input.community_id),
-                str(input.run_id),
-                reason=input.reason,
-                acting_member_id=_id(input.acting_member_id),
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return PurgeRunSuccess(run=PurgeRun.from_dto(dto))
+        call = info.context.membership.cancel_purge(
+            str(input.community_id), str(input.run_id), reason=input.reason, acting_member_id=input.acting_member_id
+        )
+        return await payload(call, lambda run: PurgeRunSuccess(run=PurgeRun.from_dto(run)))
 
     @strawberry.mutation(description="A purged member rejoins without the gate, within the return window.")
     async def return_from_purge(self, info: Info[Context, None], input: ReturnFromPurgeInput) -> ReturnFromPurgePayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.return_from_purge(
-                str(input.community_id), str(input.member_id), idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return ReturnFromPurgeSuccess(
-            member_id=input.member_id,
-            membership_id=strawberry.ID(dto.id),
-            status=dto.status,
-            tier_id=strawberry.ID(dto.tier_id) if dto.tier_id else None,
-            joined_at=dto.joined_at,
+        call = info.context.membership.return_from_purge(
+            str(input.community_id), str(input.member_id), idempotency_key=input.idempotency_key
+        )
+        return await payload(
+            call,
+            lambda membership: ReturnFromPurgeSuccess(
+                member_id=input.member_id,
+                membership_id=strawberry.ID(membership.id),
+                status=membership.status,
+                tier_id=strawberry.ID(membership.tier_id) if membership.tier_id else None,
+                joined_at=membership.joined_at,
+            ),
         )
 
     @strawberry.mutation(description="Keep a member off every purge list, or put them back on it.")
     async def set_purge_exemption(
         self, info: Info[Context, None], input: SetPurgeExemptionInput
     ) -> SetPurgeExemptionPayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.set_purge_exemption(
-                str(input.community_id),
-                str(input.member_id),
-                exempt=input.exempt,
-                reason=input.reason,
-                acting_member_id=_id(input.acting_member_id),
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return SetPurgeExemptionSuccess(exemption=PurgeExemption.from_dto(dto))
+        call = info.context.membership.set_purge_exemption(
+            str(input.community_id),
+            str(input.member_id),
+            exempt=input.exempt,
+            reason=input.reason,
+            acting_member_id=input.acting_member_id,
+        )
+        return await payload(
+            call, lambda exemption: SetPurgeExemptionSuccess(exemption=PurgeExemption.from_dto(exemption))
+        )

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.payloads import payload
 from gateway.schema.standing.types import MemberStanding, StandingChange, StandingLevel, StandingRules
 
 
@@ -97,60 +97,47 @@ def _id(value: strawberry.ID | None) -> str | None:
 class StandingMutation:
     @strawberry.mutation(description="Freeze a member's standing (optionally at a level); recomputation skips it.")
     async def lock_standing(self, info: Info[Context, None], input: LockStandingInput) -> StandingPayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.lock_standing(
-                str(input.community_id),
-                str(input.member_id),
-                standing=input.standing.value if input.standing is not None else None,
-                reason=input.reason,
-                acting_member_id=_id(input.acting_member_id),
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return StandingSuccess(standing=MemberStanding.from_dto(dto))
+        call = info.context.membership.lock_standing(
+            str(input.community_id),
+            str(input.member_id),
+            standing=input.standing.value if input.standing is not None else None,
+            reason=input.reason,
+            acting_member_id=_id(input.acting_member_id),
+        )
+        return await payload(call, lambda dto: StandingSuccess(standing=MemberStanding.from_dto(dto)))
 
     @strawberry.mutation(description="Hand a member's standing back to the activity rules.")
     async def unlock_standing(self, info: Info[Context, None], input: UnlockStandingInput) -> StandingPayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.unlock_standing(
-                str(input.community_id),
-                str(input.member_id),
-                reason=input.reason,
-                acting_member_id=_id(input.acting_member_id),
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return StandingSuccess(standing=MemberStanding.from_dto(dto))
+        call = info.context.membership.unlock_standing(
+            str(input.community_id),
+            str(input.member_id),
+            reason=input.reason,
+            acting_member_id=_id(input.acting_member_id),
+        )
+        return await payload(call, lambda dto: StandingSuccess(standing=MemberStanding.from_dto(dto)))
 
     @strawberry.mutation(description="Recompute every member's standing now (it also runs on a schedule).")
     async def recompute_standing(
         self, info: Info[Context, None], input: RecomputeStandingInput
     ) -> RecomputeStandingPayload:
-        info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.recompute_standing(
-                str(input.community_id), acting_member_id=_id(input.acting_member_id)
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return RecomputeStandingSuccess(changes=[StandingChange.from_dto(change) for change in dto.changes])
+        call = info.context.membership.recompute_standing(
+            str(input.community_id), acting_member_id=_id(input.acting_member_id)
+        )
+        return await payload(
+            call,
+            lambda dto: RecomputeStandingSuccess(changes=[StandingChange.from_dto(change) for change in dto.changes]),
+        )
 
     @strawberry.mutation(description="Set the community's standing criteria; levels left out keep the defaults.")
     async def set_standing_rules(
         self, info: Info[Context, None], input: SetStandingRulesInput
     ) -> SetStandingRulesPayload:
-        info.context.principal  # noqa: B018
         rules: dict[str, Any] = {"grace_days": input.grace_days}
         if input.contributor is not None:
             rules["contributor"] = input.contributor.as_settings()
         if input.core is not None:
             rules["core"] = input.core.as_settings()
-        try:
-            dto = await info.context.membership.set_standing_rules(
-                str(input.community_id), rules, acting_member_id=_id(input.acting_member_id)
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return SetStandingRulesSuccess(rules=StandingRules.from_dto(dto))
+        call = info.context.membership.set_standing_rules(
+            str(input.community_id), rules, acting_member_id=_id(input.acting_member_id)
+        )
+        return await payload(call, lambda dto: SetStandingRulesSuccess(rules=StandingRules.from_dto(dto)))

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
+from contracts.membership.tier import TierRead
 from gateway.schema.context import Context
-from gateway.schema.errors import (
-    ConflictError,
-    FieldError,
-    ForbiddenError,
-    InvalidInputError,
-    NotFoundError,
-    user_error_from,
-)
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.gate.requirements import GateRequirementInput
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 from gateway.schema.scalars import Int64
 from gateway.schema.tier.types import Tier
 
@@ -56,13 +50,12 @@ class UpdateTierInput:
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.input
+@strawberry.input(description="The whole gate of a tier; it replaces the gate the tier had.")
 class SetTierGateInput:
     community_id: strawberry.ID
     tier_id: strawberry.ID
-    requirements: JSON = strawberry.field(
-        description='The whole gate, e.g. [{"kind": "invitation"}, {"kind": "profile", "criteria": '
-        '[{"attribute": "region", "op": "one_of", "value": ["Shanghai"]}]}]. An empty list opens the tier.'
+    requirements: list[GateRequirementInput] = strawberry.field(
+        description="At most six, one of each kind; an empty list opens the tier to anyone."
     )
     acting_member_id: strawberry.ID | None = None
 
@@ -77,71 +70,33 @@ TierPayload = Annotated[
     strawberry.union("TierPayload"),
 ]
 
-_UPDATABLE = (
-    "name",
-    "rank",
-    "price_amount",
-    "currency",
-    "period",
-    "period_days",
-    "benefits",
-    "capacity",
-    "fallback_tier_id",
-    "archived",
-    "acting_member_id",
-)
-
 
 @strawberry.type
 class TierMutation:
     @strawberry.mutation(description="Add a tier to the ladder.")
     async def create_tier(self, info: Info[Context, None], input: CreateTierInput) -> TierPayload:
-        data: dict[str, Any] = {
-            "key": input.key,
-            "name": input.name,
-            "rank": input.rank,
-            "price_amount": input.price_amount,
-            "currency": input.currency,
-            "period": input.period,
-            "period_days": input.period_days,
-            "benefits": input.benefits,
-            "capacity": input.capacity,
-            "fallback_tier_id": input.fallback_tier_id,
-            "acting_member_id": input.acting_member_id,
-        }
-        try:
-            dto = await info.context.membership.create_tier(
-                str(input.community_id), data, idempotency_key=input.idempotency_key
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return TierSuccess(tier=Tier.from_dto(dto))
+        membership = info.context.membership
+        call = membership.create_tier(str(input.community_id), body_of(input), idempotency_key=input.idempotency_key)
+        return await payload(call, _tier_success)
 
     @strawberry.mutation(description="Change a tier; price and period changes apply to purchases from now on.")
     async def update_tier(self, info: Info[Context, None], input: UpdateTierInput) -> TierPayload:
-        changes = {name: getattr(input, name) for name in _UPDATABLE if getattr(input, name) is not strawberry.UNSET}
-        try:
-            dto = await info.context.membership.update_tier(str(input.community_id), str(input.id), changes)
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return TierSuccess(tier=Tier.from_dto(dto))
+        membership = info.context.membership
+        call = membership.update_tier(str(input.community_id), str(input.id), body_of(input, leave_out=_ADDRESS))
+        return await payload(call, _tier_success)
 
     @strawberry.mutation(description="Replace a tier's gate; a malformed gate names the field and changes nothing.")
     async def set_tier_gate(self, info: Info[Context, None], input: SetTierGateInput) -> TierPayload:
-        if not isinstance(input.requirements, list):
-            reason = "must be a list of requirements"
-            return InvalidInputError(
-                code="invalid_input",
-                message=f"requirements: {reason}",
-                fields=[FieldError(field="requirements", reason=reason)],
-            )
-        try:
-            dto = await info.context.membership.set_gate(
-                str(input.community_id),
-                str(input.tier_id),
-                input.requirements,
-                acting_member_id=input.acting_member_id,
-            )
-        except ServiceProblem as problem:
-            return user_error_from(problem)
-        return TierSuccess(tier=Tier.from_dto(dto))
+        # A field a kind does not take stays out unless given, so the service names only what the caller sent.
+        requirements = body_of(input, omit_none=True)["requirements"]
+        call = info.context.membership.set_gate(
+            str(input.community_id), str(input.tier_id), requirements, acting_member_id=input.acting_member_id
+        )
+        return await payload(call, _tier_success)
+
+
+_ADDRESS = ADDRESSING | {"id"}
+
+
+def _tier_success(tier: TierRead) -> TierSuccess:
+    return TierSuccess(tier=Tier.from_dto(tier))

@@ -85,6 +85,16 @@ def test_an_unset_field_stays_out_and_a_set_one_even_when_null_travels() -> None
     assert body_of(a_make_input())["opens"] is None
 
 
+def test_omit_none_leaves_nulls_out_at_every_depth_and_keeps_falsy_values() -> None:
+    made = a_make_input(rank=0, overrides=[Override(group_id=strawberry.ID("gr_1"))])
+
+    body = body_of(made, omit_none=True)
+
+    assert "opens" not in body
+    assert body["rank"] == 0
+    assert body["overrides"] == [{"group_id": "gr_1"}]
+
+
 def test_overrides_replace_what_the_wire_names_otherwise() -> None:
     made = a_make_input()
 
