@@ -112,6 +112,12 @@ class _Poison(Exception):
     """An entry that can never be handled (unreadable envelope, payload that fails its schema)."""
 
 
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """A cancelled read's outcome, taken so that one that failed as it was cancelled is not logged as unhandled."""
+    if not task.cancelled():
+        task.exception()
+
+
 class ConsumerGroup:
     def __init__(
         self,
@@ -166,7 +172,7 @@ class ConsumerGroup:
         while not stop.is_set():
             started = time.monotonic()
             try:
-                handled = await self.run_once(block_ms=self._block_ms)
+                handled = await self.run_once(block_ms=self._block_ms, stop=stop)
             except Exception:
                 log.exception("consumer pass failed", extra={"group": self.group})
                 await self._recover()
@@ -186,12 +192,13 @@ class ConsumerGroup:
         self._groups_ready = False
         await asyncio.sleep(self._idle_sleep)
 
-    async def run_once(self, *, block_ms: int | None = None) -> int:
-        """Retry or dead-letter what is due, then read and handle one batch. Returns entries handled."""
+    async def run_once(self, *, block_ms: int | None = None, stop: asyncio.Event | None = None) -> int:
+        """Retry or dead-letter what is due, then read and handle one batch. Returns entries handled. A wait for
+        new entries ends early when ``stop`` is set, so a stopping process does not sit out the block."""
         if not self._groups_ready:
             await self.ensure_groups()
         try:
-            return await self._pass(block_ms)
+            return await self._pass(block_ms, stop)
         except ResponseError as error:
             if "NOGROUP" not in str(error):
                 raise
@@ -199,15 +206,9 @@ class ConsumerGroup:
             self._groups_ready = False
             return 0
 
-    async def _pass(self, block_ms: int | None) -> int:
+    async def _pass(self, block_ms: int | None, stop: asyncio.Event | None) -> int:
         handled = await self._retry_pending()
-        response: Any = await self._redis.xreadgroup(
-            self.group,
-            self.consumer,
-            dict.fromkeys(self.streams, ">"),
-            count=self._batch_size,
-            block=block_ms if handled == 0 else None,
-        )
+        response = await self._read(block_ms if handled == 0 else None, stop)
         for stream_name, entries in response or []:
             stream = stream_name.decode() if isinstance(stream_name, bytes) else stream_name
             handled += await self._handle_batch(stream, entries)
@@ -216,6 +217,27 @@ class ConsumerGroup:
             await self.prune_consumers()
             self._next_metrics = time.monotonic() + self._metrics_every
         return handled
+
+    async def _read(self, block_ms: int | None, stop: asyncio.Event | None) -> Any:
+        read = self._redis.xreadgroup(
+            self.group, self.consumer, dict.fromkeys(self.streams, ">"), count=self._batch_size, block=block_ms
+        )
+        if not block_ms or stop is None:
+            return await read
+        reading = asyncio.ensure_future(read)
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait((reading, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if reading.done():
+            return reading.result()
+        # Stopping while blocked: the read is cancelled and left to end on its own (redis-py can sit out the block
+        # after a cancel), its connection closed with the client. An entry Redis handed over just then stays
+        # pending and is claimed again by the next consumer's pass.
+        reading.cancel()
+        reading.add_done_callback(_retrieve)
+        return None
 
     async def _retry_pending(self) -> int:
         handled = 0

@@ -80,6 +80,7 @@ class PostgresDatabases:
     def __init__(self) -> None:
         self.prefix = f"gh_test_{os.getpid()}"
         self.urls = {part: _database_url(f"{self.prefix}_{part}") for part in PARTS}
+        self._sequences: dict[str, list[str]] = {}
 
     async def create(self) -> None:
         admin = await asyncpg.connect(POSTGRES_URL)
@@ -93,11 +94,18 @@ class PostgresDatabases:
             await upgrade(part, self.urls[part])
 
     async def empty(self) -> None:
+        """Every table emptied and every sequence restarted. DELETE, children first, not TRUNCATE: on tables that
+        hold a test's few rows it is over ten times faster (TRUNCATE makes new files for every table)."""
+
         async def empty_one(part: str) -> None:
-            tables = ", ".join(f'"{t.name}"' for t in METADATA[part].sorted_tables)
             connection = await asyncpg.connect(self.urls[part].replace("+asyncpg", ""))
             try:
-                await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+                if part not in self._sequences:
+                    rows = await connection.fetch("SELECT schemaname, sequencename FROM pg_sequences")
+                    self._sequences[part] = [f'"{row[0]}"."{row[1]}"' for row in rows]
+                statements = [f'DELETE FROM "{table.name}"' for table in reversed(METADATA[part].sorted_tables)]
+                statements += [f"ALTER SEQUENCE {name} RESTART" for name in self._sequences[part]]
+                await connection.execute(";\n".join(statements))
             finally:
                 await connection.close()
 
