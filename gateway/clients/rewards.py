@@ -1,320 +1,150 @@
-"""Gamification client calls about badges, rewards, surprise rules and attention probes."""
+"""Gamification client calls about badges, rewards, surprise rules and attention probes; answers parse into the
+service's contract (``contracts/gamification/``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, RootModel
+from contracts.gamification.badge import AwardRead, BadgeRead, MemberBadgesBatch
+from contracts.gamification.probe import ClaimRead, ProbePage, ProbeRead, ProbeReportRead
+from contracts.gamification.reward import RedeemedRead, RedemptionCreate, RedemptionPage, RedemptionRead, RewardRead
+from contracts.gamification.surprise import DrawPage, DrawVerification, SurpriseRuleRead
+from gateway.clients.base import ServiceClient, idempotency_header, route, wire
 
-from gateway.clients.base import ServiceClient, idempotency_header, route
+# The routes that move a requested redemption on: ``/redemptions/{id}/fulfil`` and ``/redemptions/{id}/cancel``.
+RedemptionAction = Literal["fulfil", "cancel"]
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
     return idempotency_header(idempotency_key)
 
 
-class BadgeDTO(BaseModel):
-    id: str
-    name: str
-    description: str
-    image_url: str | None
-    criteria: dict[str, Any]
-    repeatable: bool
-    enabled: bool
-    created_at: datetime
-
-
-class BadgeListDTO(RootModel[list[BadgeDTO]]):
-    pass
-
-
-class AwardDTO(BaseModel):
-    id: str
-    badge_id: str
-    member_id: str
-    award_key: str
-    source: str
-    reason: str | None
-    awarded_at: datetime
-
-
-class MemberBadgesDTO(BaseModel):
-    member_id: str
-    awards: list[AwardDTO]
-
-
-class MemberBadgesBatchDTO(BaseModel):
-    items: list[MemberBadgesDTO]
-
-
-class RewardDTO(BaseModel):
-    id: str
-    name: str
-    description: str
-    image_url: str | None
-    cost: int
-    stock: int | None
-    per_member_limit: int | None
-    available_from: datetime | None
-    available_until: datetime | None
-    active: bool
-    created_at: datetime
-
-
-class RewardListDTO(RootModel[list[RewardDTO]]):
-    pass
-
-
-class RedemptionDTO(BaseModel):
-    id: str
-    reward_id: str
-    member_id: str
-    cost: int
-    status: str
-    entry_id: str
-    refund_entry_id: str | None
-    note: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class RedeemedDTO(BaseModel):
-    redemption: RedemptionDTO
-    balance: int | None
-
-
-class RedemptionPageDTO(BaseModel):
-    items: list[RedemptionDTO]
-    next_cursor: str | None
-
-
-class SurpriseRuleDTO(BaseModel):
-    id: str
-    name: str
-    events: list[str]
-    probability: float
-    bonus: int
-    daily_budget: int
-    enabled: bool
-    created_at: datetime
-
-
-class SurpriseRuleListDTO(RootModel[list[SurpriseRuleDTO]]):
-    pass
-
-
-class DrawDTO(BaseModel):
-    id: str
-    rule_id: str
-    event_id: str
-    member_id: str
-    day: date
-    seed: str
-    digest: str
-    value: float
-    threshold: float
-    bonus: int
-    budget_left: int
-    outcome: str
-    entry_id: str | None
-    drawn_at: datetime
-
-
-class DrawPageDTO(BaseModel):
-    items: list[DrawDTO]
-    next_cursor: str | None
-
-
-class DrawVerificationDTO(BaseModel):
-    draw: DrawDTO
-    digest: str
-    value: float
-    matches: bool
-
-
-class ProbeGroupDTO(BaseModel):
-    group_id: str
-    members_present: int | None
-
-
-class ProbeDTO(BaseModel):
-    id: str
-    keyword: str
-    message: str
-    points_per_claim: int | None
-    max_claims: int
-    claims: int
-    status: str
-    dropped_at: datetime
-    expires_at: datetime
-    groups: list[ProbeGroupDTO]
-
-
-class ProbePageDTO(BaseModel):
-    items: list[ProbeDTO]
-    next_cursor: str | None
-
-
-class ClaimDTO(BaseModel):
-    id: str
-    probe_id: str
-    member_id: str
-    group_id: str | None
-    via: str
-    latency_ms: int
-    entry_id: str | None
-    claimed_at: datetime
-
-
-class GroupReportDTO(BaseModel):
-    group_id: str
-    members_present: int | None
-    claims: int
-    claim_ratio: float | None
-    latency_p50_ms: int | None
-    latency_p90_ms: int | None
-    latency_max_ms: int | None
-
-
-class ProbeReportDTO(BaseModel):
-    probe: ProbeDTO
-    claims: int
-    unattributed_claims: int
-    groups: list[GroupReportDTO]
-    claim_list: list[ClaimDTO]
-
-
 class BadgeCalls(ServiceClient):
-    async def badges(self, community_id: str) -> list[BadgeDTO]:
-        return (
-            await self._request(
-                "GET", route("/v1/communities/{community_id}/badges", community_id=community_id), BadgeListDTO
-            )
-        ).root
+    async def badges(self, community_id: str) -> list[BadgeRead]:
+        return await self._request_list(
+            "GET", route("/v1/communities/{community_id}/badges", community_id=community_id), BadgeRead
+        )
 
-    async def create_badge(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> BadgeDTO:
+    async def create_badge(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> BadgeRead:
         path = route("/v1/communities/{community_id}/badges", community_id=community_id)
-        return await self._request("POST", path, BadgeDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, BadgeRead, json=body, headers=_key(idempotency_key))
 
     async def award_badge(
         self, community_id: str, badge_id: str, body: dict[str, Any], *, idempotency_key: str | None
-    ) -> AwardDTO:
+    ) -> AwardRead:
         path = route(
             "/v1/communities/{community_id}/badges/{badge_id}/awards", community_id=community_id, badge_id=badge_id
         )
-        return await self._request("POST", path, AwardDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, AwardRead, json=body, headers=_key(idempotency_key))
 
-    async def member_badges(self, community_id: str, member_ids: Sequence[str]) -> dict[str, list[AwardDTO]]:
+    async def member_badges(self, community_id: str, member_ids: Sequence[str]) -> dict[str, list[AwardRead]]:
         batch = await self._request(
             "GET",
             route("/v1/communities/{community_id}/badges-of-members", community_id=community_id),
-            MemberBadgesBatchDTO,
+            MemberBadgesBatch,
             params={"member_id": list(member_ids)},
         )
         return {item.member_id: item.awards for item in batch.items}
 
 
 class RewardCalls(ServiceClient):
-    async def rewards(self, community_id: str) -> list[RewardDTO]:
-        return (
-            await self._request(
-                "GET", route("/v1/communities/{community_id}/rewards", community_id=community_id), RewardListDTO
-            )
-        ).root
+    async def rewards(self, community_id: str) -> list[RewardRead]:
+        return await self._request_list(
+            "GET", route("/v1/communities/{community_id}/rewards", community_id=community_id), RewardRead
+        )
 
-    async def create_reward(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> RewardDTO:
+    async def create_reward(
+        self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
+    ) -> RewardRead:
         path = route("/v1/communities/{community_id}/rewards", community_id=community_id)
-        return await self._request("POST", path, RewardDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, RewardRead, json=body, headers=_key(idempotency_key))
 
     async def redeem(
         self, community_id: str, reward_id: str, member_id: str, *, idempotency_key: str | None
-    ) -> RedeemedDTO:
+    ) -> RedeemedRead:
         path = route(
             "/v1/communities/{community_id}/rewards/{reward_id}/redemptions",
             community_id=community_id,
             reward_id=reward_id,
         )
         return await self._request(
-            "POST", path, RedeemedDTO, json={"member_id": member_id}, headers=_key(idempotency_key)
+            "POST", path, RedeemedRead, json=wire(RedemptionCreate, member_id=member_id), headers=_key(idempotency_key)
         )
 
     async def move_redemption(
-        self, community_id: str, redemption_id: str, action: str, *, note: str | None
-    ) -> RedemptionDTO:
+        self, community_id: str, redemption_id: str, action: RedemptionAction, *, note: str | None
+    ) -> RedemptionRead:
         path = route(
             "/v1/communities/{community_id}/redemptions/{redemption_id}/{action}",
             community_id=community_id,
             redemption_id=redemption_id,
             action=action,
         )
-        return await self._request("POST", path, RedemptionDTO, json={"note": note})
+        return await self._request("POST", path, RedemptionRead, json={"note": note})
 
-    async def redemptions(self, community_id: str, *, params: dict[str, Any]) -> RedemptionPageDTO:
+    async def redemptions(self, community_id: str, *, params: dict[str, Any]) -> RedemptionPage:
         path = route("/v1/communities/{community_id}/redemptions", community_id=community_id)
-        return await self._request("GET", path, RedemptionPageDTO, params=params)
+        return await self._request("GET", path, RedemptionPage, params=params)
 
 
 class SurpriseCalls(ServiceClient):
-    async def surprise_rules(self, community_id: str) -> list[SurpriseRuleDTO]:
-        return (
-            await self._request(
-                "GET", route("/v1/communities/{community_id}/surprises", community_id=community_id), SurpriseRuleListDTO
-            )
-        ).root
+    async def surprise_rules(self, community_id: str) -> list[SurpriseRuleRead]:
+        return await self._request_list(
+            "GET", route("/v1/communities/{community_id}/surprises", community_id=community_id), SurpriseRuleRead
+        )
 
     async def create_surprise_rule(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
-    ) -> SurpriseRuleDTO:
+    ) -> SurpriseRuleRead:
         path = route("/v1/communities/{community_id}/surprises", community_id=community_id)
-        return await self._request("POST", path, SurpriseRuleDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, SurpriseRuleRead, json=body, headers=_key(idempotency_key))
 
-    async def surprise_draws(self, community_id: str, *, params: dict[str, Any]) -> DrawPageDTO:
+    async def surprise_draws(self, community_id: str, *, params: dict[str, Any]) -> DrawPage:
         return await self._request(
             "GET",
             route("/v1/communities/{community_id}/surprises/draws", community_id=community_id),
-            DrawPageDTO,
+            DrawPage,
             params=params,
         )
 
-    async def verify_draw(self, community_id: str, draw_id: str) -> DrawVerificationDTO:
+    async def verify_draw(self, community_id: str, draw_id: str) -> DrawVerification:
         path = route(
             "/v1/communities/{community_id}/surprises/draws/{draw_id}/verification",
             community_id=community_id,
             draw_id=draw_id,
         )
-        return await self._request("GET", path, DrawVerificationDTO)
+        return await self._request("GET", path, DrawVerification)
 
 
 class ProbeCalls(ServiceClient):
-    async def drop_probe(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> ProbeDTO:
+    async def drop_probe(self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None) -> ProbeRead:
         path = route("/v1/communities/{community_id}/probes", community_id=community_id)
-        return await self._request("POST", path, ProbeDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, ProbeRead, json=body, headers=_key(idempotency_key))
 
     async def claim_probe(
         self, community_id: str, probe_id: str, body: dict[str, Any], *, idempotency_key: str | None
-    ) -> ClaimDTO:
+    ) -> ClaimRead:
         path = route(
             "/v1/communities/{community_id}/probes/{probe_id}/claims", community_id=community_id, probe_id=probe_id
         )
-        return await self._request("POST", path, ClaimDTO, json=body, headers=_key(idempotency_key))
+        return await self._request("POST", path, ClaimRead, json=body, headers=_key(idempotency_key))
 
-    async def close_probe(self, community_id: str, probe_id: str) -> ProbeDTO:
+    async def close_probe(self, community_id: str, probe_id: str) -> ProbeRead:
         return await self._request(
             "POST",
             route(
                 "/v1/communities/{community_id}/probes/{probe_id}/close", community_id=community_id, probe_id=probe_id
             ),
-            ProbeDTO,
+            ProbeRead,
         )
 
-    async def probes(self, community_id: str, *, limit: int) -> ProbePageDTO:
+    async def probes(self, community_id: str, *, limit: int) -> ProbePage:
         path = route("/v1/communities/{community_id}/probes", community_id=community_id)
-        return await self._request("GET", path, ProbePageDTO, params={"limit": limit})
+        return await self._request("GET", path, ProbePage, params={"limit": limit})
 
-    async def probe_report(self, community_id: str, probe_id: str) -> ProbeReportDTO:
+    async def probe_report(self, community_id: str, probe_id: str) -> ProbeReportRead:
         path = route(
             "/v1/communities/{community_id}/probes/{probe_id}/report", community_id=community_id, probe_id=probe_id
         )
-        return await self._request("GET", path, ProbeReportDTO)
+        return await self._request("GET", path, ProbeReportRead)

@@ -10,9 +10,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from contracts.content.welcome import WelcomeTemplateRead
+from contracts.gamification.level import LevelRead
 from contracts.membership.community import CommunityRead
 from gateway.clients import ServiceProblem
-from gateway.clients.gamification import LevelDTO
 from gateway.schema.clock.types import TestClock
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -29,7 +29,7 @@ class Level:
     chat_role: str | None = strawberry.field(description="The chat role members hold while on this level.")
 
     @classmethod
-    def from_dto(cls, dto: LevelDTO) -> Level:
+    def from_dto(cls, dto: LevelRead) -> Level:
         return cls(
             id=strawberry.ID(dto.id), rank=dto.rank, name=dto.name, threshold=dto.threshold, chat_role=dto.chat_role
         )

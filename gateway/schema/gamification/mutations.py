@@ -8,8 +8,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.gamification.rule import RuleCreate
 from gateway.clients import ServiceProblem
-from gateway.clients.gamification import RuleCreateDTO
+from gateway.clients.base import wire
+from gateway.clients.gamification import PointsAction
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
@@ -159,7 +161,7 @@ PointsPayload = Annotated[
 ]
 
 
-async def _post(info: Info[Context, None], action: str, input: PointsInput) -> PointsPayload:
+async def _post(info: Info[Context, None], action: PointsAction, input: PointsInput) -> PointsPayload:
     body = {"member_id": str(input.member_id), "points": input.points, "reason": input.reason}
     try:
         cid = str(input.community_id)
@@ -190,16 +192,17 @@ class GamificationMutation:
 
     @strawberry.mutation(description="Add a point rule (data, not code).")
     async def create_point_rule(self, info: Info[Context, None], input: CreatePointRuleInput) -> CreatePointRulePayload:
-        data = RuleCreateDTO(
-            name=input.name,
-            event=input.event,
-            points=input.points,
-            daily_cap=input.daily_cap,
-            cooldown_seconds=input.cooldown_seconds,
-            conditions=input.conditions or {},
-            tier_multipliers=input.tier_multipliers or {},
-        )
         try:
+            data = wire(
+                RuleCreate,
+                name=input.name,
+                event=input.event,
+                points=input.points,
+                daily_cap=input.daily_cap,
+                cooldown_seconds=input.cooldown_seconds,
+                conditions=input.conditions or {},
+                tier_multipliers=input.tier_multipliers or {},
+            )
             dto = await info.context.gamification.create_rule(
                 str(input.community_id), data, idempotency_key=input.idempotency_key
             )

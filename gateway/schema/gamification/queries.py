@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from contracts.gamification.leaderboard import Window
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -39,7 +40,7 @@ class GamificationQuery:
     ) -> Leaderboard:
         try:
             dto = await info.context.gamification.leaderboard(
-                str(community_id), window.value, limit=limit, member_id=member_id, radius=radius
+                str(community_id), Window(window.value), limit=limit, member_id=member_id, radius=radius
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None

@@ -1,4 +1,4 @@
-"""GraphQL types of points, levels, ranks, rules and leaderboards, built from the gamification DTOs."""
+"""GraphQL types of points, levels, ranks, rules and leaderboards, built from the gamification service's answers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contracts.gamification.leaderboard import RankedRead
+from contracts.gamification.ledger import EntryRead, PointSettingsRead
+from contracts.gamification.rule import RuleRead
 from gateway.clients import ServiceProblem
-from gateway.clients.gamification import EntryDTO, PointSettingsDTO, RankedDTO, RuleDTO
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
@@ -39,7 +41,7 @@ class PointEntry:
     occurred_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: EntryDTO) -> PointEntry:
+    def from_dto(cls, dto: EntryRead) -> PointEntry:
         return cls(
             id=strawberry.ID(dto.id),
             member_id=strawberry.ID(dto.member_id),
@@ -66,7 +68,7 @@ class RankedMember:
     score: Int64
 
     @classmethod
-    def from_dto(cls, dto: RankedDTO) -> RankedMember:
+    def from_dto(cls, dto: RankedRead) -> RankedMember:
         return cls(member_id=strawberry.ID(dto.member_id), rank=dto.rank, score=dto.score)
 
 
@@ -94,7 +96,7 @@ class PointRule:
     enabled: bool
 
     @classmethod
-    def from_dto(cls, dto: RuleDTO) -> PointRule:
+    def from_dto(cls, dto: RuleRead) -> PointRule:
         return cls(
             id=strawberry.ID(dto.id),
             rule_id=strawberry.ID(dto.rule_id),
@@ -119,7 +121,7 @@ class GamificationSettings:
     decayed_on: date | None = strawberry.field(description="The community-local day decay last ran for.")
 
     @classmethod
-    def from_dto(cls, community_id: str, dto: PointSettingsDTO) -> GamificationSettings:
+    def from_dto(cls, community_id: str, dto: PointSettingsRead) -> GamificationSettings:
         return cls(
             community_id=strawberry.ID(community_id),
             timezone=dto.timezone,

@@ -8,18 +8,10 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.rewards import (
-    AwardDTO,
-    BadgeDTO,
-    ClaimDTO,
-    DrawDTO,
-    GroupReportDTO,
-    ProbeDTO,
-    ProbeReportDTO,
-    RedemptionDTO,
-    RewardDTO,
-    SurpriseRuleDTO,
-)
+from contracts.gamification.badge import AwardRead, BadgeRead
+from contracts.gamification.probe import ClaimRead, GroupReportRead, ProbeRead, ProbeReportRead
+from contracts.gamification.reward import RedemptionRead, RewardRead
+from contracts.gamification.surprise import DrawRead, SurpriseRuleRead
 from gateway.schema.scalars import Int64
 
 
@@ -38,7 +30,7 @@ class Badge:
     enabled: bool
 
     @classmethod
-    def from_dto(cls, dto: BadgeDTO) -> Badge:
+    def from_dto(cls, dto: BadgeRead) -> Badge:
         return cls(
             id=strawberry.ID(dto.id),
             name=dto.name,
@@ -61,7 +53,7 @@ class BadgeAward:
     awarded_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: AwardDTO) -> BadgeAward:
+    def from_dto(cls, dto: AwardRead) -> BadgeAward:
         return cls(
             id=strawberry.ID(dto.id),
             badge_id=strawberry.ID(dto.badge_id),
@@ -87,7 +79,7 @@ class Reward:
     active: bool
 
     @classmethod
-    def from_dto(cls, dto: RewardDTO) -> Reward:
+    def from_dto(cls, dto: RewardRead) -> Reward:
         return cls(
             id=strawberry.ID(dto.id),
             name=dto.name,
@@ -115,7 +107,7 @@ class Redemption:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: RedemptionDTO) -> Redemption:
+    def from_dto(cls, dto: RedemptionRead) -> Redemption:
         return cls(
             id=strawberry.ID(dto.id),
             reward_id=strawberry.ID(dto.reward_id),
@@ -140,7 +132,7 @@ class SurpriseRule:
     enabled: bool
 
     @classmethod
-    def from_dto(cls, dto: SurpriseRuleDTO) -> SurpriseRule:
+    def from_dto(cls, dto: SurpriseRuleRead) -> SurpriseRule:
         return cls(
             id=strawberry.ID(dto.id),
             name=dto.name,
@@ -170,7 +162,7 @@ class SurpriseDraw:
     drawn_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: DrawDTO) -> SurpriseDraw:
+    def from_dto(cls, dto: DrawRead) -> SurpriseDraw:
         return cls(
             id=strawberry.ID(dto.id),
             rule_id=strawberry.ID(dto.rule_id),
@@ -209,7 +201,7 @@ class Probe:
     groups: list[ProbeGroup]
 
     @classmethod
-    def from_dto(cls, dto: ProbeDTO) -> Probe:
+    def from_dto(cls, dto: ProbeRead) -> Probe:
         return cls(
             id=strawberry.ID(dto.id),
             keyword=dto.keyword,
@@ -237,7 +229,7 @@ class ProbeClaim:
     claimed_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: ClaimDTO) -> ProbeClaim:
+    def from_dto(cls, dto: ClaimRead) -> ProbeClaim:
         return cls(
             id=strawberry.ID(dto.id),
             probe_id=strawberry.ID(dto.probe_id),
@@ -260,7 +252,7 @@ class ProbeGroupReport:
     latency_max_ms: int | None
 
     @classmethod
-    def from_dto(cls, dto: GroupReportDTO) -> ProbeGroupReport:
+    def from_dto(cls, dto: GroupReportRead) -> ProbeGroupReport:
         return cls(
             group_id=strawberry.ID(dto.group_id),
             members_present=dto.members_present,
@@ -281,7 +273,7 @@ class ProbeReport:
     claim_list: list[ProbeClaim]
 
     @classmethod
-    def from_dto(cls, dto: ProbeReportDTO) -> ProbeReport:
+    def from_dto(cls, dto: ProbeReportRead) -> ProbeReport:
         return cls(
             probe=Probe.from_dto(dto.probe),
             claims=dto.claims,

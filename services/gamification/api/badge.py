@@ -8,9 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.badge import (
+from contracts.gamification.badge import (
     AwardCreate,
     AwardRead,
     BackfillRead,
@@ -19,6 +17,8 @@ from services.gamification.api.schemas.badge import (
     MemberBadges,
     MemberBadgesBatch,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.usecases import badge as usecases
 
 router = APIRouter(prefix="/v1/communities/{community_id}", tags=["badges"])

@@ -8,9 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, PrincipalDep, RedisDep, SessionDep
-from services.gamification.api.schemas.leaderboard import (
+from contracts.gamification.leaderboard import (
     LeaderboardCheck,
     LeaderboardRead,
     LeaderboardRebuilt,
@@ -19,6 +17,8 @@ from services.gamification.api.schemas.leaderboard import (
     MismatchRead,
     RankedRead,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, PrincipalDep, RedisDep, SessionDep
 from services.gamification.domain.leaderboard import Window, period_of
 from services.gamification.usecases import leaderboard as usecases
 from services.gamification.usecases.community import settings_of

@@ -8,9 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.ledger import (
+from contracts.gamification.ledger import (
     BalanceBatch,
     BalanceRead,
     CorrectionCreate,
@@ -22,6 +20,8 @@ from services.gamification.api.schemas.ledger import (
     PostedRead,
     SpendCreate,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.models import Balance, Community
 from services.gamification.usecases import community as community_usecases
 from services.gamification.usecases import ledger as usecases

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from contracts.gamification.level import CommunityLevels, CommunityLevelsBatch, LevelRead, LevelSchemeIn
 from services.gamification.api.deps import ClocksDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.level import CommunityLevels, CommunityLevelsBatch, LevelRead, LevelSchemeIn
 from services.gamification.domain.level import LevelSpec
 from services.gamification.usecases import level as usecases
 

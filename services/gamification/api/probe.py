@@ -8,9 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.probe import (
+from contracts.gamification.probe import (
     ClaimCreate,
     ClaimRead,
     GroupReportRead,
@@ -20,6 +18,8 @@ from services.gamification.api.schemas.probe import (
     ProbeRead,
     ProbeReportRead,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.models.probe import Probe, ProbeGroup
 from services.gamification.usecases import probe as usecases
 

@@ -7,9 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.reward import (
+from contracts.gamification.reward import (
     RedeemedRead,
     RedemptionChange,
     RedemptionCreate,
@@ -18,6 +16,8 @@ from services.gamification.api.schemas.reward import (
     RewardCreate,
     RewardRead,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.usecases import reward as usecases
 
 router = APIRouter(prefix="/v1/communities/{community_id}", tags=["rewards"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from contracts.gamification.rule import RuleCreate, RuleRead, RuleUpdate
 from kit.auth import ensure_community_access
 from kit.errors import InvalidInput
 from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.rule import RuleCreate, RuleRead, RuleUpdate
 from services.gamification.usecases import rule as usecases
 
 NULLABLE = frozenset({"daily_cap"})  # null takes the cap off; every other field keeps a value

@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kit.auth import ensure_community_access
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.surprise import (
+from contracts.gamification.surprise import (
     DrawPage,
     DrawRead,
     DrawVerification,
     SurpriseRuleCreate,
     SurpriseRuleRead,
 )
+from kit.auth import ensure_community_access
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PrincipalDep, SessionDep
 from services.gamification.usecases import surprise as usecases
 
 router = APIRouter(prefix="/v1/communities/{community_id}/surprises", tags=["surprises"])

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from contracts.gamification.leaderboard import Window as Window
 from services.gamification.domain.rule import zone
-
-
-class Window(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
 
 
 def period_of(window: Window, at: datetime, timezone: str) -> str:

@@ -16,27 +16,12 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contracts.gamification.rule import ACTIVITY_CONDITIONS as ACTIVITY_CONDITIONS
+from contracts.gamification.rule import CONVERSION_CONDITIONS as CONVERSION_CONDITIONS
+from contracts.gamification.rule import RULE_EVENTS as RULE_EVENTS
 from kit.types import INT64_MAX
 
-RULE_EVENTS: tuple[str, ...] = (
-    "member.activity.message",
-    "member.activity.reaction",
-    "member.activity.join",
-    "member.joined.referral",  # the referrer earns when someone they invited joins
-    "referral.converted",  # the referrer earns when someone they invited first pays for a priced tier
-    "checkin.recorded",
-    "assignment.submitted",
-    "assignment.reviewed",
-    "event.attended",
-    "manual",
-)
 REFERRAL_CONVERTED = "referral.converted"
-# ``tier_ids`` is always the tier of the member who earns (for a conversion: the referrer's), as the tier
-# multipliers are; the tier the referred member paid for is ``paid_tier_ids`` / ``paid_tier_keys``.
-ACTIVITY_CONDITIONS = frozenset({"group_ids", "min_length", "keyword", "tier_ids"})
-CONVERSION_CONDITIONS = frozenset(
-    {"tier_ids", "min_amount", "max_amount", "currency", "paid_tier_ids", "paid_tier_keys"}
-)
 CONDITION_KEYS = ACTIVITY_CONDITIONS | CONVERSION_CONDITIONS
 _LIST_CONDITIONS = ("group_ids", "tier_ids", "paid_tier_ids", "paid_tier_keys")
 _AMOUNT_CONDITIONS = ("min_amount", "max_amount")

@@ -1,11 +1,19 @@
-"""Response bodies for leaderboards."""
+"""Response bodies for leaderboards, and their windows."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from pydantic import BaseModel
 
 from kit.types import Int32
-from services.gamification.domain.leaderboard import Window
+
+
+class Window(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
 
 
 class RankedRead(BaseModel):

@@ -1,4 +1,4 @@
-"""Request and response bodies for point rules."""
+"""Request and response bodies for point rules, and the events and conditions a rule may name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,25 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.types import Int32, Int64
-from services.gamification.domain.rule import ACTIVITY_CONDITIONS, CONVERSION_CONDITIONS, RULE_EVENTS
+
+RULE_EVENTS: tuple[str, ...] = (
+    "member.activity.message",
+    "member.activity.reaction",
+    "member.activity.join",
+    "member.joined.referral",  # the referrer earns when someone they invited joins
+    "referral.converted",  # the referrer earns when someone they invited first pays for a priced tier
+    "checkin.recorded",
+    "assignment.submitted",
+    "assignment.reviewed",
+    "event.attended",
+    "manual",
+)
+# ``tier_ids`` is always the tier of the member who earns (for a conversion: the referrer's), as the tier
+# multipliers are; the tier the referred member paid for is ``paid_tier_ids`` / ``paid_tier_keys``.
+ACTIVITY_CONDITIONS = frozenset({"group_ids", "min_length", "keyword", "tier_ids"})
+CONVERSION_CONDITIONS = frozenset(
+    {"tier_ids", "min_amount", "max_amount", "currency", "paid_tier_ids", "paid_tier_keys"}
+)
 
 CONDITIONS = (
     f"all must hold; {', '.join(sorted(ACTIVITY_CONDITIONS))} (referral.converted: "
