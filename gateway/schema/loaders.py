@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from contracts.content.welcome import WelcomeTemplateRead
+from contracts.gamification.challenge import ChallengeRead, EnrollmentRead
 from contracts.membership.community import CommunityRead
 from contracts.membership.member import MemberRead
 from contracts.membership.tier import TierRead
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
-from gateway.clients.challenges import ChallengeDTO, EnrollmentDTO
 from gateway.clients.gamification import BalanceDTO, LevelDTO, RankedDTO
 from gateway.clients.rewards import AwardDTO
 from gateway.schema.challenge.loaders import ChallengeKey, challenge_loader, member_enrollments_loader
@@ -53,10 +53,10 @@ class Loaders:
         self.member_points = DataLoader[tuple[str, str], BalanceDTO](load_fn=self._load_member_points)
         self.member_ranks = DataLoader[tuple[str, str], dict[str, RankedDTO]](load_fn=self._load_member_ranks)
         self.member_badges = DataLoader[tuple[str, str], list[AwardDTO]](load_fn=self._load_member_badges)
-        self.member_enrollments: DataLoader[MemberKey, list[EnrollmentDTO]] = member_enrollments_loader(
+        self.member_enrollments: DataLoader[MemberKey, list[EnrollmentRead]] = member_enrollments_loader(
             principal, gamification
         )
-        self.challenge: DataLoader[ChallengeKey, ChallengeDTO | None] = challenge_loader(principal, gamification)
+        self.challenge: DataLoader[ChallengeKey, ChallengeRead | None] = challenge_loader(principal, gamification)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.
