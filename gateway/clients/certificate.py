@@ -2,120 +2,69 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, RootModel
+from pydantic import TypeAdapter
 
-from gateway.clients.base import ServiceClient, idempotency_header, route
+from contracts.gamification.certificate import CertificatePage, CertificateRead, IssuerKeys, Revocation, TemplateRead
+from gateway.clients.base import ServiceClient, idempotency_header, route, wire
+
+# A signed BitstringStatusListCredential: a JSON object the route declares as one, passed on as signed.
+_CREDENTIAL = TypeAdapter(dict[str, Any])
 
 
 def _key(idempotency_key: str | None) -> dict[str, str] | None:
     return idempotency_header(idempotency_key)
 
 
-class CertificateTemplateDTO(BaseModel):
-    id: str
-    name: str
-    achievement_name: str
-    description: str
-    issuer_name: str
-    trigger_kind: str
-    trigger_ref: str | None
-    enabled: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class CertificateTemplateListDTO(RootModel[list[CertificateTemplateDTO]]):
-    pass
-
-
-class CertificateDTO(BaseModel):
-    id: str
-    serial: str
-    community_id: str
-    template_id: str
-    member_id: str
-    recipient_name: str
-    achievement_name: str
-    issuer_name: str
-    source: str
-    issued_at: datetime
-    revoked_at: datetime | None
-    revocation_reason: str | None
-    url: str
-    credential: dict[str, Any]
-
-
-class CertificatePageDTO(BaseModel):
-    items: list[CertificateDTO]
-    next_cursor: str | None
-
-
-class IssuerKeyDTO(BaseModel):
-    id: str
-    type: str
-    public_key_multibase: str
-    current: bool
-
-
-class IssuerKeysDTO(BaseModel):
-    keys: list[IssuerKeyDTO]
-
-
-class StatusListDTO(RootModel[dict[str, Any]]):
-    """A signed BitstringStatusListCredential, passed on as signed."""
-
-
 class CertificateCalls(ServiceClient):
-    async def certificate_templates(self, community_id: str) -> list[CertificateTemplateDTO]:
+    async def certificate_templates(self, community_id: str) -> list[TemplateRead]:
         path = route("/v1/communities/{community_id}/certificate-templates", community_id=community_id)
-        return (await self._request("GET", path, CertificateTemplateListDTO)).root
+        return await self._request_list("GET", path, TemplateRead)
 
     async def create_certificate_template(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
-    ) -> CertificateTemplateDTO:
+    ) -> TemplateRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/certificate-templates", community_id=community_id),
-            CertificateTemplateDTO,
+            TemplateRead,
             json=body,
             headers=_key(idempotency_key),
         )
 
     async def change_certificate_template(
         self, community_id: str, template_id: str, changes: dict[str, Any]
-    ) -> CertificateTemplateDTO:
+    ) -> TemplateRead:
         path = route(
             "/v1/communities/{community_id}/certificate-templates/{template_id}",
             community_id=community_id,
             template_id=template_id,
         )
-        return await self._request("PATCH", path, CertificateTemplateDTO, json=changes)
+        return await self._request("PATCH", path, TemplateRead, json=changes)
 
     async def issue_certificate(
         self, community_id: str, body: dict[str, Any], *, idempotency_key: str | None
-    ) -> CertificateDTO:
+    ) -> CertificateRead:
         return await self._request(
             "POST",
             route("/v1/communities/{community_id}/certificates", community_id=community_id),
-            CertificateDTO,
+            CertificateRead,
             json=body,
             headers=_key(idempotency_key),
         )
 
-    async def revoke_certificate(self, community_id: str, certificate_id: str, reason: str) -> CertificateDTO:
+    async def revoke_certificate(self, community_id: str, certificate_id: str, reason: str) -> CertificateRead:
         path = route(
             "/v1/communities/{community_id}/certificates/{certificate_id}/revocation",
             community_id=community_id,
             certificate_id=certificate_id,
         )
-        return await self._request("POST", path, CertificateDTO, json={"reason": reason})
+        return await self._request("POST", path, CertificateRead, json=wire(Revocation, reason=reason))
 
     async def certificates(
         self, community_id: str, *, member_id: str | None, cursor: str | None, limit: int
-    ) -> CertificatePageDTO:
+    ) -> CertificatePage:
         params: dict[str, Any] = {"limit": limit}
         if member_id is not None:
             params["member_id"] = member_id
@@ -124,17 +73,17 @@ class CertificateCalls(ServiceClient):
         return await self._request(
             "GET",
             route("/v1/communities/{community_id}/certificates", community_id=community_id),
-            CertificatePageDTO,
+            CertificatePage,
             params=params,
         )
 
     async def certificate_status_list(self, community_id: str) -> dict[str, Any]:
         path = route("/v1/communities/{community_id}/certificate-status-list", community_id=community_id)
-        return (await self._request("GET", path, StatusListDTO)).root
+        return _CREDENTIAL.validate_json(await self._send("GET", path, params=None, json=None, headers=None))
 
-    async def certificate_by_serial(self, serial: str) -> CertificateDTO:
+    async def certificate_by_serial(self, serial: str) -> CertificateRead:
         """Any community's certificate: for the public verification page, as Guildhall itself."""
-        return await self._request("GET", route("/v1/certificates/{serial}", serial=serial), CertificateDTO)
+        return await self._request("GET", route("/v1/certificates/{serial}", serial=serial), CertificateRead)
 
-    async def issuer_keys(self) -> IssuerKeysDTO:
-        return await self._request("GET", "/v1/certificate-keys", IssuerKeysDTO)
+    async def issuer_keys(self) -> IssuerKeys:
+        return await self._request("GET", "/v1/certificate-keys", IssuerKeys)

@@ -21,8 +21,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from contracts.gamification.certificate import CertificateRead
 from gateway.clients import GamificationClient, ServiceProblem
-from gateway.clients.certificate import CertificateDTO
 from gateway.public.certificate_render import (
     PDF_MEDIA_TYPE,
     PNG_MEDIA_TYPE,
@@ -55,7 +55,7 @@ class Verification:
     revocation_reason: str | None
 
 
-def verification_of(certificate: CertificateDTO, trusted_keys: list[str]) -> Verification:
+def verification_of(certificate: CertificateRead, trusted_keys: list[str]) -> Verification:
     proof = verify(certificate.credential, trusted_keys=trusted_keys)
     credential_id = certificate.credential.get("id")
     serial_matches = isinstance(credential_id, str) and credential_id.endswith(f"/certificates/{certificate.serial}")
@@ -80,7 +80,7 @@ def _client(request: Request) -> GamificationClient:
     return GamificationClient(state.connections.gamification, principal=SYSTEM, secret=state.internal_secret)
 
 
-async def _lookup(request: Request, serial: str) -> tuple[CertificateDTO, Verification] | None:
+async def _lookup(request: Request, serial: str) -> tuple[CertificateRead, Verification] | None:
     """The certificate and its verification, or None when there is no such certificate."""
     if not _SERIAL.fullmatch(serial):
         return None
@@ -95,7 +95,7 @@ async def _lookup(request: Request, serial: str) -> tuple[CertificateDTO, Verifi
     return certificate, verification_of(certificate, [k.public_key_multibase for k in keys.keys])
 
 
-def _face(certificate: CertificateDTO) -> CertificateFace:
+def _face(certificate: CertificateRead) -> CertificateFace:
     # The description as signed; the credential repeats the achievement's name when there is none.
     achievement = certificate.credential.get("credentialSubject", {}).get("achievement", {})
     description = str(achievement.get("description") or "")
@@ -147,7 +147,7 @@ _SIGNATURE_TEXT = {
 }
 
 
-def _certificate_page(certificate: CertificateDTO, check: Verification) -> HTMLResponse:
+def _certificate_page(certificate: CertificateRead, check: Verification) -> HTMLResponse:
     e = html.escape
     serial = e(certificate.serial)
     if check.status == "revoked":

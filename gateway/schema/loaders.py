@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from contracts.content.welcome import WelcomeTemplateRead
 from contracts.gamification.badge import AwardRead
+from contracts.gamification.challenge import ChallengeRead, EnrollmentRead
 from contracts.gamification.leaderboard import RankedRead, Window
 from contracts.gamification.ledger import BalanceRead
 from contracts.gamification.level import LevelRead
@@ -17,7 +18,6 @@ from contracts.membership.community import CommunityRead
 from contracts.membership.member import MemberRead
 from contracts.membership.tier import TierRead
 from gateway.clients import ContentClient, GamificationClient, MembershipClient, ServiceProblem
-from gateway.clients.challenges import ChallengeDTO, EnrollmentDTO
 from gateway.schema.challenge.loaders import ChallengeKey, challenge_loader, member_enrollments_loader
 from gateway.schema.member.loaders import MemberKey, member_loader
 from kit.auth import Principal
@@ -55,10 +55,10 @@ class Loaders:
         self.member_points = DataLoader[tuple[str, str], BalanceRead](load_fn=self._load_member_points)
         self.member_ranks = DataLoader[tuple[str, str], dict[Window, RankedRead]](load_fn=self._load_member_ranks)
         self.member_badges = DataLoader[tuple[str, str], list[AwardRead]](load_fn=self._load_member_badges)
-        self.member_enrollments: DataLoader[MemberKey, list[EnrollmentDTO]] = member_enrollments_loader(
+        self.member_enrollments: DataLoader[MemberKey, list[EnrollmentRead]] = member_enrollments_loader(
             principal, gamification
         )
-        self.challenge: DataLoader[ChallengeKey, ChallengeDTO | None] = challenge_loader(principal, gamification)
+        self.challenge: DataLoader[ChallengeKey, ChallengeRead | None] = challenge_loader(principal, gamification)
 
     def _split(self, ids: Sequence[str]) -> tuple[list[str], set[str]]:
         # Ids the caller may not see never leave the gateway; they answer "not found" like missing ones.

@@ -9,7 +9,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.clients.certificate import CertificateDTO, CertificateTemplateDTO
+from contracts.gamification.certificate import CertificateRead, TemplateRead
 from gateway.schema.relay import PageInfo, cursor_of
 
 
@@ -37,7 +37,7 @@ class CertificateTemplate:
     updated_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: CertificateTemplateDTO) -> CertificateTemplate:
+    def from_dto(cls, dto: TemplateRead) -> CertificateTemplate:
         return cls(
             id=strawberry.ID(dto.id),
             name=dto.name,
@@ -69,7 +69,7 @@ class Certificate:
     credential: JSON = strawberry.field(description="The signed Open Badges 3.0 credential")
 
     @classmethod
-    def from_dto(cls, dto: CertificateDTO) -> Certificate:
+    def from_dto(cls, dto: CertificateRead) -> Certificate:
         return cls(
             id=strawberry.ID(dto.id),
             serial=dto.serial,

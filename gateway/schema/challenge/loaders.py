@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from contracts.gamification.challenge import ChallengeRead, EnrollmentRead
 from gateway.clients import ServiceProblem
-from gateway.clients.challenges import ChallengeCalls, ChallengeDTO, EnrollmentDTO
+from gateway.clients.challenges import ChallengeCalls
 from kit.auth import Principal
 
 MemberKey = tuple[str, str]  # (community id, member id)
@@ -20,14 +21,14 @@ BATCH_MAX = 200  # the batch endpoint's limit
 
 def member_enrollments_loader(
     principal: Principal, gamification: ChallengeCalls
-) -> DataLoader[MemberKey, list[EnrollmentDTO]]:
-    async def load(keys: list[MemberKey]) -> Sequence[list[EnrollmentDTO]]:
+) -> DataLoader[MemberKey, list[EnrollmentRead]]:
+    async def load(keys: list[MemberKey]) -> Sequence[list[EnrollmentRead]]:
         wanted: dict[str, list[str]] = defaultdict(list)
         for community_id, member_id in dict.fromkeys(keys):
             # A community the caller may not see reads as one where the member has no enrollments.
             if principal.can_access(community_id):
                 wanted[community_id].append(member_id)
-        found: dict[MemberKey, list[EnrollmentDTO]] = {}
+        found: dict[MemberKey, list[EnrollmentRead]] = {}
         for community_id, ids in wanted.items():
             for start in range(0, len(ids), BATCH_MAX):
                 batch = await gamification.enrollments_of_members(community_id, ids[start : start + BATCH_MAX])
@@ -39,8 +40,8 @@ def member_enrollments_loader(
 
 def challenge_loader(
     principal: Principal, gamification: ChallengeCalls
-) -> DataLoader[ChallengeKey, ChallengeDTO | None]:
-    async def one(key: ChallengeKey) -> ChallengeDTO | None:
+) -> DataLoader[ChallengeKey, ChallengeRead | None]:
+    async def one(key: ChallengeKey) -> ChallengeRead | None:
         try:
             return await gamification.challenge(*key)
         except ServiceProblem as problem:
@@ -48,7 +49,7 @@ def challenge_loader(
                 return None
             raise
 
-    async def load(keys: list[ChallengeKey]) -> Sequence[ChallengeDTO | None]:
+    async def load(keys: list[ChallengeKey]) -> Sequence[ChallengeRead | None]:
         # A community the caller may not see reads as one without the challenge.
         wanted = [key for key in dict.fromkeys(keys) if principal.can_access(key[0])]
         found = dict(zip(wanted, await asyncio.gather(*(one(key) for key in wanted)), strict=True))

@@ -228,10 +228,11 @@ class ChallengeMutation:
 
     @strawberry.mutation(description="Excuse an appealed day (it counts as done) or reject the appeal.")
     async def review_appeal(self, info: Info[Context, None], input: ReviewAppealInput) -> ReviewAppealPayload:
-        body = {
-            "decision": input.decision.value,
-            "reviewer_member_id": str(input.reviewer_member_id) if input.reviewer_member_id else None,
-            "note": input.note,
-        }
-        call = info.context.gamification.review_appeal(str(input.community_id), str(input.missed_day_id), body)
+        call = info.context.gamification.review_appeal(
+            str(input.community_id),
+            str(input.missed_day_id),
+            decision="excuse" if input.decision is AppealDecision.EXCUSE else "reject",
+            reviewer_member_id=str(input.reviewer_member_id) if input.reviewer_member_id else None,
+            note=input.note,
+        )
         return await _run(call, lambda dto: MissedDaySuccess(missed_day=MissedDay.from_dto(dto)))  # type: ignore[no-any-return]

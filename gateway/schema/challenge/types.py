@@ -1,4 +1,4 @@
-"""GraphQL types of check-in challenges, enrollments, check-ins and missed days, built from the gamification DTOs."""
+"""GraphQL types of check-in challenges, enrollments, check-ins and missed days, built from the contract's models."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 import strawberry
 from strawberry.types import Info
 
+from contracts.gamification.challenge import ChallengeRead, CheckinRead, EnrollmentRead, MissedDayRead
 from gateway.clients import ServiceProblem
-from gateway.clients.challenges import ChallengeDTO, CheckinDTO, EnrollmentDTO, MissedDayDTO
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import PageInfo, cursor_of
@@ -45,7 +45,7 @@ class ChallengeEnrollment:
         return Challenge.from_dto(dto, community_id=str(self.community_id)) if dto is not None else None
 
     @classmethod
-    def from_dto(cls, dto: EnrollmentDTO) -> ChallengeEnrollment:
+    def from_dto(cls, dto: EnrollmentRead) -> ChallengeEnrollment:
         return cls(
             id=strawberry.ID(dto.id),
             community_id=strawberry.ID(dto.community_id),
@@ -79,7 +79,7 @@ class Checkin:
     checked_in_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: CheckinDTO) -> Checkin:
+    def from_dto(cls, dto: CheckinRead) -> Checkin:
         return cls(
             id=strawberry.ID(dto.id),
             challenge_id=strawberry.ID(dto.challenge_id),
@@ -113,7 +113,7 @@ class MissedDay:
     missed_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: MissedDayDTO) -> MissedDay:
+    def from_dto(cls, dto: MissedDayRead) -> MissedDay:
         return cls(
             id=strawberry.ID(dto.id),
             challenge_id=strawberry.ID(dto.challenge_id),
@@ -199,7 +199,7 @@ class Challenge:
     created_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: ChallengeDTO, *, community_id: str) -> Challenge:
+    def from_dto(cls, dto: ChallengeRead, *, community_id: str) -> Challenge:
         return cls(
             id=strawberry.ID(dto.id),
             community_id=strawberry.ID(community_id),

@@ -8,8 +8,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from contracts.gamification.deposit import RecordedRead
 from gateway.clients import ServiceProblem
-from gateway.clients.deposit import RecordedDTO
 from gateway.schema.context import Context
 from gateway.schema.deposit.types import Deposit, MoneyTransaction
 from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
@@ -48,7 +48,7 @@ class DepositRecorded:
 DepositPayload = Annotated[DepositRecorded | Errors, strawberry.union("DepositPayload")]
 
 
-def _recorded(dto: RecordedDTO) -> DepositRecorded:
+def _recorded(dto: RecordedRead) -> DepositRecorded:
     return DepositRecorded(
         transaction=MoneyTransaction.from_dto(dto.transaction), deposit=Deposit.from_dto(dto.deposit)
     )

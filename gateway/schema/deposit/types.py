@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from gateway.clients.deposit import DepositDTO, DepositPreviewDTO, MoneyTransactionDTO
+from contracts.gamification.deposit import DepositPreviewRead, DepositRead, MoneyTransactionRead
 from gateway.schema.scalars import Int64
 
 
@@ -31,7 +31,7 @@ class Deposit:
     )
 
     @classmethod
-    def from_dto(cls, dto: DepositDTO) -> Deposit:
+    def from_dto(cls, dto: DepositRead) -> Deposit:
         return cls(
             enrollment_id=strawberry.ID(dto.enrollment_id),
             challenge_id=strawberry.ID(dto.challenge_id),
@@ -63,7 +63,7 @@ class MoneyTransaction:
     occurred_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: MoneyTransactionDTO) -> MoneyTransaction:
+    def from_dto(cls, dto: MoneyTransactionRead) -> MoneyTransaction:
         return cls(
             id=strawberry.ID(dto.id),
             challenge_id=strawberry.ID(dto.challenge_id),
@@ -92,5 +92,5 @@ class DepositPreview:
     member_outcome_max: Int64
 
     @classmethod
-    def from_dto(cls, dto: DepositPreviewDTO) -> DepositPreview:
+    def from_dto(cls, dto: DepositPreviewRead) -> DepositPreview:
         return cls(**dto.model_dump())

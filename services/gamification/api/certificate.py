@@ -10,11 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.auth import Principal, ensure_community_access
-from kit.dataintegrity import did_key_method
-from kit.errors import NotFound
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.certificate import (
+from contracts.gamification.certificate import (
     CertificateIssue,
     CertificatePage,
     CertificateRead,
@@ -25,6 +21,10 @@ from services.gamification.api.schemas.certificate import (
     TemplateRead,
     TemplateUpdate,
 )
+from kit.auth import Principal, ensure_community_access
+from kit.dataintegrity import did_key_method
+from kit.errors import NotFound
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.gamification.models.certificate import Certificate
 from services.gamification.usecases import certificate as usecases
 

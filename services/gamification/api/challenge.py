@@ -10,13 +10,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.auth import ensure_community_access
-from kit.clock import Clocks
-from kit.idempotency import Idempotency
-from kit.pagination import encode_cursor
-from kit.types import INT32_MAX, INT32_MIN
-from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.challenge import (
+from contracts.gamification.challenge import (
     AppealCreate,
     AppealReview,
     ChallengeCreate,
@@ -34,6 +28,12 @@ from services.gamification.api.schemas.challenge import (
     MissedDayPage,
     MissedDayRead,
 )
+from kit.auth import ensure_community_access
+from kit.clock import Clocks
+from kit.idempotency import Idempotency
+from kit.pagination import encode_cursor
+from kit.types import INT32_MAX, INT32_MIN
+from services.gamification.api.deps import ClocksDep, IdempotencyDep, PageRequestDep, PrincipalDep, SessionDep
 from services.gamification.domain.challenge import Proof
 from services.gamification.repo.challenge import ChallengeRepository
 from services.gamification.usecases import challenge as usecases

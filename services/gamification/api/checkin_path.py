@@ -13,13 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contracts.gamification.challenge import CheckinCreate
 from kit.asgi import RouteTemplate, route_path
 from kit.auth import PRINCIPAL_HEADER, ensure_community_access, verify_principal
 from kit.db import request_session
 from kit.errors import Problem, problem_response, validation_problem
 from kit.idempotency import get_idempotency
 from services.gamification.api.challenge import record_check_in
-from services.gamification.api.schemas.challenge import CheckinCreate
 
 PATH = "/v1/communities/{community_id}/challenges/{challenge_id}/checkins"
 _ROUTE = RouteTemplate(PATH)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from kit.auth import ensure_community_access
-from kit.errors import InvalidInput
-from services.gamification.api.deps import ClocksDep, PrincipalDep, SessionDep
-from services.gamification.api.schemas.deposit import (
+from contracts.gamification.deposit import (
     ChallengeDepositsRead,
     DepositPreviewCreate,
     DepositPreviewRead,
@@ -18,6 +15,9 @@ from services.gamification.api.schemas.deposit import (
     RecordedRead,
     StakeConfirm,
 )
+from kit.auth import ensure_community_access
+from kit.errors import InvalidInput
+from services.gamification.api.deps import ClocksDep, PrincipalDep, SessionDep
 from services.gamification.domain.deposit import Bucket, preview
 from services.gamification.usecases import deposit as usecases
 

@@ -15,14 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-MAX_DAYS = 366
-DEFAULT_KEYWORDS = ("打卡",)
-
-
-class ProofKind(StrEnum):
-    TEXT = "text"  # a text of at least ``proof_min_length`` characters
-    PHOTO = "photo"  # at least one image
-    KEYWORD = "keyword"  # one of the challenge's keywords is enough
+from contracts.gamification.challenge import DEFAULT_KEYWORDS as DEFAULT_KEYWORDS
+from contracts.gamification.challenge import MAX_DAYS as MAX_DAYS
+from contracts.gamification.challenge import ProofKind as ProofKind
 
 
 class EnrollmentStatus(StrEnum):

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from contracts.gamification.challenge import EnrollmentRead
 from kit.rows import detached
-from services.gamification.api.schemas.challenge import EnrollmentRead
 from services.gamification.models.challenge import Enrollment
 
 VALUES: dict[str, Any] = {

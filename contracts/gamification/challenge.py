@@ -1,15 +1,28 @@
-"""Request and response bodies for challenges, enrollments, check-ins, missed days and appeals."""
+"""Request and response bodies for challenges, enrollments, check-ins, missed days and appeals, and the proof
+kinds a challenge takes."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kit.schema_rules import IANA_TIME_ZONE
 from kit.types import Int32, Int64
-from services.gamification.domain.challenge import DEFAULT_KEYWORDS, ProofKind
+
+MAX_DAYS = 366
+DEFAULT_KEYWORDS = ("打卡",)
+
+
+class ProofKind(StrEnum):
+    TEXT = "text"  # a text of at least ``proof_min_length`` characters
+    PHOTO = "photo"  # at least one image
+    KEYWORD = "keyword"  # one of the challenge's keywords is enough
+
+
+AppealDecision = Literal["excuse", "reject"]  # excuse: the day counts as done; reject: it stays missed
 
 
 class ChallengeCreate(BaseModel):
@@ -187,6 +200,6 @@ class AppealCreate(BaseModel):
 class AppealReview(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    decision: Literal["excuse", "reject"]
+    decision: AppealDecision
     reviewer_member_id: str | None = Field(default=None, max_length=40)
     note: str | None = Field(default=None, max_length=2000)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.gamification.challenge import MAX_DAYS
 from kit.types import INT32_MAX, INT64_MAX, Int64
-from services.gamification.domain.challenge import MAX_DAYS
 
 MAX_PREVIEW_MEMBERS = 100_000
 
