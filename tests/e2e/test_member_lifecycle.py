@@ -300,3 +300,36 @@ async def test_chat_events_published_by_the_ingress_become_members_and_activity(
     assert member["identities"] == [{"platform": "slack", "platformUserId": "U1"}]
     assert member["membership"]["status"] == "ACTIVE"
     assert member["activity"] == [{"day": "2026-03-01", "messages": 1, "characters": 11, "reactions": 0}]
+
+
+GROUP_ACCOUNT = """
+mutation($create: CreateGroupInput!) {
+  createGroup(input: $create) {
+    __typename ... on GroupSuccess { group { id chatAccountId connectionId } } ... on UserError { code }
+  }
+}
+"""
+REBIND_GROUP = """
+mutation($input: UpdateGroupInput!) {
+  updateGroup(input: $input) { ... on GroupSuccess { group { chatAccountId connectionId } } }
+}
+"""
+
+
+async def test_a_group_names_its_chat_account_as_chat_account_id_and_still_answers_the_old_name(
+    admin: GraphQL,
+) -> None:
+    cid = (await create_community(admin))["id"]
+    room = {"communityId": cid, "name": "Room", "platform": "telegram"}
+
+    by_new = (await admin(GROUP_ACCOUNT, create={**room, "platformChatId": "-1", "chatAccountId": "conn_new"}))["data"]
+    by_old = (await admin(GROUP_ACCOUNT, create={**room, "platformChatId": "-2", "connectionId": "conn_old"}))["data"]
+    group_id = by_new["createGroup"]["group"]["id"]
+    rebound = await admin(REBIND_GROUP, input={"communityId": cid, "id": group_id, "chatAccountId": "conn_other"})
+    unbound = await admin(REBIND_GROUP, input={"communityId": cid, "id": group_id, "chatAccountId": None})
+
+    assert by_new["createGroup"]["group"]["chatAccountId"] == "conn_new"
+    assert by_new["createGroup"]["group"]["connectionId"] == "conn_new"
+    assert by_old["createGroup"]["group"]["chatAccountId"] == "conn_old"
+    assert rebound["data"]["updateGroup"]["group"] == {"chatAccountId": "conn_other", "connectionId": "conn_other"}
+    assert unbound["data"]["updateGroup"]["group"] == {"chatAccountId": None, "connectionId": None}

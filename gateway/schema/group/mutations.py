@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -41,13 +41,19 @@ class RemoveGroupMemberSuccess:
 RemoveGroupMemberPayload = Annotated[RemoveGroupMemberSuccess | Errors, strawberry.union("RemoveGroupMemberPayload")]
 
 
+_USE_CHAT_ACCOUNT = "Use chatAccountId; removed in 0.3.0."
+
+
 @strawberry.input
 class CreateGroupInput:
     community_id: strawberry.ID
     name: str
     platform: str = strawberry.field(description="telegram, slack, discord, feishu, wecom, dingtalk or generic")
     platform_chat_id: str
-    connection_id: str | None = None
+    chat_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The chat account (bot) the group is reached through; none if left out."
+    )
+    connection_id: str | None = strawberry.field(default=None, deprecation_reason=_USE_CHAT_ACCOUNT)
     capacity: int | None = None
     tier_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     acting_member_id: strawberry.ID | None = None
@@ -61,7 +67,10 @@ class UpdateGroupInput:
     name: str | None = strawberry.UNSET
     platform: str | None = strawberry.UNSET
     platform_chat_id: str | None = strawberry.UNSET
-    connection_id: str | None = strawberry.UNSET
+    chat_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The chat account (bot) the group is reached through."
+    )
+    connection_id: str | None = strawberry.field(default=strawberry.UNSET, deprecation_reason=_USE_CHAT_ACCOUNT)
     capacity: int | None = strawberry.UNSET
     tier_ids: list[strawberry.ID] | None = strawberry.UNSET
     archived: bool | None = strawberry.UNSET
@@ -89,13 +98,15 @@ class GroupMutation:
     @strawberry.mutation(description="Bind a chat room on any platform to the community.")
     async def create_group(self, info: Info[Context, None], input: CreateGroupInput) -> GroupPayload:
         membership = info.context.membership
-        call = membership.create_group(str(input.community_id), body_of(input), idempotency_key=input.idempotency_key)
+        call = membership.create_group(
+            str(input.community_id), _group_body(input, leave_out=ADDRESSING), idempotency_key=input.idempotency_key
+        )
         return await payload(call, _group_success)
 
     @strawberry.mutation(description="Change a group; archive it with archived: true.")
     async def update_group(self, info: Info[Context, None], input: UpdateGroupInput) -> GroupPayload:
         membership = info.context.membership
-        call = membership.update_group(str(input.community_id), str(input.id), body_of(input, leave_out=_ADDRESS))
+        call = membership.update_group(str(input.community_id), str(input.id), _group_body(input, leave_out=_ADDRESS))
         return await payload(call, _group_success)
 
     @strawberry.mutation(description="Record by hand that a member is in a group (within its capacity).")
@@ -124,6 +135,15 @@ class GroupMutation:
 
 
 _ADDRESS = ADDRESSING | {"id", "group_id"}
+
+
+def _group_body(input: CreateGroupInput | UpdateGroupInput, *, leave_out: frozenset[str]) -> dict[str, Any]:
+    """The service's body: it still names the chat account ``connection_id``; the deprecated name is taken when
+    the new one is not given."""
+    body = body_of(input, leave_out=leave_out | {"chat_account_id"})
+    if input.chat_account_id is not strawberry.UNSET:
+        body["connection_id"] = None if input.chat_account_id is None else str(input.chat_account_id)
+    return body
 
 
 def _group_success(group: GroupRead) -> GroupSuccess:

@@ -38,13 +38,16 @@ class GroupMember:
         return await load_member(info, self.community_id, str(self.member_id))
 
 
-@strawberry.type(description="One chat room on one platform, bound through a gateway connection.")
+@strawberry.type(description="One chat room on one platform, reached through one of the community's chat accounts.")
 class Group:
     id: strawberry.ID
     community_id: strawberry.ID
     name: str
     platform: str
-    connection_id: str | None
+    chat_account_id: strawberry.ID | None = strawberry.field(
+        description="The chat account (bot) the group is reached through; null for none yet."
+    )
+    connection_id: str | None = strawberry.field(deprecation_reason="Use chatAccountId; removed in 0.3.0.")
     platform_chat_id: str
     capacity: int | None
     tier_ids: list[strawberry.ID] = strawberry.field(
@@ -61,6 +64,7 @@ class Group:
             community_id=strawberry.ID(dto.community_id),
             name=dto.name,
             platform=dto.platform,
+            chat_account_id=strawberry.ID(dto.connection_id) if dto.connection_id else None,
             connection_id=dto.connection_id,
             platform_chat_id=dto.platform_chat_id,
             capacity=dto.capacity,
