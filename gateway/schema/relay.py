@@ -34,13 +34,13 @@ class PageInfo:
 @strawberry.type(description="One item of a list and the cursor that points just past it.")
 class Edge(Generic[NodeT]):
     cursor: str = strawberry.field(description="Pass as `after` to read the items that follow this one.")
-    node: NodeT
+    node: NodeT = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list: its edges, the same nodes without cursors, and where it sits.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page, each with its cursor, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits: its cursors, and whether more follow.")
 
     @strawberry.field(description="The nodes of `edges`, in order, for a caller that needs no cursors.")
     def nodes(self) -> list[NodeT]:

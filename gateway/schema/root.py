@@ -36,6 +36,7 @@ from gateway.schema.gamification.mutations import GamificationMutation
 from gateway.schema.gamification.queries import GamificationQuery
 from gateway.schema.gate.mutations import GateMutation
 from gateway.schema.gate.queries import GateQuery
+from gateway.schema.glossary import describe_common
 from gateway.schema.group.mutations import GroupMutation
 from gateway.schema.group.queries import GroupQuery
 from gateway.schema.member.mutations import MemberMutation
@@ -94,7 +95,7 @@ Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def create_schema() -> strawberry.Schema:
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=[InvalidInputError, ForbiddenError, NotFoundError, ConflictError],
@@ -110,3 +111,5 @@ def create_schema() -> strawberry.Schema:
             MaskFaults,
         ],
     )
+    describe_common(schema._schema)
+    return schema
