@@ -20,7 +20,7 @@ from graphql import (
 )
 
 IDEMPOTENCY = (
-    "Any 1–255 characters you choose for this attempt; retrying with the same key answers what the first "
+    "Any 1 to 255 characters you choose for this attempt; retrying with the same key answers what the first "
     "attempt did and changes nothing twice."
 )
 ACTING_MEMBER = (

@@ -57,11 +57,11 @@ def main(names: list[str]) -> int:
     wanted = [e for e in found if not names or e.path.split(".")[0] in names]
     for element in wanted:
         if not element.described:
-            print(f"{element.kind:12} {element.path}")
+            sys.stdout.write(f"{element.kind:12} {element.path}\n")
     totals, described = Counter(e.kind for e in wanted), Counter(e.kind for e in wanted if e.described)
     for kind, total in totals.items():
-        print(f"# {kind}: {described[kind]}/{total} described", file=sys.stderr)
-    print(f"# all: {sum(described.values())}/{sum(totals.values())} described", file=sys.stderr)
+        sys.stderr.write(f"# {kind}: {described[kind]}/{total} described\n")
+    sys.stderr.write(f"# all: {sum(described.values())}/{sum(totals.values())} described\n")
     return 0
 
 
