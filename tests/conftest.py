@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -21,6 +23,11 @@ from tests.support.backends import (
     postgres_version,
     redis_version,
 )
+
+# Hypothesis's deadline is a wall-clock assertion on each example: on a loaded two-core runner (or with a worker
+# per core) it fails tests that are right. Speed is measured in bench/, never asserted.
+settings.register_profile("guildhall", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("guildhall")
 
 BACKENDS = ("sqlite", "postgres")
 _memory_names = itertools.count()
@@ -87,6 +94,21 @@ async def backend(
         templates = await session_backends.sqlite()
         USAGE["sqlite"] += 1
         yield Backend("sqlite", templates.copy_to(tmp_path / "data"), f"memory://test-{next(_memory_names)}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands what it used to the controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["backend_usage"] = dict(USAGE)
+        output["backend_versions"] = dict(_versions)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    output = getattr(node, "workeroutput", {})
+    USAGE.update(output.get("backend_usage", {}))
+    _versions.update(output.get("backend_versions", {}))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

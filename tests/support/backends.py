@@ -13,6 +13,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from redis.asyncio import Redis
@@ -32,7 +33,20 @@ METADATA = {
     "gateway": gateway_metadata,
 }
 POSTGRES_URL = os.environ.get("GUILDHALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("GUILDHALL_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def _redis_of_this_worker(url: str) -> str:
+    """Each pytest-xdist worker (``gw0``, ``gw1``, ...) empties and uses its own Redis database, the given one
+    plus the worker's number, so workers never flush each other's streams."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+REDIS_URL = _redis_of_this_worker(os.environ.get("GUILDHALL_TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # What the run really used, for the summary at the end.
