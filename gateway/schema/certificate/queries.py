@@ -34,7 +34,7 @@ class CertificateQuery:
     async def certificates(
         self,
         info: Info[Context, None],
-        community_id: strawberry.ID,
+        community_id: Annotated[strawberry.ID, strawberry.argument(description="The community, by its id.")],
         member_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this member's certificates.")
         ] = None,

@@ -164,7 +164,7 @@ class ReviewAppealInput:
     reviewer_member_id: strawberry.ID | None = strawberry.field(
         default=None, description="The member who reviewed it, recorded on the day; null: none is recorded."
     )
-    note: str | None = strawberry.field(default=None, description="A note for the member, kept on the day.")
+    note: str | None = strawberry.field(default=None, description="Why, kept on the day as `reviewNote`.")
 
 
 @strawberry.type
@@ -223,7 +223,9 @@ class ChallengeMutation:
         )
         return await payload(call, _enrollment)
 
-    @strawberry.mutation(description="Withdraw a member before the challenge starts; a deposit staked is refunded.")
+    @strawberry.mutation(
+        description="Withdraw a member before the challenge starts; a stake they put down becomes payable back."
+    )
     async def withdraw_from_challenge(
         self, info: Info[Context, None], input: WithdrawFromChallengeInput
     ) -> WithdrawFromChallengePayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,11 @@ from gateway.schema.relay import Connection
 class ChallengeQuery:
     @strawberry.field(description="The community's challenges, oldest first, a page at a time.")
     async def challenges(
-        self, info: Info[Context, None], community_id: strawberry.ID, first: First = 50, after: After = None
+        self,
+        info: Info[Context, None],
+        community_id: Annotated[strawberry.ID, strawberry.argument(description="The community, by its id.")],
+        first: First = 50,
+        after: After = None,
     ) -> Connection[Challenge]:
         cid = str(community_id)
         try:
