@@ -32,14 +32,14 @@ mutation($input: CreateChallengeInput!) {
 """
 ENROLLMENT = "enrollment { id memberId status daysDone streak }"
 ENROLL = f"""
-mutation($input: ChallengeMemberInput!) {{
+mutation($input: EnrollInChallengeInput!) {{
   enrollInChallenge(input: $input) {{
     __typename ... on EnrollmentSuccess {{ {ENROLLMENT} }} ... on UserError {{ code message }}
   }}
 }}
 """
 WITHDRAW = f"""
-mutation($input: ChallengeMemberInput!) {{
+mutation($input: WithdrawFromChallengeInput!) {{
   withdrawFromChallenge(input: $input) {{
     __typename ... on EnrollmentSuccess {{ {ENROLLMENT} }} ... on UserError {{ code message }}
   }}

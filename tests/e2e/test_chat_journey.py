@@ -258,7 +258,7 @@ mutation($input: CreateChallengeInput!) {
 }
 """
 ENROLL = """
-mutation($input: ChallengeMemberInput!) {
+mutation($input: EnrollInChallengeInput!) {
   enrollInChallenge(input: $input) {
     __typename ... on EnrollmentSuccess { enrollment { status } } ... on UserError { code message }
   }

@@ -34,7 +34,7 @@ mutation($input: CreateCertificateTemplateInput!) {
 }
 """
 ENROLL = """
-mutation($input: ChallengeMemberInput!) {
+mutation($input: EnrollInChallengeInput!) {
   enrollInChallenge(input: $input) { __typename ... on EnrollmentSuccess { enrollment { status } } }
 }
 """

@@ -2,75 +2,92 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
+from contracts.gamification.certificate import CertificateRead, TemplateRead
 from gateway.schema.certificate.types import Certificate, CertificateTemplate, CertificateTrigger
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_error_from
+from gateway.schema.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from gateway.schema.member.known import for_known_member
+from gateway.schema.payloads import ADDRESSING, body_of, payload
 
-T = TypeVar("T")
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
+COMMUNITY = "The community the certificate belongs to."
+TRIGGER_REF = "The challenge, badge or course whose completion issues it, by id; null for MANUAL."
 
-@strawberry.input
+
+@strawberry.input(description="A certificate template: what its certificates say, who issues them, and when.")
 class CreateCertificateTemplateInput:
-    community_id: strawberry.ID
-    name: str
-    achievement_name: str = strawberry.field(description="What the certificate says was achieved")
-    issuer_name: str
-    description: str = ""
-    trigger_kind: CertificateTrigger = CertificateTrigger.MANUAL
-    trigger_ref: strawberry.ID | None = strawberry.field(default=None, description="The challenge, badge or course id")
-    idempotency_key: str | None = None
+    community_id: strawberry.ID = strawberry.field(description=COMMUNITY)
+    name: str = strawberry.field(description="The operator's name for the template, 1 to 100 characters.")
+    achievement_name: str = strawberry.field(description="What the certificate says was achieved, 1 to 200 characters.")
+    issuer_name: str = strawberry.field(description="Who the certificate says issued it, 1 to 200 characters.")
+    description: str = strawberry.field(
+        default="", description="A longer text about the achievement, at most 2000 characters."
+    )
+    trigger_kind: CertificateTrigger = strawberry.field(
+        default=CertificateTrigger.MANUAL, description="What issues its certificates by itself; MANUAL: only by hand."
+    )
+    trigger_ref: strawberry.ID | None = strawberry.field(default=None, description=TRIGGER_REF)
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Retrying with the same key returns the first template instead of a second one."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Only the fields given (not null) change.")
 class UpdateCertificateTemplateInput:
-    community_id: strawberry.ID
-    template_id: strawberry.ID
-    name: str | None = None
-    achievement_name: str | None = None
-    issuer_name: str | None = None
-    description: str | None = None
-    trigger_kind: CertificateTrigger | None = None
-    trigger_ref: strawberry.ID | None = None
-    enabled: bool | None = strawberry.field(default=None, description="false stops issuing it, by hand or not")
+    community_id: strawberry.ID = strawberry.field(description=COMMUNITY)
+    template_id: strawberry.ID = strawberry.field(description="The template to change, by its id.")
+    name: str | None = strawberry.field(default=None, description="The operator's name, 1 to 100 characters.")
+    achievement_name: str | None = strawberry.field(
+        default=None, description="What certificates issued from now on say was achieved, 1 to 200 characters."
+    )
+    issuer_name: str | None = strawberry.field(
+        default=None, description="Who certificates issued from now on say issued them, 1 to 200 characters."
+    )
+    description: str | None = strawberry.field(default=None, description="At most 2000 characters.")
+    trigger_kind: CertificateTrigger | None = strawberry.field(
+        default=None, description="What issues its certificates by itself."
+    )
+    trigger_ref: strawberry.ID | None = strawberry.field(
+        default=None, description="The challenge, badge or course whose completion issues it, by id."
+    )
+    enabled: bool | None = strawberry.field(default=None, description="false stops issuing it, by hand or not.")
 
 
 @strawberry.type
 class CertificateTemplateSuccess:
-    template: CertificateTemplate
+    template: CertificateTemplate = strawberry.field(description="The template as it is now.")
 
 
-@strawberry.input
+@strawberry.input(description="A certificate to issue by hand to a member, from a template.")
 class IssueCertificateInput:
-    community_id: strawberry.ID
-    template_id: strawberry.ID
-    member_id: strawberry.ID
+    community_id: strawberry.ID = strawberry.field(description=COMMUNITY)
+    template_id: strawberry.ID = strawberry.field(description="The template it is issued from, by its id.")
+    member_id: strawberry.ID = strawberry.field(description="The member who earned it, by their id (mbr_…).")
     recipient_name: str | None = strawberry.field(
-        default=None, description="The name on the certificate; the member's display name when left out"
+        default=None,
+        description="The name on the certificate, 1 to 100 characters; the member's display name when left out.",
     )
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key answers the same certificate."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A certificate to revoke, and why.")
 class RevokeCertificateInput:
-    community_id: strawberry.ID
-    certificate_id: strawberry.ID
-    reason: str
+    community_id: strawberry.ID = strawberry.field(description=COMMUNITY)
+    certificate_id: strawberry.ID = strawberry.field(description="The certificate to revoke, by its id.")
+    reason: str = strawberry.field(description="Shown on its public page from now on, 1 to 500 characters.")
 
 
 @strawberry.type
 class CertificateSuccess:
-    certificate: Certificate
+    certificate: Certificate = strawberry.field(description="The certificate as it is now.")
 
 
 CertificateTemplatePayload = Annotated[
@@ -79,15 +96,12 @@ CertificateTemplatePayload = Annotated[
 CertificatePayload = Annotated[CertificateSuccess | Errors, strawberry.union("CertificatePayload")]
 
 
-async def _run(call: Awaitable[T], success: Callable[[T], Any]) -> Any:
-    try:
-        return success(await call)
-    except ServiceProblem as problem:
-        return user_error_from(problem)
+def _template(dto: TemplateRead) -> CertificateTemplateSuccess:
+    return CertificateTemplateSuccess(template=CertificateTemplate.from_dto(dto))
 
 
-def _value(trigger: CertificateTrigger | None) -> str | None:
-    return trigger.value if trigger is not None else None
+def _certificate(dto: CertificateRead) -> CertificateSuccess:
+    return CertificateSuccess(certificate=Certificate.from_dto(dto))
 
 
 @strawberry.type
@@ -96,57 +110,38 @@ class CertificateMutation:
     async def create_certificate_template(
         self, info: Info[Context, None], input: CreateCertificateTemplateInput
     ) -> CertificateTemplatePayload:
-        body = {
-            "name": input.name,
-            "achievement_name": input.achievement_name,
-            "description": input.description,
-            "issuer_name": input.issuer_name,
-            "trigger_kind": _value(input.trigger_kind),
-            "trigger_ref": str(input.trigger_ref) if input.trigger_ref is not None else None,
-        }
         call = info.context.gamification.create_certificate_template(
-            str(input.community_id), body, idempotency_key=input.idempotency_key
+            str(input.community_id), body_of(input), idempotency_key=input.idempotency_key
         )
-        return await _run(call, lambda dto: CertificateTemplateSuccess(template=CertificateTemplate.from_dto(dto)))  # type: ignore[no-any-return]
+        return await payload(call, _template)
 
     @strawberry.mutation(description="Change or disable a template; certificates already issued keep their texts.")
     async def update_certificate_template(
         self, info: Info[Context, None], input: UpdateCertificateTemplateInput
     ) -> CertificateTemplatePayload:
-        given = {
-            "name": input.name,
-            "achievement_name": input.achievement_name,
-            "description": input.description,
-            "issuer_name": input.issuer_name,
-            "trigger_kind": _value(input.trigger_kind),
-            "trigger_ref": str(input.trigger_ref) if input.trigger_ref is not None else None,
-            "enabled": input.enabled,
-        }
-        changes = {k: v for k, v in given.items() if v is not None}
+        # A null is "no change": only the fields given travel.
+        changes = body_of(input, leave_out=ADDRESSING | {"template_id"}, omit_none=True)
         call = info.context.gamification.change_certificate_template(
             str(input.community_id), str(input.template_id), changes
         )
-        return await _run(call, lambda dto: CertificateTemplateSuccess(template=CertificateTemplate.from_dto(dto)))  # type: ignore[no-any-return]
+        return await payload(call, _template)
 
     @strawberry.mutation(description="Issue a certificate by hand, signed and verifiable at once.")
     async def issue_certificate(self, info: Info[Context, None], input: IssueCertificateInput) -> CertificatePayload:
-        body = {
-            "template_id": str(input.template_id),
-            "member_id": str(input.member_id),
-            "recipient_name": input.recipient_name,
-        }
         cid = str(input.community_id)
         call = for_known_member(
             info.context,
             cid,
             str(input.member_id),
-            lambda: info.context.gamification.issue_certificate(cid, body, idempotency_key=input.idempotency_key),
+            lambda: info.context.gamification.issue_certificate(
+                cid, body_of(input), idempotency_key=input.idempotency_key
+            ),
         )
-        return await _run(call, lambda dto: CertificateSuccess(certificate=Certificate.from_dto(dto)))  # type: ignore[no-any-return]
+        return await payload(call, _certificate)
 
     @strawberry.mutation(description="Revoke a certificate with a reason; its public page says so from now on.")
     async def revoke_certificate(self, info: Info[Context, None], input: RevokeCertificateInput) -> CertificatePayload:
         call = info.context.gamification.revoke_certificate(
             str(input.community_id), str(input.certificate_id), input.reason
         )
-        return await _run(call, lambda dto: CertificateSuccess(certificate=Certificate.from_dto(dto)))  # type: ignore[no-any-return]
+        return await payload(call, _certificate)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.schema.certificate.types import Certificate, CertificateConnection, CertificateTemplate
+from gateway.schema.certificate.types import Certificate, CertificateTemplate
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.relay import PageInfo
+from gateway.schema.relay import Connection
 
 MAX_FIRST = 200
 
@@ -26,15 +28,27 @@ class CertificateQuery:
             raise graphql_error_from(problem) from None
         return [CertificateTemplate.from_dto(t) for t in templates]
 
-    @strawberry.field(description="Certificates, newest first; of one member when `memberId` is given.")
+    @strawberry.field(
+        description="Certificates, newest first, a page at a time; of one member when `memberId` is given."
+    )
     async def certificates(
         self,
         info: Info[Context, None],
-        community_id: strawberry.ID,
-        member_id: strawberry.ID | None = None,
-        first: int = 50,
-        after: str | None = None,
-    ) -> CertificateConnection:
+        community_id: Annotated[strawberry.ID, strawberry.argument(description="The community, by its id.")],
+        member_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this member's certificates.")
+        ] = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"How many certificates to return, 1 to {MAX_FIRST} (more reads as {MAX_FIRST})."
+            ),
+        ] = 50,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="A cursor from this list (`pageInfo.endCursor`): read what follows it."),
+        ] = None,
+    ) -> Connection[Certificate]:
         try:
             page = await info.context.gamification.certificates(
                 str(community_id),
@@ -44,6 +58,5 @@ class CertificateQuery:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        return CertificateConnection(
-            nodes=[Certificate.from_dto(c) for c in page.items], page_info=PageInfo.of(page.next_cursor)
-        )
+        certificates = [Certificate.from_dto(c) for c in page.items]
+        return Connection.of(certificates, next_cursor=page.next_cursor, after=after)

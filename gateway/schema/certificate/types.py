@@ -10,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from contracts.gamification.certificate import CertificateRead, TemplateRead
-from gateway.schema.relay import PageInfo, cursor_of
 
 
 @strawberry.enum(description="What issues a template's certificates by itself.")
@@ -85,19 +84,3 @@ class Certificate:
             url=dto.url,
             credential=cast(JSON, dto.credential),
         )
-
-
-@strawberry.type
-class CertificateEdge:
-    cursor: str
-    node: Certificate
-
-
-@strawberry.type
-class CertificateConnection:
-    nodes: list[Certificate]
-    page_info: PageInfo
-
-    @strawberry.field(description="The nodes with their cursors.")
-    def edges(self) -> list[CertificateEdge]:
-        return [CertificateEdge(cursor=cursor_of(node.id), node=node) for node in self.nodes]

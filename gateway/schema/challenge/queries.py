@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from gateway.clients import ServiceProblem
-from gateway.schema.challenge.types import Challenge, ChallengeConnection, ChallengeEdge
+from gateway.schema.challenge.types import After, Challenge, First
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.relay import PageInfo, cursor_of
+from gateway.schema.relay import Connection
 
 
 @strawberry.type
 class ChallengeQuery:
-    @strawberry.field(description="The community's challenges, oldest first.")
+    @strawberry.field(description="The community's challenges, oldest first, a page at a time.")
     async def challenges(
-        self, info: Info[Context, None], community_id: strawberry.ID, first: int = 50, after: str | None = None
-    ) -> ChallengeConnection:
+        self,
+        info: Info[Context, None],
+        community_id: Annotated[strawberry.ID, strawberry.argument(description="The community, by its id.")],
+        first: First = 50,
+        after: After = None,
+    ) -> Connection[Challenge]:
         cid = str(community_id)
         try:
             page = await info.context.gamification.challenges(cid, first=first, after=after)
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [
-            ChallengeEdge(cursor=cursor_of(row.id), node=Challenge.from_dto(row, community_id=cid))
-            for row in page.items
-        ]
-        return ChallengeConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        challenges = [Challenge.from_dto(row, community_id=cid) for row in page.items]
+        return Connection.of(challenges, next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="One challenge, with its enrollments, check-ins and missed days.")
     async def challenge(self, info: Info[Context, None], community_id: strawberry.ID, id: strawberry.ID) -> Challenge:

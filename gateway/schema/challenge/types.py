@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,8 +12,14 @@ from contracts.gamification.challenge import ChallengeRead, CheckinRead, Enrollm
 from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.errors import graphql_error_from
-from gateway.schema.relay import PageInfo, cursor_of
+from gateway.schema.relay import Connection
 from gateway.schema.scalars import Int64
+
+# The paging arguments of every list of a challenge.
+First = Annotated[int, strawberry.argument(description="How many items to return, 1 to 200.")]
+After = Annotated[
+    str | None, strawberry.argument(description="A cursor from this list (`pageInfo.endCursor`): read what follows it.")
+]
 
 
 def _id(value: str | None) -> strawberry.ID | None:
@@ -132,42 +139,6 @@ class MissedDay:
         )
 
 
-@strawberry.type
-class ChallengeEnrollmentEdge:
-    cursor: str
-    node: ChallengeEnrollment
-
-
-@strawberry.type
-class ChallengeEnrollmentConnection:
-    edges: list[ChallengeEnrollmentEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
-class CheckinEdge:
-    cursor: str
-    node: Checkin
-
-
-@strawberry.type
-class CheckinConnection:
-    edges: list[CheckinEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
-class MissedDayEdge:
-    cursor: str
-    node: MissedDay
-
-
-@strawberry.type
-class MissedDayConnection:
-    edges: list[MissedDayEdge]
-    page_info: PageInfo
-
-
 @strawberry.type(description="A check-in challenge: consecutive days in its own time zone, each with a window.")
 class Challenge:
     id: strawberry.ID
@@ -230,30 +201,39 @@ class Challenge:
             created_at=dto.created_at,
         )
 
-    @strawberry.field(description="Enrollments in id order; filter by status.")
+    @strawberry.field(description="Enrollments in id order, a page at a time; filter by status.")
     async def enrollments(
-        self, info: Info[Context, None], first: int = 50, after: str | None = None, status: str | None = None
-    ) -> ChallengeEnrollmentConnection:
+        self,
+        info: Info[Context, None],
+        first: First = 50,
+        after: After = None,
+        status: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only enrollments in this status: pending, active, completed, failed, withdrawn."
+            ),
+        ] = None,
+    ) -> Connection[ChallengeEnrollment]:
         try:
             page = await info.context.gamification.enrollments(
                 str(self.community_id), str(self.id), first=first, after=after, status=status
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [
-            ChallengeEnrollmentEdge(cursor=cursor_of(r.id), node=ChallengeEnrollment.from_dto(r)) for r in page.items
-        ]
-        return ChallengeEnrollmentConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        enrollments = [ChallengeEnrollment.from_dto(row) for row in page.items]
+        return Connection.of(enrollments, next_cursor=page.next_cursor, after=after)
 
-    @strawberry.field(description="Check-ins in id order; filter by member or day.")
+    @strawberry.field(description="Check-ins in id order, a page at a time; filter by member or day.")
     async def checkins(
         self,
         info: Info[Context, None],
-        first: int = 50,
-        after: str | None = None,
-        member_id: strawberry.ID | None = None,
-        day: int | None = None,
-    ) -> CheckinConnection:
+        first: First = 50,
+        after: After = None,
+        member_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this member's.")] = None,
+        day: Annotated[
+            int | None, strawberry.argument(description="Only those for this challenge day, from 1.")
+        ] = None,
+    ) -> Connection[Checkin]:
         try:
             page = await info.context.gamification.checkins(
                 str(self.community_id),
@@ -265,18 +245,22 @@ class Challenge:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [CheckinEdge(cursor=cursor_of(r.id), node=Checkin.from_dto(r)) for r in page.items]
-        return CheckinConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
+        return Connection.of([Checkin.from_dto(row) for row in page.items], next_cursor=page.next_cursor, after=after)
 
-    @strawberry.field(description='Missed days in id order; `status: "appealed"` is the review queue.')
+    @strawberry.field(
+        description='Missed days in id order, a page at a time; `status: "appealed"` is the review queue.'
+    )
     async def missed_days(
         self,
         info: Info[Context, None],
-        first: int = 50,
-        after: str | None = None,
-        status: str | None = None,
-        member_id: strawberry.ID | None = None,
-    ) -> MissedDayConnection:
+        first: First = 50,
+        after: After = None,
+        status: Annotated[
+            str | None,
+            strawberry.argument(description="Only missed days in this status: missed, appealed, excused, rejected."),
+        ] = None,
+        member_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this member's.")] = None,
+    ) -> Connection[MissedDay]:
         try:
             page = await info.context.gamification.missed_days(
                 str(self.community_id),
@@ -288,20 +272,8 @@ class Challenge:
             )
         except ServiceProblem as problem:
             raise graphql_error_from(problem) from None
-        edges = [MissedDayEdge(cursor=cursor_of(r.id), node=MissedDay.from_dto(r)) for r in page.items]
-        return MissedDayConnection(edges=edges, page_info=PageInfo.of(page.next_cursor))
-
-
-@strawberry.type
-class ChallengeEdge:
-    cursor: str
-    node: Challenge
-
-
-@strawberry.type
-class ChallengeConnection:
-    edges: list[ChallengeEdge]
-    page_info: PageInfo
+        missed = [MissedDay.from_dto(row) for row in page.items]
+        return Connection.of(missed, next_cursor=page.next_cursor, after=after)
 
 
 async def member_enrollments(info: Info[Context, None], community_id: str, member_id: str) -> list[ChallengeEnrollment]:

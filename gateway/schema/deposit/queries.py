@@ -26,8 +26,10 @@ async def _call(call: Awaitable[T]) -> T:
 
 @strawberry.input(description="How many members do how many days: a fraction of the members per bucket.")
 class DepositPreviewBucket:
-    days_done: int
-    share_of_members: float
+    days_done: int = strawberry.field(description="Days done by the members of this bucket, 0 to the challenge's days.")
+    share_of_members: float = strawberry.field(
+        description="The fraction of the members in this bucket, 0 to 1, e.g. 0.6; the buckets' shares add up to 1."
+    )
 
 
 @strawberry.type
