@@ -17,6 +17,8 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from gateway.clients import ServiceProblem
+from gateway.schema.errors import graphql_error_from
 from kit.ids import new_id
 
 log = logging.getLogger("guildhall.graphql")
@@ -92,8 +94,21 @@ class MaskFaults(MaskErrors):
         return masked
 
 
+def answer_service_problems(errors: list[GraphQLError]) -> None:
+    """A service's refusal that a query's resolver let through is answered by the one rule
+    (``errors.graphql_error_from``): its message and the GraphQL code of its status, with the service's code as
+    ``reason``. So a resolver just awaits its call; only a mutation turns a refusal into its payload's error."""
+    for error in errors:
+        cause = _cause(error)
+        if isinstance(cause, ServiceProblem) and not (error.extensions and "code" in error.extensions):
+            answer = graphql_error_from(cause)
+            error.message = answer.message
+            error.extensions = {**(error.extensions or {}), **(answer.extensions or {})}
+
+
 class GatewaySchema(strawberry.Schema):
     """The schema, logging its errors by ``report`` instead of strawberry's "every error with a traceback"."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        answer_service_problems(errors)
         report(errors, execution_context)

@@ -7,10 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.certificate.types import Certificate, CertificateTemplate
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import Connection
 
 MAX_FIRST = 200
@@ -22,10 +20,7 @@ class CertificateQuery:
     async def certificate_templates(
         self, info: Info[Context, None], community_id: strawberry.ID
     ) -> list[CertificateTemplate]:
-        try:
-            templates = await info.context.gamification.certificate_templates(str(community_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        templates = await info.context.gamification.certificate_templates(str(community_id))
         return [CertificateTemplate.from_dto(t) for t in templates]
 
     @strawberry.field(
@@ -49,14 +44,11 @@ class CertificateQuery:
             strawberry.argument(description="A cursor from this list (`pageInfo.endCursor`): read what follows it."),
         ] = None,
     ) -> Connection[Certificate]:
-        try:
-            page = await info.context.gamification.certificates(
-                str(community_id),
-                member_id=str(member_id) if member_id is not None else None,
-                cursor=after,
-                limit=max(1, min(first, MAX_FIRST)),
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.certificates(
+            str(community_id),
+            member_id=str(member_id) if member_id is not None else None,
+            cursor=after,
+            limit=max(1, min(first, MAX_FIRST)),
+        )
         certificates = [Certificate.from_dto(c) for c in page.items]
         return Connection.of(certificates, next_cursor=page.next_cursor, after=after)

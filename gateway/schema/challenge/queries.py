@@ -7,10 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.challenge.types import After, Challenge, First
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import Connection
 
 
@@ -25,18 +23,12 @@ class ChallengeQuery:
         after: After = None,
     ) -> Connection[Challenge]:
         cid = str(community_id)
-        try:
-            page = await info.context.gamification.challenges(cid, first=first, after=after)
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.challenges(cid, first=first, after=after)
         challenges = [Challenge.from_dto(row, community_id=cid) for row in page.items]
         return Connection.of(challenges, next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="One challenge, with its enrollments, check-ins and missed days.")
     async def challenge(self, info: Info[Context, None], community_id: strawberry.ID, id: strawberry.ID) -> Challenge:
         cid = str(community_id)
-        try:
-            dto = await info.context.gamification.challenge(cid, str(id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.gamification.challenge(cid, str(id))
         return Challenge.from_dto(dto, community_id=cid)

@@ -9,9 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from contracts.gamification.challenge import ChallengeRead, CheckinRead, EnrollmentRead, MissedDayRead
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import Connection
 from gateway.schema.scalars import Int64
 
@@ -45,10 +43,7 @@ class ChallengeEnrollment:
 
     @strawberry.field(description="The challenge this enrollment is in.")
     async def challenge(self, info: Info[Context, None]) -> Challenge | None:
-        try:
-            dto = await info.context.loaders.challenge.load((str(self.community_id), str(self.challenge_id)))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.loaders.challenge.load((str(self.community_id), str(self.challenge_id)))
         return Challenge.from_dto(dto, community_id=str(self.community_id)) if dto is not None else None
 
     @classmethod
@@ -214,12 +209,9 @@ class Challenge:
             ),
         ] = None,
     ) -> Connection[ChallengeEnrollment]:
-        try:
-            page = await info.context.gamification.enrollments(
-                str(self.community_id), str(self.id), first=first, after=after, status=status
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.enrollments(
+            str(self.community_id), str(self.id), first=first, after=after, status=status
+        )
         enrollments = [ChallengeEnrollment.from_dto(row) for row in page.items]
         return Connection.of(enrollments, next_cursor=page.next_cursor, after=after)
 
@@ -234,17 +226,14 @@ class Challenge:
             int | None, strawberry.argument(description="Only those for this challenge day, from 1.")
         ] = None,
     ) -> Connection[Checkin]:
-        try:
-            page = await info.context.gamification.checkins(
-                str(self.community_id),
-                str(self.id),
-                first=first,
-                after=after,
-                member_id=str(member_id) if member_id is not None else None,
-                day=day,
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.checkins(
+            str(self.community_id),
+            str(self.id),
+            first=first,
+            after=after,
+            member_id=str(member_id) if member_id is not None else None,
+            day=day,
+        )
         return Connection.of([Checkin.from_dto(row) for row in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(
@@ -261,25 +250,19 @@ class Challenge:
         ] = None,
         member_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this member's.")] = None,
     ) -> Connection[MissedDay]:
-        try:
-            page = await info.context.gamification.missed_days(
-                str(self.community_id),
-                str(self.id),
-                first=first,
-                after=after,
-                status=status,
-                member_id=str(member_id) if member_id is not None else None,
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.missed_days(
+            str(self.community_id),
+            str(self.id),
+            first=first,
+            after=after,
+            status=status,
+            member_id=str(member_id) if member_id is not None else None,
+        )
         missed = [MissedDay.from_dto(row) for row in page.items]
         return Connection.of(missed, next_cursor=page.next_cursor, after=after)
 
 
 async def member_enrollments(info: Info[Context, None], community_id: str, member_id: str) -> list[ChallengeEnrollment]:
     """A member's enrollments in every challenge of the community, batched across the members of a page."""
-    try:
-        rows = await info.context.loaders.member_enrollments.load((community_id, member_id))
-    except ServiceProblem as problem:
-        raise graphql_error_from(problem) from None
+    rows = await info.context.loaders.member_enrollments.load((community_id, member_id))
     return [ChallengeEnrollment.from_dto(row) for row in rows]

@@ -8,20 +8,15 @@ from typing import TypeVar
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
 from gateway.schema.deposit.types import Deposit, DepositPreview
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.scalars import Int64
 
 T = TypeVar("T")
 
 
 async def _call(call: Awaitable[T]) -> T:
-    try:
-        return await call
-    except ServiceProblem as problem:
-        raise graphql_error_from(problem) from None
+    return await call
 
 
 @strawberry.input(description="How many members do how many days: a fraction of the members per bucket.")
