@@ -92,6 +92,14 @@ MUTATIONS = (
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+Query.__strawberry_definition__.description = (
+    "Reads of a community's data; another community's looks like data that does not exist, and a member token sees "
+    "only what that member may."
+)
+Mutation.__strawberry_definition__.description = (
+    "Changes: each answers a payload union of its success or a user error, and changes nothing when it errs; "
+    "those taking an `idempotencyKey` may be retried safely."
+)
 
 
 def create_schema() -> strawberry.Schema:
