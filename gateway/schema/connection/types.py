@@ -13,6 +13,7 @@ from gateway.models import Connection as ConnectionRow
 
 @strawberry.enum(description="A chat platform Guildhall connects to; GENERIC is any Standard Webhooks source.")
 class ChatPlatform(Enum):
+    _value_: str  # what each enum_value below holds, for type checkers
     TELEGRAM = strawberry.enum_value("telegram", description="A Telegram bot.")
     SLACK = strawberry.enum_value("slack", description="A Slack app.")
     DISCORD = strawberry.enum_value("discord", description="A Discord application and its bot.")

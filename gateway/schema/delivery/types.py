@@ -13,6 +13,7 @@ from gateway.schema.connection.types import ChatPlatform
 
 @strawberry.enum(description="QUEUED until the platform took it (SENT) or it could not go (FAILED).")
 class ChatDeliveryStatus(Enum):
+    _value_: str  # what each enum_value below holds, for type checkers
     QUEUED = strawberry.enum_value("queued", description="Waiting for its next attempt (see `nextAttemptAt`).")
     SENT = strawberry.enum_value("sent", description="The platform accepted it.")
     FAILED = strawberry.enum_value(
@@ -22,6 +23,7 @@ class ChatDeliveryStatus(Enum):
 
 @strawberry.enum(description="A message (chat.send) or a moderation or membership action (chat.action).")
 class ChatDeliveryKind(Enum):
+    _value_: str  # what each enum_value below holds, for type checkers
     SEND = strawberry.enum_value("send", description="A message to post in a chat (chat.send).")
     ACTION = strawberry.enum_value(
         "action", description="Something to do to a member in a chat, e.g. remove or mute (chat.action)."
