@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,7 +25,9 @@ class GateQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        tier_id: strawberry.ID | None = None,
+        tier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only codes of this tier; left out, all tiers'.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[InvitationCode]:
@@ -36,13 +40,18 @@ class GateQuery:
         codes = [InvitationCode.from_dto(dto) for dto in page.items]
         return Connection.of(codes, next_cursor=page.next_cursor, after=after)
 
-    @strawberry.field(description="Applications, oldest first; status PENDING gives the review queue.")
+    @strawberry.field(description="Applications, oldest first; status pending, the default, is the review queue.")
     async def applications(
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        status: str | None = "pending",
-        tier_id: strawberry.ID | None = None,
+        status: Annotated[
+            str | None,
+            strawberry.argument(description="pending (the default), approved or rejected; null for every status."),
+        ] = "pending",
+        tier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only applications for this tier; left out, all.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Application]:
