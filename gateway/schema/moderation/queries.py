@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -33,7 +35,9 @@ class ModerationQuery:
         info: Info[Context, None],
         community_id: strawberry.ID,
         member_id: strawberry.ID,
-        active_only: bool = False,
+        active_only: Annotated[
+            bool, strawberry.argument(description="Only strikes that still count: not expired, not revoked.")
+        ] = False,
         first: int = 50,
         after: str | None = None,
     ) -> StrikeConnection:
@@ -79,7 +83,13 @@ class ModerationQuery:
         info: Info[Context, None],
         community_id: strawberry.ID,
         member_id: strawberry.ID | None = None,
-        acting_member_id: strawberry.ID | None = None,
+        acting_member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The member this is read on behalf of: their role must allow it (moderators and up). "
+                "Left out, the API key reads on its own authority."
+            ),
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> ModerationAuditConnection:
