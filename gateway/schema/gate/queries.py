@@ -66,7 +66,10 @@ class GateQuery:
 
     @strawberry.field(description="The member's referral code; null until one is created.")
     async def referral_code(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: Annotated[strawberry.ID, strawberry.argument(description="The member whose referral code to read.")],
     ) -> ReferralCode | None:
         try:
             dto = await info.context.membership.get_referral_code(str(community_id), str(member_id))

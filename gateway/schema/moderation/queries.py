@@ -34,7 +34,7 @@ class ModerationQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        member_id: strawberry.ID,
+        member_id: Annotated[strawberry.ID, strawberry.argument(description="The member whose strikes to read.")],
         active_only: Annotated[
             bool, strawberry.argument(description="Only strikes that still count: not expired, not revoked.")
         ] = False,

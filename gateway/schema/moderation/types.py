@@ -125,7 +125,9 @@ class ModerationSettings:
 @strawberry.type(description="An entry of the ban list: a member, one of their accounts, or an account of nobody.")
 class Ban:
     id: strawberry.ID
-    member_id: strawberry.ID | None
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The banned member; null for an account that belongs to nobody yet."
+    )
     platform: str | None = strawberry.field(
         description="The banned account's platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); null for an entry of a member as a whole."
     )
@@ -152,7 +154,9 @@ class Ban:
 @strawberry.type(description="One moderation action: who did what to whom, why and when.")
 class ModerationAuditEntry:
     id: strawberry.ID
-    member_id: strawberry.ID | None
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The member it was done to; null for community-wide actions such as a settings change."
+    )
     action: str = strawberry.field(
         description="strike_added, strike_revoked, warn, mute, demote, remove, ban, unban, ban_enforced, "
         "ladder_changed or settings_changed."

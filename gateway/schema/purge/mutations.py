@@ -73,7 +73,7 @@ class PurgeRunSuccess:
 
 @strawberry.type(description="The member is back, on the tier and status they had before the purge.")
 class ReturnFromPurgeSuccess:
-    member_id: strawberry.ID
+    member_id: strawberry.ID = strawberry.field(description="The member who is back.")
     membership_id: strawberry.ID = strawberry.field(description="The member's membership.")
     status: str = strawberry.field(description="The status they are back in, e.g. active.")
     tier_id: strawberry.ID | None = strawberry.field(description="The tier they are back on; null if none.")
