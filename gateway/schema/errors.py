@@ -16,34 +16,43 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-@strawberry.type
+@strawberry.type(description="One input field that was refused, and why.")
 class FieldError:
     field: str = strawberry.field(description="The input field at fault, as named in this schema.")
-    reason: str
+    reason: str = strawberry.field(description="Why it was refused, in words (e.g. `must not be empty`).")
 
 
 @strawberry.interface(description="Something the caller can fix; `code` is stable, `message` is for people.")
 class UserError:
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="Stable and machine-readable, in snake case (e.g. `tier_not_found`): branch on this."
+    )
+    message: str = strawberry.field(description="What went wrong, in words for people; may change between releases.")
 
 
-@strawberry.type
+@strawberry.type(description="The input was refused and nothing changed: `fields` name each field at fault and why.")
 class InvalidInputError(UserError):
-    fields: list[FieldError]
+    fields: list[FieldError] = strawberry.field(description="Every field refused, with its reason.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="The API key, or the acting member's role in the community, does not allow this; nothing changed."
+)
 class ForbiddenError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="Something the input names (by id or key) does not exist in this community.")
 class NotFoundError(UserError):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The request clashes with the current state (a duplicate, a full tier, a state that no longer allows it, "
+        "an idempotency key whose first attempt is still running); nothing changed."
+    )
+)
 class ConflictError(UserError):
     pass
 

@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from gateway.schema.access.mutations import AccessMutation
 from gateway.schema.access.queries import AccessQuery
@@ -92,6 +93,14 @@ MUTATIONS = (
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+get_object_definition(Query, strict=True).description = (
+    "Reads of a community's data; another community's looks like data that does not exist, and a member token sees "
+    "only what that member may."
+)
+get_object_definition(Mutation, strict=True).description = (
+    "Changes: each answers a payload union of its success or a user error, and changes nothing when it errs; "
+    "those taking an `idempotencyKey` may be retried safely."
+)
 
 
 def create_schema() -> strawberry.Schema:

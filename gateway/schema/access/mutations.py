@@ -18,9 +18,9 @@ from gateway.schema.payloads import ADDRESSING, body_of, payload
 IDEMPOTENCY_KEY = "Retrying with the same key returns the first result instead of doing it twice."
 
 
-@strawberry.input
+@strawberry.input(description="A group a live code may send newcomers to, and whom.")
 class LiveCodeRouteInput:
-    group_id: strawberry.ID
+    group_id: strawberry.ID = strawberry.field(description="The group (not archived).")
     when: JSON | None = strawberry.field(
         default=None, description='Only newcomers with these attributes: {"region": "Shanghai"}.'
     )
@@ -29,20 +29,25 @@ class LiveCodeRouteInput:
 @strawberry.input
 class CreateLiveCodeInput:
     community_id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="A name for people, e.g. the campaign it is printed on.")
     routes: list[LiveCodeRouteInput] = strawberry.field(description="Groups in order of preference.")
-    tier_id: strawberry.ID | None = None
+    tier_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Route newcomers as this tier; left out, each as their own tier."
+    )
     overflow_group_id: strawberry.ID | None = strawberry.field(
         default=None, description="Where newcomers go when every group is full; without it they are refused."
     )
-    hold_minutes: int | None = None
+    hold_minutes: int | None = strawberry.field(
+        default=None,
+        description="How long a routed newcomer's place is held, in minutes (1 to 43200); left out, 1440 (a day).",
+    )
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type
+@strawberry.type(description="The live code was created; share its joinUrl or QR code.")
 class CreateLiveCodeSuccess:
-    live_code: LiveCode
+    live_code: LiveCode = strawberry.field(description="The new live code.")
 
 
 CreateLiveCodePayload = Annotated[
@@ -54,19 +59,24 @@ CreateLiveCodePayload = Annotated[
 @strawberry.input
 class RouteNewcomerInput:
     community_id: strawberry.ID
-    live_code_id: strawberry.ID
+    live_code_id: strawberry.ID = strawberry.field(description="The live code the newcomer opened.")
     member_id: strawberry.ID | None = strawberry.field(default=None, description="A member: routed by their profile.")
     newcomer_ref: str | None = strawberry.field(
         default=None, description="Your reference for someone not yet a member; the same one gets the same group."
     )
-    attributes: JSON | None = None
-    tier_id: strawberry.ID | None = None
+    attributes: JSON | None = strawberry.field(
+        default=None,
+        description="Profile attributes the routes' filters compare; for a member, these override their own.",
+    )
+    tier_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The tier to route them as, unless the live code fixes one; left out, a member's own."
+    )
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type
+@strawberry.type(description="The newcomer was routed to a group and their place is held.")
 class RouteNewcomerSuccess:
-    routing: LiveCodeRouting
+    routing: LiveCodeRouting = strawberry.field(description="Where they were sent, and until when the place is held.")
 
 
 RouteNewcomerPayload = Annotated[
@@ -77,7 +87,7 @@ RouteNewcomerPayload = Annotated[
 
 @strawberry.type
 class AccessMutation:
-    @strawberry.mutation(description="Create a live code: one join link over groups in order of preference.")
+    @strawberry.mutation(description="Create a live code: one join link over groups in order of preference (admins).")
     async def create_live_code(self, info: Info[Context, None], input: CreateLiveCodeInput) -> CreateLiveCodePayload:
         membership = info.context.membership
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,11 @@ from gateway.schema.relay import Connection
 class AccessQuery:
     @strawberry.field(description="May this member have this key (content:premium, group:<id>, standing:core, ...)?")
     async def entitlement(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID, key: str
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: strawberry.ID,
+        key: Annotated[str, strawberry.argument(description="The entitlement key, e.g. content:premium.")],
     ) -> Entitlement:
         try:
             dto = await info.context.membership.check_entitlement(str(community_id), str(member_id), key)
@@ -26,7 +32,11 @@ class AccessQuery:
 
     @strawberry.field(description="Every key for every member: many keys for one member, or one key for many.")
     async def entitlements(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_ids: list[strawberry.ID], keys: list[str]
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_ids: Annotated[list[strawberry.ID], strawberry.argument(description="The members, 1 to 200.")],
+        keys: Annotated[list[str], strawberry.argument(description="The entitlement keys, 1 to 50.")],
     ) -> list[Entitlement]:
         try:
             dtos = await info.context.membership.check_entitlements(

@@ -25,15 +25,15 @@ NAME_MAX_LENGTH = 100
 
 @strawberry.input
 class CreateApiKeyInput:
-    name: str
+    name: str = strawberry.field(description="A label to tell the key apart, 1 to 100 characters (trimmed).")
     community_id: strawberry.ID | None = strawberry.field(
         default=None, description="The community the key acts for; omit for a platform-admin key."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The key was minted; `secret` is the only time it is shown.")
 class CreateApiKeySuccess:
-    api_key: ApiKey
+    api_key: ApiKey = strawberry.field(description="The new key's record, without its secret.")
     secret: str = strawberry.field(description="The key itself. Store it now: it cannot be shown again.")
 
 

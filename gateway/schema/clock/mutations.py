@@ -36,13 +36,13 @@ class AdvanceTestClockInput:
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The test clock moved, and every service played out what fell due on the way.")
 class AdvanceTestClockSuccess:
-    community: Community
-    test_clock: TestClock
+    community: Community = strawberry.field(description="The sandbox community, as it is after the advance.")
+    test_clock: TestClock = strawberry.field(description="Where the clock stands now.")
     start: datetime = strawberry.field(name="from", description="Where the clock stood before.")
     steps: int = strawberry.field(description="How many times each service ran its due work on the way.")
-    ran: list[DueWorkRun]
+    ran: list[DueWorkRun] = strawberry.field(description="What each service's due work did on the way.")
 
 
 AdvanceTestClockPayload = Annotated[

@@ -20,10 +20,12 @@ from gateway.schema.payloads import body_of, payload
 
 @strawberry.input
 class CreateCommunityInput:
-    name: str
+    name: str = strawberry.field(description="The display name, 1 to 100 characters (spaces collapsed).")
     timezone: str = strawberry.field(description="IANA time zone name, e.g. Asia/Shanghai.")
-    mission: str | None = None
-    rules: str | None = None
+    mission: str | None = strawberry.field(
+        default=None, description="What the community is for, up to 2000 characters."
+    )
+    rules: str | None = strawberry.field(default=None, description="The written rule book, up to 20000 characters.")
     sandbox: bool = strawberry.field(
         default=False, description="Run it on its own test clock, to play out days in seconds; cannot change later."
     )
@@ -35,9 +37,9 @@ class CreateCommunityInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The community was created (or, retried with the same key, the one created first).")
 class CreateCommunitySuccess:
-    community: Community
+    community: Community = strawberry.field(description="The new community.")
 
 
 CreateCommunityPayload = Annotated[
@@ -48,20 +50,29 @@ CreateCommunityPayload = Annotated[
 
 @strawberry.input(description="Only the fields given change. settings replaces each top-level key it names.")
 class UpdateCommunityInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    timezone: str | None = strawberry.UNSET
-    mission: str | None = strawberry.UNSET
-    rules: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The community to change.")
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new display name, 1 to 100 characters; null is refused."
+    )
+    timezone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A new IANA time zone name (e.g. Asia/Shanghai); days are reckoned there from now on.",
+    )
+    mission: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new mission, up to 2000 characters; null or empty clears it."
+    )
+    rules: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new rule book, up to 20000 characters; null or empty clears it."
+    )
     settings: JSON | None = strawberry.field(
         default=strawberry.UNSET, description='e.g. {"lifecycle": {"expiring_days_ahead": 5}}; null resets a key.'
     )
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The community was changed.")
 class UpdateCommunitySuccess:
-    community: Community
+    community: Community = strawberry.field(description="The community as it is now.")
 
 
 UpdateCommunityPayload = Annotated[
@@ -72,9 +83,13 @@ UpdateCommunityPayload = Annotated[
 
 @strawberry.input(description="One group's own greeting or batch window; what is left out comes from the community.")
 class WelcomeGroupOverrideInput:
-    group_id: strawberry.ID
-    body: str | None = None
-    batch_window_seconds: int | None = None
+    group_id: strawberry.ID = strawberry.field(description="The group to greet differently.")
+    body: str | None = strawberry.field(
+        default=None, description="This group's greeting (same placeholders); null: the community's."
+    )
+    batch_window_seconds: int | None = strawberry.field(
+        default=None, description="This group's batch window in seconds (0 to 3600); null: the community's."
+    )
 
 
 @strawberry.input(description="The whole welcome: greeting, batch window, and every group's override (replaced).")
@@ -82,15 +97,15 @@ class UpdateWelcomeTemplateInput:
     community_id: strawberry.ID
     body: str = strawberry.field(description="Placeholders: {names}, {community}, {rules_link}.")
     batch_window_seconds: int = strawberry.field(description="Joins this close together share one greeting (0-3600).")
-    enabled: bool = True
+    enabled: bool = strawberry.field(default=True, description="False turns greeting off in every group.")
     group_overrides: list[WelcomeGroupOverrideInput] = strawberry.field(
         default_factory=list, description="Replaces the groups' overrides; an empty list removes them all."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The welcome was replaced.")
 class UpdateWelcomeTemplateSuccess:
-    welcome_template: WelcomeTemplate
+    welcome_template: WelcomeTemplate = strawberry.field(description="The welcome as it is now.")
 
 
 UpdateWelcomeTemplatePayload = Annotated[

@@ -23,9 +23,9 @@ from gateway.schema.tier.types import Tier
 @strawberry.type(description="A step of the community's level scheme, reached at a number of lifetime points.")
 class Level:
     id: strawberry.ID
-    rank: int
-    name: str
-    threshold: Int64
+    rank: int = strawberry.field(description="Its place in the scheme, 1 for the lowest.")
+    name: str = strawberry.field(description="What members see, e.g. Apprentice (1 to 60 characters).")
+    threshold: Int64 = strawberry.field(description="The lifetime points at which a member reaches it.")
     chat_role: str | None = strawberry.field(description="The chat role members hold while on this level.")
 
     @classmethod
@@ -37,18 +37,26 @@ class Level:
 
 @strawberry.type(description="One group's own greeting or batch window; null fields come from the community's.")
 class WelcomeGroupOverride:
-    group_id: strawberry.ID
-    body: str | None
-    batch_window_seconds: int | None
+    group_id: strawberry.ID = strawberry.field(description="The group this override applies to.")
+    body: str | None = strawberry.field(description="This group's greeting; null: the community's.")
+    batch_window_seconds: int | None = strawberry.field(
+        description="This group's batch window in seconds; null: the community's."
+    )
 
 
 @strawberry.type(description="The greeting a group sees when people join; joins close together share one message.")
 class WelcomeTemplate:
     id: strawberry.ID
-    body: str
-    batch_window_seconds: int
-    enabled: bool
-    group_overrides: list[WelcomeGroupOverride]
+    body: str = strawberry.field(
+        description="The greeting, up to 2000 characters; placeholders {names} (who joined), {community}, {rules_link}."
+    )
+    batch_window_seconds: int = strawberry.field(
+        description="Joins within this many seconds of each other share one greeting (0 to 3600)."
+    )
+    enabled: bool = strawberry.field(description="False: nobody is greeted on joining, in any group.")
+    group_overrides: list[WelcomeGroupOverride] = strawberry.field(
+        description="Groups with their own greeting or batch window."
+    )
 
     @classmethod
     def from_dto(cls, dto: WelcomeTemplateRead) -> WelcomeTemplate:
@@ -69,10 +77,10 @@ class WelcomeTemplate:
 @strawberry.type(description="A community: one mission, one rule book, many groups.")
 class Community:
     id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="The community's display name (1 to 100 characters).")
     timezone: str = strawberry.field(description="IANA time zone in which this community's days begin and end.")
-    mission: str | None
-    rules: str | None
+    mission: str | None = strawberry.field(description="What the community is for, in its own words; null if unset.")
+    rules: str | None = strawberry.field(description="The written rule book (up to 20000 characters); null if unset.")
     settings: JSON = strawberry.field(description="Operator settings; each top-level key belongs to one area.")
     created_at: datetime
     sandbox: bool = strawberry.field(

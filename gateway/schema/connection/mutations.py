@@ -69,7 +69,7 @@ class DisableChatAccountInput:
 
 @strawberry.type(description="The chat account as it is after the change.")
 class ChatAccountSuccess:
-    chat_account: ChatAccount
+    chat_account: ChatAccount = strawberry.field(description="The chat account; its credentials' values are not shown.")
 
 
 ChatAccountPayload = Annotated[ChatAccountSuccess | Refusal, strawberry.union("ChatAccountPayload")]
@@ -78,26 +78,26 @@ ChatAccountPayload = Annotated[ChatAccountSuccess | Refusal, strawberry.union("C
 @strawberry.input(description="Deprecated: `CreateChatAccountInput` of `createChatAccount`.")
 class CreateConnectionInput:
     community_id: strawberry.ID
-    platform: ChatPlatform
-    name: str
+    platform: ChatPlatform = strawberry.field(description="The chat platform the account is on.")
+    name: str = strawberry.field(description="A name for people, e.g. the bot's name.")
     credentials: list[CredentialInput] = strawberry.field(description=CREDENTIAL_NAMES)
 
 
 @strawberry.input(description="Deprecated: `RotateChatAccountCredentialsInput` of `rotateChatAccountCredentials`.")
 class RotateConnectionCredentialsInput:
-    connection_id: strawberry.ID
+    connection_id: strawberry.ID = strawberry.field(description="The chat account.")
     credentials: list[CredentialInput] = strawberry.field(description="Only the credentials that change.")
     grace_seconds: int | None = strawberry.field(default=None, description=GRACE)
 
 
 @strawberry.input(description="Deprecated: `DisableChatAccountInput` of `disableChatAccount`.")
 class DisableConnectionInput:
-    connection_id: strawberry.ID
+    connection_id: strawberry.ID = strawberry.field(description="The chat account.")
 
 
 @strawberry.type(description="Deprecated: `ChatAccountSuccess`.")
 class ConnectionSuccess:
-    connection: ChatAccount
+    connection: ChatAccount = strawberry.field(description="The chat account as it is after the change.")
 
 
 ConnectionPayload = Annotated[ConnectionSuccess | Refusal, strawberry.union("ConnectionPayload")]

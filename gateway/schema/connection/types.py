@@ -13,13 +13,16 @@ from gateway.models import Connection as ConnectionRow
 
 @strawberry.enum(description="A chat platform Guildhall connects to; GENERIC is any Standard Webhooks source.")
 class ChatPlatform(Enum):
-    TELEGRAM = "telegram"
-    SLACK = "slack"
-    DISCORD = "discord"
-    FEISHU = "feishu"
-    WECOM = "wecom"
-    DINGTALK = "dingtalk"
-    GENERIC = "generic"
+    _value_: str  # what each enum_value below holds, for type checkers
+    TELEGRAM = strawberry.enum_value("telegram", description="A Telegram bot.")
+    SLACK = strawberry.enum_value("slack", description="A Slack app.")
+    DISCORD = strawberry.enum_value("discord", description="A Discord application and its bot.")
+    FEISHU = strawberry.enum_value("feishu", description="A Feishu (Lark) app.")
+    WECOM = strawberry.enum_value("wecom", description="A WeCom (WeChat Work) self-built app.")
+    DINGTALK = strawberry.enum_value("dingtalk", description="A DingTalk app and its robot.")
+    GENERIC = strawberry.enum_value(
+        "generic", description="Any other source that signs its webhooks the Standard Webhooks way, and a send URL."
+    )
 
 
 @strawberry.type(

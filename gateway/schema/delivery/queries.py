@@ -26,8 +26,12 @@ class DeliveryQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        status: ChatDeliveryStatus | None = None,
-        kind: ChatDeliveryKind | None = None,
+        status: Annotated[
+            ChatDeliveryStatus | None, strawberry.argument(description="Only those in this status; left out, all.")
+        ] = None,
+        kind: Annotated[
+            ChatDeliveryKind | None, strawberry.argument(description="Only messages, or only actions; left out, both.")
+        ] = None,
         chat_account_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only those through this chat account.")
         ] = None,
@@ -38,7 +42,9 @@ class DeliveryQuery:
                 deprecation_reason="Use chatAccountId; removed in 0.3.0.",
             ),
         ] = None,
-        platform_chat_id: str | None = None,
+        platform_chat_id: Annotated[
+            str | None, strawberry.argument(description="Only those to this chat, in the platform's own id.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[ChatDelivery]:

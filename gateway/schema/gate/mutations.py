@@ -28,11 +28,17 @@ Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 @strawberry.input
 class CreateInvitationCodeInput:
     community_id: strawberry.ID
-    tier_id: strawberry.ID
-    max_uses: int | None = None
-    expires_at: datetime | None = None
+    tier_id: strawberry.ID = strawberry.field(description="The tier the code lets its holder into.")
+    max_uses: int | None = strawberry.field(
+        default=None, description="How many joins it admits (1 to 1000000); null, the default, any number."
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="When it stops admitting anyone (with a time zone offset); null: never."
+    )
     code: str | None = strawberry.field(default=None, description="A code of your own; random when left out.")
-    note: str | None = None
+    note: str | None = strawberry.field(
+        default=None, description="Your own note, up to 200 characters, e.g. who it was handed to."
+    )
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = None
 
@@ -40,13 +46,13 @@ class CreateInvitationCodeInput:
 @strawberry.input
 class RevokeInvitationCodeInput:
     community_id: strawberry.ID
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The invitation code to revoke (its id, not the code).")
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The invitation code, as it is after the change.")
 class InvitationCodeSuccess:
-    invitation_code: InvitationCode
+    invitation_code: InvitationCode = strawberry.field(description="The invitation code.")
 
 
 InvitationCodePayload = Annotated[InvitationCodeSuccess | Errors, strawberry.union("InvitationCodePayload")]
@@ -54,59 +60,76 @@ InvitationCodePayload = Annotated[InvitationCodeSuccess | Errors, strawberry.uni
 
 @strawberry.input(description="Someone new to the community.")
 class PersonInput:
-    display_name: str
-    external_ref: str | None = None
+    display_name: str = strawberry.field(description="The name shown for them, 1 to 100 characters.")
+    external_ref: str | None = strawberry.field(
+        default=None, description="Your own id for this person, up to 200 characters."
+    )
     attributes: JSON | None = strawberry.field(default=None, description="Profile attributes gates filter on.")
-    identities: list[IdentityInput] = strawberry.field(default_factory=list)
+    identities: list[IdentityInput] = strawberry.field(
+        default_factory=list, description="Their platform accounts, at most 10."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The answer to one of the tier's application questions.")
 class AnswerInput:
-    key: str
-    answer: str
+    key: str = strawberry.field(description="The question's key, as the tier's gate names it.")
+    answer: str = strawberry.field(description="The person's answer, in their words.")
 
 
 @strawberry.input(description="Give memberId (someone known) or person (someone new), and what the gate asks for.")
 class JoinInput:
     community_id: strawberry.ID
-    tier_id: strawberry.ID
-    member_id: strawberry.ID | None = None
-    person: PersonInput | None = None
-    invitation_code: str | None = None
-    answers: list[AnswerInput] = strawberry.field(default_factory=list)
-    referral_code: str | None = None
+    tier_id: strawberry.ID = strawberry.field(description="The tier to enter; its gate decides what happens.")
+    member_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Someone the community already knows; or give `person`."
+    )
+    person: PersonInput | None = strawberry.field(
+        default=None, description="Someone new, created as a member; or give `memberId`."
+    )
+    invitation_code: str | None = strawberry.field(
+        default=None, description="An invitation code of this tier, when its gate asks for one."
+    )
+    answers: list[AnswerInput] = strawberry.field(
+        default_factory=list, description="Answers to the gate's application questions (at most 20), when it has them."
+    )
+    referral_code: str | None = strawberry.field(
+        default=None, description="A member's referral code: the join is attributed to them."
+    )
     idempotency_key: str | None = None
 
 
 @strawberry.type(description="Where the person stands now: active, probation, applied or pending_payment.")
 class JoinSuccess:
-    status: str
-    member: Member
-    application: Application | None
+    status: str = strawberry.field(description="active, probation, applied or pending_payment.")
+    member: Member = strawberry.field(description="The member who joined, with their membership as it is now.")
+    application: Application | None = strawberry.field(
+        description="The application waiting for review, when the gate asks for one; otherwise null."
+    )
 
 
 JoinPayload = Annotated[JoinSuccess | Errors, strawberry.union("JoinPayload")]
 
 
-@strawberry.enum
+@strawberry.enum(description="What a reviewer decides about an application.")
 class ApplicationDecision(Enum):
-    APPROVE = "approve"
-    REJECT = "reject"
+    _value_: str  # what each enum_value below holds, for type checkers
+    APPROVE = strawberry.enum_value("approve", description="Let them in: on to the gate's next step, or inside.")
+    REJECT = strawberry.enum_value("reject", description="Turn them away; a reason is required.")
 
 
 @strawberry.input
 class ReviewApplicationInput:
     community_id: strawberry.ID
-    application_id: strawberry.ID
-    decision: ApplicationDecision
+    application_id: strawberry.ID = strawberry.field(description="The pending application to decide.")
+    decision: ApplicationDecision = strawberry.field(description="Approve or reject.")
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The application was decided.")
 class ReviewApplicationSuccess:
-    application: Application
-    member: Member
+    application: Application = strawberry.field(description="The application, with its decision.")
+    member: Member = strawberry.field(description="The applicant, with their membership as it is now.")
 
 
 ReviewApplicationPayload = Annotated[ReviewApplicationSuccess | Errors, strawberry.union("ReviewApplicationPayload")]
@@ -118,17 +141,21 @@ class ConfirmPaymentInput:
     member_id: strawberry.ID
     tier_id: strawberry.ID | None = strawberry.field(default=None, description="The member's tier when left out.")
     amount: Int64 = strawberry.field(description="In minor units; must match the tier's price.")
-    currency: str
-    provider: str
+    currency: str = strawberry.field(description="ISO 4217 code; must be the tier's currency.")
+    provider: str = strawberry.field(
+        description="Who took the money, 1 to 40 characters of your choosing: e.g. wechat_pay, alipay, stripe."
+    )
     provider_ref: str = strawberry.field(description="The provider's id of this payment.")
     idempotency_key: str = strawberry.field(description="Retrying with the same key returns the first answer.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="The payment is recorded and applied: a paid join moves on, a renewal extends, an upgrade moves tier."
+)
 class ConfirmPaymentSuccess:
-    payment: Payment
+    payment: Payment = strawberry.field(description="The payment as recorded (the first record, for a duplicate).")
     duplicate: bool = strawberry.field(description="true: this payment was already recorded; nothing changed.")
-    member: Member
+    member: Member = strawberry.field(description="The member who paid, with their membership as it is now.")
 
 
 ConfirmPaymentPayload = Annotated[ConfirmPaymentSuccess | Errors, strawberry.union("ConfirmPaymentPayload")]
@@ -140,9 +167,9 @@ class CreateReferralCodeInput:
     member_id: strawberry.ID
 
 
-@strawberry.type
+@strawberry.type(description="The member's referral code (the one they had, if any).")
 class ReferralCodeSuccess:
-    referral_code: ReferralCode
+    referral_code: ReferralCode = strawberry.field(description="The referral code, with its counts so far.")
 
 
 ReferralCodePayload = Annotated[ReferralCodeSuccess | Errors, strawberry.union("ReferralCodePayload")]
@@ -150,7 +177,7 @@ ReferralCodePayload = Annotated[ReferralCodeSuccess | Errors, strawberry.union("
 
 @strawberry.type
 class GateMutation:
-    @strawberry.mutation(description="Make an invitation code for a tier.")
+    @strawberry.mutation(description="Make an invitation code for a tier (admins).")
     async def create_invitation_code(
         self, info: Info[Context, None], input: CreateInvitationCodeInput
     ) -> InvitationCodePayload:
@@ -159,7 +186,7 @@ class GateMutation:
         )
         return await payload(call, _invitation_code_success)
 
-    @strawberry.mutation(description="Stop a code from admitting anyone else.")
+    @strawberry.mutation(description="Stop a code from admitting anyone else (admins).")
     async def revoke_invitation_code(
         self, info: Info[Context, None], input: RevokeInvitationCodeInput
     ) -> InvitationCodePayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,7 +25,9 @@ class GateQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        tier_id: strawberry.ID | None = None,
+        tier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only codes of this tier; left out, all tiers'.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[InvitationCode]:
@@ -36,13 +40,18 @@ class GateQuery:
         codes = [InvitationCode.from_dto(dto) for dto in page.items]
         return Connection.of(codes, next_cursor=page.next_cursor, after=after)
 
-    @strawberry.field(description="Applications, oldest first; status PENDING gives the review queue.")
+    @strawberry.field(description="Applications, oldest first; status pending, the default, is the review queue.")
     async def applications(
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        status: str | None = "pending",
-        tier_id: strawberry.ID | None = None,
+        status: Annotated[
+            str | None,
+            strawberry.argument(description="pending (the default), approved or rejected; null for every status."),
+        ] = "pending",
+        tier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only applications for this tier; left out, all.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Application]:
@@ -57,7 +66,10 @@ class GateQuery:
 
     @strawberry.field(description="The member's referral code; null until one is created.")
     async def referral_code(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_id: Annotated[strawberry.ID, strawberry.argument(description="The member whose referral code to read.")],
     ) -> ReferralCode | None:
         try:
             dto = await info.context.membership.get_referral_code(str(community_id), str(member_id))

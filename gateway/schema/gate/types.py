@@ -14,13 +14,13 @@ from gateway.schema.scalars import Int64
 @strawberry.type(description="A code that lets its holder through a tier's invitation requirement.")
 class InvitationCode:
     id: strawberry.ID
-    tier_id: strawberry.ID
-    code: str
+    tier_id: strawberry.ID = strawberry.field(description="The tier the code lets its holder into.")
+    code: str = strawberry.field(description="What the person gives when joining (4 to 40 letters, digits, _ or -).")
     max_uses: int | None = strawberry.field(description="null: any number of uses.")
-    uses: int
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    note: str | None
+    uses: int = strawberry.field(description="How many joins have used it so far.")
+    expires_at: datetime | None = strawberry.field(description="When it stops admitting anyone; null: never.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked; null while it is not.")
+    note: str | None = strawberry.field(description="Your own note on the code, e.g. who it was handed to.")
     created_at: datetime
 
     @classmethod
@@ -42,13 +42,13 @@ class InvitationCode:
 class Application:
     id: strawberry.ID
     member_id: strawberry.ID
-    tier_id: strawberry.ID
-    answers: JSON
+    tier_id: strawberry.ID = strawberry.field(description="The tier applied for.")
+    answers: JSON = strawberry.field(description='The answers by question key, e.g. {"why": "To learn to draw"}.')
     status: str = strawberry.field(description="pending, approved or rejected.")
-    submitted_at: datetime
-    decided_at: datetime | None
-    reviewer: str | None
-    reason: str | None
+    submitted_at: datetime = strawberry.field(description="When it was submitted.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided; null while pending.")
+    reviewer: str | None = strawberry.field(description="Who decided it (member:<id> or key:<id>); null while pending.")
+    reason: str | None = strawberry.field(description="The reviewer's reason (always given for a rejection).")
 
     @classmethod
     def from_dto(cls, dto: ApplicationRead) -> Application:
@@ -69,14 +69,18 @@ class Application:
 class Payment:
     id: strawberry.ID
     member_id: strawberry.ID
-    tier_id: strawberry.ID
+    tier_id: strawberry.ID = strawberry.field(description="The tier paid for.")
     amount: Int64 = strawberry.field(description="In minor units.")
-    currency: str
-    provider: str
-    provider_ref: str
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. CNY.")
+    provider: str = strawberry.field(
+        description="Who took the money, as you named it: e.g. wechat_pay, alipay, stripe."
+    )
+    provider_ref: str = strawberry.field(description="The provider's id of this payment; recorded once per provider.")
     kind: str = strawberry.field(description="join, renewal or upgrade.")
-    paid_until: datetime | None
-    recorded_at: datetime
+    paid_until: datetime | None = strawberry.field(
+        description="When the membership it paid for runs out; null for a lifetime tier."
+    )
+    recorded_at: datetime = strawberry.field(description="When Guildhall recorded it.")
 
     @classmethod
     def from_dto(cls, dto: PaymentRead) -> Payment:
@@ -97,13 +101,13 @@ class Payment:
 @strawberry.type(description="An amount of money in minor units of an ISO 4217 currency.")
 class Money:
     amount: Int64 = strawberry.field(description="Minor units (fen, cents).")
-    currency: str
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. CNY.")
 
 
 @strawberry.type(description="A member's own referral code; people who join with it are attributed to them.")
 class ReferralCode:
     member_id: strawberry.ID
-    code: str
+    code: str = strawberry.field(description="What a newcomer gives as `referralCode` when joining.")
     created_at: datetime
     joins: int = strawberry.field(description="Members who joined with the code.")
     conversions: int = strawberry.field(

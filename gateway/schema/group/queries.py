@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -18,8 +20,13 @@ class GroupQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        include_archived: bool = False,
-        platform: str | None = None,
+        include_archived: Annotated[bool, strawberry.argument(description="Also list archived groups.")] = False,
+        platform: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only groups on this platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); left out, all."
+            ),
+        ] = None,
     ) -> list[Group]:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
         try:

@@ -19,9 +19,9 @@ from gateway.schema.relay import Connection
 class GroupMember:
     community_id: strawberry.Private[str]
     member_id: strawberry.ID
-    platform_user_id: str
+    platform_user_id: str = strawberry.field(description="The member's account in the group, in the platform's id.")
     source: str = strawberry.field(description="chat (seen joining or talking) or admin (added by hand)")
-    joined_at: datetime
+    joined_at: datetime = strawberry.field(description="When they were first seen in the group, or added by hand.")
 
     @classmethod
     def from_dto(cls, dto: GroupMemberRead, *, community_id: str) -> GroupMember:
@@ -33,7 +33,7 @@ class GroupMember:
             joined_at=dto.joined_at,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The member; null if they no longer exist.")
     async def member(self, info: Info[Context, None]) -> Member | None:
         return await load_member(info, self.community_id, str(self.member_id))
 
@@ -42,19 +42,28 @@ class GroupMember:
 class Group:
     id: strawberry.ID
     community_id: strawberry.ID
-    name: str
-    platform: str
+    name: str = strawberry.field(description="The group's name for people, 1 to 100 characters.")
+    platform: str = strawberry.field(
+        description="The platform the chat is on: telegram, slack, discord, feishu, wecom, dingtalk or generic."
+    )
     chat_account_id: strawberry.ID | None = strawberry.field(
         description="The chat account (bot) the group is reached through; null for none yet."
     )
-    connection_id: str | None = strawberry.field(deprecation_reason="Use chatAccountId; removed in 0.3.0.")
-    platform_chat_id: str
-    capacity: int | None
+    connection_id: str | None = strawberry.field(
+        description="The chat account (bot) the group is reached through.",
+        deprecation_reason="Use chatAccountId; removed in 0.3.0.",
+    )
+    platform_chat_id: str = strawberry.field(description="The chat's own id on the platform.")
+    capacity: int | None = strawberry.field(
+        description="How many members the group has room for; null for no limit. Live codes route past a full group."
+    )
     tier_ids: list[strawberry.ID] = strawberry.field(
         description="Members of these tiers belong here; empty means any member."
     )
-    member_count: int
-    archived: bool
+    member_count: int = strawberry.field(description="How many members are in the group now.")
+    archived: bool = strawberry.field(
+        description="Archived: no one is added or routed to it, and lists leave it out unless asked."
+    )
     created_at: datetime
 
     @classmethod

@@ -21,35 +21,49 @@ Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
 
 @strawberry.type(description="The member as the change left them.")
 class MemberSuccess:
-    member: Member
+    member: Member = strawberry.field(description="The member, with their membership as it is now.")
 
 
 MemberPayload = Annotated[MemberSuccess | Errors, strawberry.union("MemberPayload")]
 
 
-@strawberry.type
+@strawberry.type(description="A link code was issued; hand it to the member to present from the other account.")
 class CreateLinkCodeSuccess:
-    link_code: LinkCode
+    link_code: LinkCode = strawberry.field(description="The code, valid for ten minutes and one use.")
 
 
 CreateLinkCodePayload = Annotated[CreateLinkCodeSuccess | Errors, strawberry.union("CreateLinkCodePayload")]
 
 
-@strawberry.input
+@strawberry.input(description="A platform account that is this person.")
 class IdentityInput:
-    platform: str
-    platform_user_id: str
-    display_name: str | None = None
+    platform: str = strawberry.field(
+        description="telegram, slack, discord, feishu, wecom, dingtalk or generic (case does not matter)."
+    )
+    platform_user_id: str = strawberry.field(description="The account's user id on that platform, 1 to 200 characters.")
+    display_name: str | None = strawberry.field(
+        default=None, description="The name the account shows there, up to 100 characters."
+    )
 
 
 @strawberry.input(description="Add a person directly, active at once (no gate).")
 class AddMemberInput:
     community_id: strawberry.ID
-    display_name: str
-    external_ref: str | None = None
-    attributes: JSON | None = None
-    tier_id: strawberry.ID | None = None
-    identities: list[IdentityInput] = strawberry.field(default_factory=list)
+    display_name: str = strawberry.field(description="The name shown for them, 1 to 100 characters.")
+    external_ref: str | None = strawberry.field(
+        default=None, description="Your own id for this person, up to 200 characters."
+    )
+    attributes: JSON | None = strawberry.field(
+        default=None,
+        description="Profile attributes that gates compare: up to 50 names (letters, digits, _) to text, a number, "
+        'a boolean or a list of text, e.g. {"city": "Shanghai", "tags": ["design"]}.',
+    )
+    tier_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The tier they hold from now on (its period starts now); left out, no tier."
+    )
+    identities: list[IdentityInput] = strawberry.field(
+        default_factory=list, description="Their platform accounts, at most 10, so chat events resolve to them."
+    )
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = None
 
@@ -58,8 +72,12 @@ class AddMemberInput:
 class ChangeMemberStatusInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
-    to: MemberStatus
-    reason: str | None = None
+    to: MemberStatus = strawberry.field(
+        description="The status to move to; the lifecycle decides which may follow the current one."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
@@ -67,16 +85,20 @@ class ChangeMemberStatusInput:
 class AssignRoleInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
-    role: MemberRole
-    reason: str | None = None
+    role: MemberRole = strawberry.field(description="admin, moderator or member; owner only by transfer.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
 @strawberry.input(description="Make a member the owner; the old owner stays on as an admin.")
 class TransferOwnershipInput:
     community_id: strawberry.ID
-    member_id: strawberry.ID
-    reason: str | None = None
+    member_id: strawberry.ID = strawberry.field(description="The member who becomes the owner.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
@@ -85,7 +107,9 @@ class RenewMembershipInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
     tier_id: strawberry.ID | None = strawberry.field(default=None, description="Defaults to the member's tier.")
-    reason: str | None = None
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key renews once, not twice."
@@ -95,10 +119,14 @@ class RenewMembershipInput:
 @strawberry.input(description="Present a link code from another platform account.")
 class RedeemLinkCodeInput:
     community_id: strawberry.ID
-    code: str
-    platform: str
-    platform_user_id: str
-    display_name: str | None = None
+    code: str = strawberry.field(description="The link code the member was given (`createLinkCode`).")
+    platform: str = strawberry.field(
+        description="The presenting account's platform: telegram, slack, discord, feishu, wecom, dingtalk or generic."
+    )
+    platform_user_id: str = strawberry.field(description="The presenting account's user id on that platform.")
+    display_name: str | None = strawberry.field(
+        default=None, description="The name the account shows there, up to 100 characters."
+    )
 
 
 @strawberry.input(description="The member who asks for a link code.")
@@ -132,7 +160,10 @@ class MemberMutation:
             info, membership.add_member(str(input.community_id), body, idempotency_key=input.idempotency_key)
         )
 
-    @strawberry.mutation(description="Move a membership to another status, if the lifecycle allows it.")
+    @strawberry.mutation(
+        description="Move a membership to another status if the lifecycle allows it (admins); publishes "
+        "member.joined, member.left, member.removed or membership.expired as fits, and a ban keeps them out."
+    )
     async def change_member_status(self, info: Info[Context, None], input: ChangeMemberStatusInput) -> MemberPayload:
         call = info.context.membership.set_member_status(str(input.community_id), str(input.member_id), _body(input))
         return await _member_payload(info, call)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -28,8 +30,13 @@ class MemberQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        status: list[MemberStatus] | None = None,
-        tier_id: strawberry.ID | None = None,
+        status: Annotated[
+            list[MemberStatus] | None,
+            strawberry.argument(description="Only members in one of these statuses; left out, any status."),
+        ] = None,
+        tier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only members on this tier; left out, any tier.")
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Member]:

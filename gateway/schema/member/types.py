@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -22,29 +22,51 @@ from gateway.schema.relay import Connection
 
 @strawberry.enum(description="Where a membership stands in its lifecycle.")
 class MemberStatus(Enum):
-    APPLIED = "applied"
-    PENDING_PAYMENT = "pending_payment"
-    PROBATION = "probation"
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    LEFT = "left"
-    REMOVED = "removed"
-    BANNED = "banned"
+    _value_: str  # what each enum_value below holds, for type checkers
+    APPLIED = strawberry.enum_value("applied", description="Applied through a gate; waiting for a reviewer.")
+    PENDING_PAYMENT = strawberry.enum_value(
+        "pending_payment", description="Through the gate but for the payment; waiting for it to be recorded."
+    )
+    PROBATION = strawberry.enum_value(
+        "probation", description="Inside on a trial tier, promoted to the gate's tier once its condition holds."
+    )
+    ACTIVE = strawberry.enum_value("active", description="Inside: holds a seat of the tier and its benefits.")
+    EXPIRED = strawberry.enum_value(
+        "expired", description="The tier's period ran out with nowhere to fall back to; may renew or rejoin."
+    )
+    LEFT = strawberry.enum_value("left", description="Left of their own accord; may come back through a gate.")
+    REMOVED = strawberry.enum_value(
+        "removed", description="Removed (by an admin, a purge or escalating strikes); may come back through a gate."
+    )
+    BANNED = strawberry.enum_value(
+        "banned", description="Removed and kept out; lifting the ban makes them removed, free to rejoin."
+    )
 
 
 @strawberry.enum(description="A member's role in the community; owner and admins are separate people.")
 class MemberRole(Enum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    MODERATOR = "moderator"
-    MEMBER = "member"
+    _value_: str  # what each enum_value below holds, for type checkers
+    OWNER = strawberry.enum_value(
+        "owner", description="The one owner: every right, including assigning admins and transferring ownership."
+    )
+    ADMIN = strawberry.enum_value(
+        "admin",
+        description="Runs the community: settings, groups, tiers, gates, removals, bans, purges, imports, renewals; "
+        "assigns moderators.",
+    )
+    MODERATOR = strawberry.enum_value(
+        "moderator", description="Reviews applications, records strikes, warnings and mutes, reads the audit log."
+    )
+    MEMBER = strawberry.enum_value("member", description="No rights beyond being a member.")
 
 
 @strawberry.type(description="A platform account that resolves to this member.")
 class Identity:
-    platform: str
-    platform_user_id: str
-    display_name: str | None
+    platform: str = strawberry.field(
+        description="The platform of the account: telegram, slack, discord, feishu, wecom, dingtalk or generic."
+    )
+    platform_user_id: str = strawberry.field(description="The account's user id on that platform.")
+    display_name: str | None = strawberry.field(description="The name the account shows on the platform, if known.")
 
     @classmethod
     def from_dto(cls, dto: IdentityRead) -> Identity:
@@ -55,16 +77,29 @@ class Identity:
 class Membership:
     id: strawberry.ID
     community_id: strawberry.Private[str]
-    tier_id: strawberry.ID | None
-    role: MemberRole
-    status: MemberStatus
-    source: str
-    referrer_member_id: strawberry.ID | None
-    joined_at: datetime | None
-    expires_at: datetime | None
-    last_active_at: datetime | None
-    standing: str
-    standing_locked: bool
+    tier_id: strawberry.ID | None = strawberry.field(description="The tier held (or applied for); null for none.")
+    role: MemberRole = strawberry.field(description="The member's role in the community.")
+    status: MemberStatus = strawberry.field(description="Where the membership stands in its lifecycle.")
+    source: str = strawberry.field(
+        description="How they came in: join, invitation, referral, admin, import, chat (first seen in a group) or "
+        "purge_return."
+    )
+    referrer_member_id: strawberry.ID | None = strawberry.field(
+        description="The member whose referral code brought them in; null if none."
+    )
+    joined_at: datetime | None = strawberry.field(
+        description="When they last came inside (probation or active); null if never."
+    )
+    expires_at: datetime | None = strawberry.field(
+        description="When the tier's period runs out; null for a lifetime tier or no tier."
+    )
+    last_active_at: datetime | None = strawberry.field(
+        description="When they last did something that counts as activity; null if never."
+    )
+    standing: str = strawberry.field(description="follower, contributor or core: derived from activity, not bought.")
+    standing_locked: bool = strawberry.field(
+        description="True while an admin has frozen the standing: recomputes leave it as it is."
+    )
 
     @classmethod
     def from_dto(cls, dto: MembershipRead, *, community_id: str) -> Membership:
@@ -93,12 +128,18 @@ class Membership:
 @strawberry.type(description="One logged change of status, tier, role or expiry, with who made it and why.")
 class Transition:
     id: strawberry.ID
-    kind: str = strawberry.field(description="status | tier | role | renewal")
-    from_value: str | None
-    to_value: str | None
-    actor: str
-    reason: str | None
-    at: datetime
+    kind: str = strawberry.field(description="status, tier, role, renewal, standing or standing_lock.")
+    from_value: str | None = strawberry.field(
+        description="The value before (a status, tier id, role, expiry time or standing); null if there was none."
+    )
+    to_value: str | None = strawberry.field(
+        description="The value after (a renewal's is the new expiry time; a lock's is locked:<standing> or unlocked)."
+    )
+    actor: str = strawberry.field(
+        description="Who made it: member:<id>, key:<id>, platform or system (Guildhall's own jobs)."
+    )
+    reason: str | None = strawberry.field(description="Why, as the actor gave it or the system recorded it.")
+    at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
     def from_dto(cls, dto: TransitionRead) -> Transition:
@@ -115,15 +156,15 @@ class Transition:
 
 @strawberry.type(description="What a member did on one day of the community (in its time zone).")
 class ActivityDay:
-    day: date
-    messages: int
-    characters: int
-    reactions: int
-    checkins: int
+    day: date = strawberry.field(description="The day, in the community's time zone.")
+    messages: int = strawberry.field(description="Messages they sent in the community's groups that day.")
+    characters: int = strawberry.field(description="Characters in those messages, all together.")
+    reactions: int = strawberry.field(description="Reactions added to messages that day.")
+    checkins: int = strawberry.field(description="Challenge check-ins recorded that day.")
     participations: int = strawberry.field(
         description="Check-ins, makeup check-ins, probe claims, redemptions, ...: each counts as activity."
     )
-    last_at: datetime
+    last_at: datetime = strawberry.field(description="When the member was last active that day.")
 
     @classmethod
     def from_dto(cls, dto: ActivityDayRead) -> ActivityDay:
@@ -140,9 +181,9 @@ class ActivityDay:
 
 @strawberry.type(description="A code that links another platform account to a member; valid ten minutes, once.")
 class LinkCode:
-    code: str
-    member_id: strawberry.ID
-    expires_at: datetime
+    code: str = strawberry.field(description="The code to present from the other account (`redeemLinkCode`).")
+    member_id: strawberry.ID = strawberry.field(description="The member the code links accounts to.")
+    expires_at: datetime = strawberry.field(description="When the code stops working, ten minutes after it was made.")
 
     @classmethod
     def from_dto(cls, dto: LinkCodeRead) -> LinkCode:
@@ -153,12 +194,16 @@ class LinkCode:
 class Member:
     id: strawberry.ID
     community_id: strawberry.ID
-    display_name: str
-    external_ref: str | None
+    display_name: str = strawberry.field(description="The name shown for the member in this community.")
+    external_ref: str | None = strawberry.field(
+        description="Your own id for this person (e.g. your user id), as given when they were added; null if none."
+    )
     attributes: JSON = strawberry.field(description="Profile attributes that gates filter on.")
     created_at: datetime
-    membership: Membership | None
-    identities: list[Identity]
+    membership: Membership | None = strawberry.field(
+        description="Their membership: tier, role, status, standing; null if they have none."
+    )
+    identities: list[Identity] = strawberry.field(description="The platform accounts known to be this member.")
 
     @classmethod
     def from_dto(cls, dto: MemberRead) -> Member:
@@ -189,7 +234,14 @@ class Member:
 
     @strawberry.field(description="Activity per day, oldest first; days are the community's.")
     async def activity(
-        self, info: Info[Context, None], since: date | None = None, until: date | None = None
+        self,
+        info: Info[Context, None],
+        since: Annotated[
+            date | None, strawberry.argument(description="The first day to include; left out, from the first.")
+        ] = None,
+        until: Annotated[
+            date | None, strawberry.argument(description="The last day to include; left out, up to the latest.")
+        ] = None,
     ) -> list[ActivityDay]:
         try:
             days = await info.context.membership.activity(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -32,8 +34,10 @@ class ModerationQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        member_id: strawberry.ID,
-        active_only: bool = False,
+        member_id: Annotated[strawberry.ID, strawberry.argument(description="The member whose strikes to read.")],
+        active_only: Annotated[
+            bool, strawberry.argument(description="Only strikes that still count: not expired, not revoked.")
+        ] = False,
         first: int = 50,
         after: str | None = None,
     ) -> StrikeConnection:
@@ -79,7 +83,13 @@ class ModerationQuery:
         info: Info[Context, None],
         community_id: strawberry.ID,
         member_id: strawberry.ID | None = None,
-        acting_member_id: strawberry.ID | None = None,
+        acting_member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The member this is read on behalf of: their role must allow it (moderators and up). "
+                "Left out, the API key reads on its own authority."
+            ),
+        ] = None,
         first: int = 50,
         after: str | None = None,
     ) -> ModerationAuditConnection:

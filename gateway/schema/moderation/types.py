@@ -21,11 +21,14 @@ from gateway.schema.relay import Connection
 
 @strawberry.enum(description="A step of the escalation ladder.")
 class ModerationAction(Enum):
-    WARN = "warn"
-    MUTE = "mute"
-    DEMOTE = "demote"
-    REMOVE = "remove"
-    BAN = "ban"
+    _value_: str  # what each enum_value below holds, for type checkers
+    WARN = strawberry.enum_value("warn", description="A warning message to the member, in their groups.")
+    MUTE = strawberry.enum_value("mute", description="Muted in their groups for durationHours (default 24).")
+    DEMOTE = strawberry.enum_value("demote", description="Moved one tier down the ladder, if there is a lower one.")
+    REMOVE = strawberry.enum_value("remove", description="Removed from the community and its groups; never the owner.")
+    BAN = strawberry.enum_value(
+        "ban", description="Removed and put on the ban list for every group and platform; never the owner."
+    )
 
 
 def action_of(value: str | None) -> ModerationAction | None:
@@ -36,16 +39,18 @@ def action_of(value: str | None) -> ModerationAction | None:
 class Strike:
     id: strawberry.ID
     member_id: strawberry.ID
-    rule: str
+    rule: str = strawberry.field(description="The rule broken: a reference such as 3 or no-ads, or its text.")
     weight: int = strawberry.field(description="How many strikes this one counts for.")
-    evidence: str | None
-    actor: str
-    reason: str | None
+    evidence: str | None = strawberry.field(description="What shows it: a message id, a link, ...")
+    actor: str = strawberry.field(
+        description="Who recorded it: member:<id>, key:<id>, or system (the spam heuristics)."
+    )
+    reason: str | None = strawberry.field(description="Why, in the moderator's words.")
     created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    revoked_by: str | None
-    revoke_reason: str | None
+    expires_at: datetime = strawberry.field(description="When it stops counting towards the ladder.")
+    revoked_at: datetime | None = strawberry.field(description="When it was taken back; null if it was not.")
+    revoked_by: str | None = strawberry.field(description="Who took it back (member:<id> or key:<id>).")
+    revoke_reason: str | None = strawberry.field(description="Why it was taken back.")
 
     @classmethod
     def from_dto(cls, dto: StrikeRead) -> Strike:
@@ -70,10 +75,10 @@ class StrikeConnection(Connection[Strike]):
     active_strikes: int = strawberry.field(description="Unexpired, unrevoked strikes now, counted by weight.")
 
 
-@strawberry.type
+@strawberry.type(description="One step of the escalation ladder: at so many active strikes, this action.")
 class LadderStep:
     at: int = strawberry.field(description="Active strikes at which this step applies.")
-    action: ModerationAction
+    action: ModerationAction = strawberry.field(description="What happens to the member.")
     duration_hours: int | None = strawberry.field(description="How long a mute lasts.")
 
     @classmethod
@@ -83,25 +88,30 @@ class LadderStep:
 
 @strawberry.type(description="Thresholds of the spam heuristics on incoming messages.")
 class SpamSettings:
-    enabled: bool
+    enabled: bool = strawberry.field(description="False: messages are not checked for spam.")
     newcomer_messages: int = strawberry.field(description="Fewer earlier messages than this make a newcomer.")
     newcomer_days: int = strawberry.field(description="Joined fewer days ago than this makes a newcomer.")
     keywords: list[str] = strawberry.field(description="Ad keywords a newcomer may not post.")
     flood_messages: int = strawberry.field(description="More messages than this within floodSeconds is a flood.")
-    flood_seconds: int
+    flood_seconds: int = strawberry.field(description="The window of the flood check, in seconds.")
     repeat_count: int = strawberry.field(description="The same text this many times within repeatSeconds.")
-    repeat_seconds: int
+    repeat_seconds: int = strawberry.field(description="The window of the repeat check, in seconds.")
 
     @classmethod
     def from_dto(cls, dto: SpamSettingsRead) -> SpamSettings:
         return cls(**dto.model_dump())
 
 
-@strawberry.type
+@strawberry.type(description="The community's moderation settings: escalation ladder, strike lifetime, spam checks.")
 class ModerationSettings:
-    ladder: list[LadderStep]
-    strike_lifetime_days: int
-    spam: SpamSettings
+    ladder: list[LadderStep] = strawberry.field(
+        description="What happens at each count of active strikes, lowest first; by default warn, mute 24 h, demote, "
+        "remove, ban at 1 to 5."
+    )
+    strike_lifetime_days: int = strawberry.field(
+        description="How many days a strike counts unless revoked (default 30)."
+    )
+    spam: SpamSettings = strawberry.field(description="The spam heuristics' thresholds; each finding is a strike.")
 
     @classmethod
     def from_dto(cls, dto: SettingsRead) -> ModerationSettings:
@@ -115,11 +125,17 @@ class ModerationSettings:
 @strawberry.type(description="An entry of the ban list: a member, one of their accounts, or an account of nobody.")
 class Ban:
     id: strawberry.ID
-    member_id: strawberry.ID | None
-    platform: str | None
-    platform_user_id: str | None
-    actor: str
-    reason: str | None
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The banned member; null for an account that belongs to nobody yet."
+    )
+    platform: str | None = strawberry.field(
+        description="The banned account's platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); null for an entry of a member as a whole."
+    )
+    platform_user_id: str | None = strawberry.field(
+        description="The banned account's user id on that platform; null for an entry of a member as a whole."
+    )
+    actor: str = strawberry.field(description="Who banned: member:<id>, key:<id> or system.")
+    reason: str | None = strawberry.field(description="Why, as given.")
     created_at: datetime
 
     @classmethod
@@ -138,12 +154,19 @@ class Ban:
 @strawberry.type(description="One moderation action: who did what to whom, why and when.")
 class ModerationAuditEntry:
     id: strawberry.ID
-    member_id: strawberry.ID | None
-    action: str
-    actor: str
-    reason: str | None
-    detail: JSON
-    at: datetime
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The member it was done to; null for community-wide actions such as a settings change."
+    )
+    action: str = strawberry.field(
+        description="strike_added, strike_revoked, warn, mute, demote, remove, ban, unban, ban_enforced, "
+        "ladder_changed or settings_changed."
+    )
+    actor: str = strawberry.field(description="Who did it: member:<id>, key:<id>, platform or system.")
+    reason: str | None = strawberry.field(description="Why, as given.")
+    detail: JSON = strawberry.field(
+        description='More about it, by action, e.g. {"strike_id": "...", "duration_hours": 24} for a mute.'
+    )
+    at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
     def from_dto(cls, dto: AuditRead) -> ModerationAuditEntry:

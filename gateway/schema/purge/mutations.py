@@ -19,17 +19,23 @@ from gateway.schema.purge.types import PurgeExemption, PurgeRun
 @strawberry.input(description="Overrides of the community's purge settings; unset fields use the settings.")
 class StartPurgeInput:
     community_id: strawberry.ID
-    inactive_days: int | None = None
+    inactive_days: int | None = strawberry.field(
+        default=None, description="List members silent this many days (1 to 365)."
+    )
     missed_assignments: int | None = strawberry.field(default=None, description="0 turns the criterion off.")
-    grace_days: int | None = None
-    return_days: int | None = None
+    grace_days: int | None = strawberry.field(
+        default=None, description="Days between the warning and the removals (0 to 30)."
+    )
+    return_days: int | None = strawberry.field(
+        default=None, description="Days a removed member may come back without the gate (0 to 365)."
+    )
     warning_text: str | None = strawberry.field(
         default=None, description="May use {mentions} and {grace_days}; a friendly default otherwise."
     )
     member_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Purge only these of the listed members."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Your note on the run, up to 500 characters.")
     acting_member_id: strawberry.ID | None = None
     idempotency_key: str | None = None
 
@@ -37,8 +43,8 @@ class StartPurgeInput:
 @strawberry.input
 class CancelPurgeInput:
     community_id: strawberry.ID
-    run_id: strawberry.ID
-    reason: str | None = None
+    run_id: strawberry.ID = strawberry.field(description="The run to cancel, still in its grace period.")
+    reason: str | None = strawberry.field(default=None, description="Why, up to 500 characters.")
     acting_member_id: strawberry.ID | None = None
 
 
@@ -53,28 +59,30 @@ class ReturnFromPurgeInput:
 class SetPurgeExemptionInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
-    exempt: bool = True
-    reason: str | None = None
+    exempt: bool = strawberry.field(
+        default=True, description="True keeps them off every purge list; false puts them back."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why, up to 500 characters.")
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The purge run, as it is after the change.")
 class PurgeRunSuccess:
-    run: PurgeRun
+    run: PurgeRun = strawberry.field(description="The run, with each member it listed.")
 
 
 @strawberry.type(description="The member is back, on the tier and status they had before the purge.")
 class ReturnFromPurgeSuccess:
-    member_id: strawberry.ID
-    membership_id: strawberry.ID
-    status: str
-    tier_id: strawberry.ID | None
-    joined_at: datetime | None
+    member_id: strawberry.ID = strawberry.field(description="The member who is back.")
+    membership_id: strawberry.ID = strawberry.field(description="The member's membership.")
+    status: str = strawberry.field(description="The status they are back in, e.g. active.")
+    tier_id: strawberry.ID | None = strawberry.field(description="The tier they are back on; null if none.")
+    joined_at: datetime | None = strawberry.field(description="When they came back in.")
 
 
-@strawberry.type
+@strawberry.type(description="The member's exemption, as it is now.")
 class SetPurgeExemptionSuccess:
-    exemption: PurgeExemption
+    exemption: PurgeExemption = strawberry.field(description="The exemption.")
 
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -86,7 +94,9 @@ SetPurgeExemptionPayload = Annotated[SetPurgeExemptionSuccess | Errors, strawber
 
 @strawberry.type
 class PurgeMutation:
-    @strawberry.mutation(description="Warn every listed member in their groups; the rest happens after the grace.")
+    @strawberry.mutation(
+        description="Warn every listed member in their groups (admins); the rest happens after the grace period."
+    )
     async def start_purge(self, info: Info[Context, None], input: StartPurgeInput) -> StartPurgePayload:
         membership = info.context.membership
 
@@ -97,7 +107,7 @@ class PurgeMutation:
 
         return await payload(start(), lambda run: PurgeRunSuccess(run=PurgeRun.from_dto(run)))
 
-    @strawberry.mutation(description="Cancel a run during its grace period: nobody it warned is removed.")
+    @strawberry.mutation(description="Cancel a run during its grace period (admins): nobody it warned is removed.")
     async def cancel_purge(self, info: Info[Context, None], input: CancelPurgeInput) -> CancelPurgePayload:
         call = info.context.membership.cancel_purge(
             str(input.community_id), str(input.run_id), reason=input.reason, acting_member_id=input.acting_member_id
@@ -120,7 +130,7 @@ class PurgeMutation:
             ),
         )
 
-    @strawberry.mutation(description="Keep a member off every purge list, or put them back on it.")
+    @strawberry.mutation(description="Keep a member off every purge list, or put them back on it (admins).")
     async def set_purge_exemption(
         self, info: Info[Context, None], input: SetPurgeExemptionInput
     ) -> SetPurgeExemptionPayload:

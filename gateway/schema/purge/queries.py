@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,9 +25,23 @@ class PurgeQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        inactive_days: int | None = None,
-        missed_assignments: int | None = None,
-        acting_member_id: strawberry.ID | None = None,
+        inactive_days: Annotated[
+            int | None,
+            strawberry.argument(description="List members silent this many days (1 to 365); left out, the setting."),
+        ] = None,
+        missed_assignments: Annotated[
+            int | None,
+            strawberry.argument(
+                description="List members who missed this many assignments (0 turns it off); left out, the setting."
+            ),
+        ] = None,
+        acting_member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The member this is read on behalf of: their role must allow it (admins). "
+                "Left out, the API key reads on its own authority."
+            ),
+        ] = None,
     ) -> PurgePreview:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
         try:
@@ -45,7 +61,13 @@ class PurgeQuery:
         info: Info[Context, None],
         community_id: strawberry.ID,
         id: strawberry.ID,
-        acting_member_id: strawberry.ID | None = None,
+        acting_member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The member this is read on behalf of: their role must allow it (moderators and up). "
+                "Left out, the API key reads on its own authority."
+            ),
+        ] = None,
     ) -> PurgeRun:
         info.context.principal  # noqa: B018
         try:
@@ -63,7 +85,13 @@ class PurgeQuery:
         community_id: strawberry.ID,
         first: int = 50,
         after: str | None = None,
-        acting_member_id: strawberry.ID | None = None,
+        acting_member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The member this is read on behalf of: their role must allow it (moderators and up). "
+                "Left out, the API key reads on its own authority."
+            ),
+        ] = None,
     ) -> Connection[PurgeRun]:
         info.context.principal  # noqa: B018
         try:

@@ -20,8 +20,8 @@ from contracts.membership.purge import (
 
 @strawberry.type(description="Why a member is listed: `inactive` or `missed_assignments`, with a readable detail.")
 class PurgeReason:
-    code: str
-    detail: str
+    code: str = strawberry.field(description="inactive or missed_assignments.")
+    detail: str = strawberry.field(description="The reason in words, e.g. how long they have been silent.")
 
     @classmethod
     def from_dto(cls, dto: ReasonRead) -> PurgeReason:
@@ -30,11 +30,19 @@ class PurgeReason:
 
 @strawberry.type(description="The criteria a preview or run used.")
 class PurgeRules:
-    inactive_days: int
-    missed_assignments: int | None
-    grace_days: int
-    return_days: int
-    warning_text: str
+    inactive_days: int = strawberry.field(
+        description="Members silent this many days (no message, reaction, check-in or other participation) are listed."
+    )
+    missed_assignments: int | None = strawberry.field(
+        description="Members who missed this many assignments due in that window are listed; null: not a criterion."
+    )
+    grace_days: int = strawberry.field(description="Days between the warning and the removals (0 to 30).")
+    return_days: int = strawberry.field(
+        description="Days a removed member may come back without passing the gate again (0 to 365)."
+    )
+    warning_text: str = strawberry.field(
+        description="The warning posted in the groups; {mentions} and {grace_days} are filled in."
+    )
 
     @classmethod
     def from_dto(cls, dto: PurgeRulesRead) -> PurgeRules:
@@ -47,14 +55,14 @@ class PurgeRules:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A member the purge criteria match, with why (and, if kept off, what keeps them).")
 class PurgeCandidate:
     member_id: strawberry.ID
-    display_name: str
-    status: str
-    role: str
-    joined_at: datetime | None
-    reasons: list[PurgeReason]
+    display_name: str = strawberry.field(description="The member's display name.")
+    status: str = strawberry.field(description="Their membership status, e.g. active or probation.")
+    role: str = strawberry.field(description="Their role: owner, admin, moderator or member.")
+    joined_at: datetime | None = strawberry.field(description="When they last came inside.")
+    reasons: list[PurgeReason] = strawberry.field(description="Why the criteria match them.")
     exclusions: list[str] = strawberry.field(
         description="Why the member is kept off the list: staff, standing_locked, exempt, new_on_probation."
     )
@@ -72,11 +80,13 @@ class PurgeCandidate:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Who a purge now would list; nothing is sent or changed.")
 class PurgePreview:
-    rules: PurgeRules
-    candidates: list[PurgeCandidate]
-    excluded: list[PurgeCandidate]
+    rules: PurgeRules = strawberry.field(description="The criteria used: the community's settings and any overrides.")
+    candidates: list[PurgeCandidate] = strawberry.field(description="Who a purge would warn and then remove.")
+    excluded: list[PurgeCandidate] = strawberry.field(
+        description="Members the criteria match but an exclusion keeps off the list."
+    )
 
     @classmethod
     def from_dto(cls, dto: PurgePreviewRead) -> PurgePreview:
@@ -90,14 +100,25 @@ class PurgePreview:
 @strawberry.type(description="A member a run listed: warned, spared, skipped, removed, returned or cancelled.")
 class PurgeRunMember:
     member_id: strawberry.ID
-    state: str
-    reasons: list[PurgeReason]
-    warnings_sent: int
-    previous_status: str | None
-    previous_tier_id: strawberry.ID | None
-    note: str | None
-    resolved_at: datetime | None
-    return_until: datetime | None
+    state: str = strawberry.field(
+        description="warned (grace running), spared (active again), skipped (no longer listed at the end), removed, "
+        "returned (came back in) or cancelled (the run was)."
+    )
+    reasons: list[PurgeReason] = strawberry.field(description="Why they were listed.")
+    warnings_sent: int = strawberry.field(description="How many warnings went to groups they are in.")
+    previous_status: str | None = strawberry.field(
+        description="Their status before removal, restored if they return; null until removed."
+    )
+    previous_tier_id: strawberry.ID | None = strawberry.field(
+        description="Their tier before removal, restored if they return; null if none."
+    )
+    note: str | None = strawberry.field(description="What happened, in words, e.g. why they were skipped.")
+    resolved_at: datetime | None = strawberry.field(
+        description="When their outcome was settled (for a removal, when removed); null while warned."
+    )
+    return_until: datetime | None = strawberry.field(
+        description="Until when a removed member may come back without the gate; null unless removed."
+    )
 
     @classmethod
     def from_dto(cls, dto: PurgeRunMemberRead) -> PurgeRunMember:
@@ -120,15 +141,17 @@ class PurgeRunMember:
 class PurgeRun:
     id: strawberry.ID
     status: str = strawberry.field(description="warning (grace period running), completed or cancelled.")
-    rules: PurgeRules
-    started_by: str
-    note: str | None
-    started_at: datetime
-    remove_after: datetime
-    warnings_sent: int
-    finished_at: datetime | None
-    cancelled_by: str | None
-    cancel_reason: str | None
+    rules: PurgeRules = strawberry.field(description="The criteria the run used.")
+    started_by: str = strawberry.field(description="Who started it: member:<id> or key:<id>.")
+    note: str | None = strawberry.field(description="The note given when starting it.")
+    started_at: datetime = strawberry.field(description="When it started and the warnings went out.")
+    remove_after: datetime = strawberry.field(description="When the grace period ends and removals happen.")
+    warnings_sent: int = strawberry.field(description="How many warning messages went out, all groups together.")
+    finished_at: datetime | None = strawberry.field(
+        description="When it completed or was cancelled; null while running."
+    )
+    cancelled_by: str | None = strawberry.field(description="Who cancelled it; null unless cancelled.")
+    cancel_reason: str | None = strawberry.field(description="Why it was cancelled, as given.")
     members: list[PurgeRunMember] | None = strawberry.field(description="Null in lists; asked of one run.")
 
     @classmethod
@@ -150,13 +173,13 @@ class PurgeRun:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Whether a member is kept off every purge list, and who decided so.")
 class PurgeExemption:
     member_id: strawberry.ID
-    exempt: bool
-    actor: str | None
-    reason: str | None
-    at: datetime | None
+    exempt: bool = strawberry.field(description="True: never listed by a purge.")
+    actor: str | None = strawberry.field(description="Who set it (member:<id> or key:<id>); null if never set.")
+    reason: str | None = strawberry.field(description="Why, as given.")
+    at: datetime | None = strawberry.field(description="When it was set; null if never.")
 
     @classmethod
     def from_dto(cls, dto: PurgeExemptionRead) -> PurgeExemption:

@@ -18,7 +18,9 @@ class LockStandingInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
     standing: StandingLevel | None = strawberry.field(default=None, description="Set it too; else keep the current.")
-    reason: str | None = None
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
@@ -26,7 +28,9 @@ class LockStandingInput:
 class UnlockStandingInput:
     community_id: strawberry.ID
     member_id: strawberry.ID
-    reason: str | None = None
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 500 characters; kept in the transition log."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
@@ -38,13 +42,17 @@ class RecomputeStandingInput:
 
 @strawberry.input(description="Criteria of one level; omitted fields are not required.")
 class StandingCriteriaInput:
-    window_days: int
-    days_active: int | None = None
-    messages: int | None = None
-    characters: int | None = None
-    reactions_given: int | None = None
-    checkins: int | None = None
-    participations: int | None = None
+    window_days: int = strawberry.field(description="The rolling window the figures are counted over, 1 to 365 days.")
+    days_active: int | None = strawberry.field(
+        default=None, description="Minimum days with any activity in the window."
+    )
+    messages: int | None = strawberry.field(default=None, description="Minimum messages sent in the window.")
+    characters: int | None = strawberry.field(default=None, description="Minimum characters written in the window.")
+    reactions_given: int | None = strawberry.field(default=None, description="Minimum reactions given in the window.")
+    checkins: int | None = strawberry.field(default=None, description="Minimum challenge check-ins in the window.")
+    participations: int | None = strawberry.field(
+        default=None, description="Minimum participations (check-ins, probe claims, redemptions, ...) in the window."
+    )
 
     def as_settings(self) -> dict[str, int]:
         values = {
@@ -62,25 +70,33 @@ class StandingCriteriaInput:
 @strawberry.input
 class SetStandingRulesInput:
     community_id: strawberry.ID
-    contributor: StandingCriteriaInput | None = None
-    core: StandingCriteriaInput | None = None
-    grace_days: int | None = None
+    contributor: StandingCriteriaInput | None = strawberry.field(
+        default=None, description="What being a contributor needs; left out, the default."
+    )
+    core: StandingCriteriaInput | None = strawberry.field(
+        default=None, description="What being core needs; left out, the default."
+    )
+    grace_days: int | None = strawberry.field(
+        default=None, description="Days below a level's criteria before losing it, 0 to 365; left out, 14."
+    )
     acting_member_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.type(description="The member's standing, as it is after the change.")
 class StandingSuccess:
-    standing: MemberStanding
+    standing: MemberStanding = strawberry.field(description="The member's standing and progress.")
 
 
-@strawberry.type
+@strawberry.type(description="Every member's standing was recomputed.")
 class RecomputeStandingSuccess:
-    changes: list[StandingChange]
+    changes: list[StandingChange] = strawberry.field(
+        description="The members whose standing changed; others are left out."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The standing criteria were replaced.")
 class SetStandingRulesSuccess:
-    rules: StandingRules
+    rules: StandingRules = strawberry.field(description="The criteria as they are now.")
 
 
 Errors = InvalidInputError | ForbiddenError | NotFoundError | ConflictError
@@ -95,7 +111,9 @@ def _id(value: strawberry.ID | None) -> str | None:
 
 @strawberry.type
 class StandingMutation:
-    @strawberry.mutation(description="Freeze a member's standing (optionally at a level); recomputation skips it.")
+    @strawberry.mutation(
+        description="Freeze a member's standing (optionally at a level); recomputation skips it (admins)."
+    )
     async def lock_standing(self, info: Info[Context, None], input: LockStandingInput) -> StandingPayload:
         call = info.context.membership.lock_standing(
             str(input.community_id),
@@ -106,7 +124,7 @@ class StandingMutation:
         )
         return await payload(call, lambda dto: StandingSuccess(standing=MemberStanding.from_dto(dto)))
 
-    @strawberry.mutation(description="Hand a member's standing back to the activity rules.")
+    @strawberry.mutation(description="Hand a member's standing back to the activity rules (admins).")
     async def unlock_standing(self, info: Info[Context, None], input: UnlockStandingInput) -> StandingPayload:
         call = info.context.membership.unlock_standing(
             str(input.community_id),
@@ -128,7 +146,9 @@ class StandingMutation:
             lambda dto: RecomputeStandingSuccess(changes=[StandingChange.from_dto(change) for change in dto.changes]),
         )
 
-    @strawberry.mutation(description="Set the community's standing criteria; levels left out keep the defaults.")
+    @strawberry.mutation(
+        description="Set the community's standing criteria (admins); levels left out get the defaults."
+    )
     async def set_standing_rules(
         self, info: Info[Context, None], input: SetStandingRulesInput
     ) -> SetStandingRulesPayload:

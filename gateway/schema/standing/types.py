@@ -12,25 +12,30 @@ from contracts.membership.standing import LevelProgressRead, StandingChangeRead,
 
 @strawberry.enum(description="A member's place in the pyramid, derived from activity (or locked by an admin).")
 class StandingLevel(Enum):
-    FOLLOWER = "follower"
-    CONTRIBUTOR = "contributor"
-    CORE = "core"
+    _value_: str  # what each enum_value below holds, for type checkers
+    FOLLOWER = strawberry.enum_value("follower", description="Where everyone starts; needs nothing.")
+    CONTRIBUTOR = strawberry.enum_value(
+        "contributor", description="Active regularly: meets the contributor criteria over their window."
+    )
+    CORE = strawberry.enum_value("core", description="The most active: meets the core criteria over their window.")
 
 
 @strawberry.type(description="One criterion of a level: the minimum and the member's figure over the window.")
 class StandingCriterion:
-    metric: str
-    minimum: int
-    value: int
+    metric: str = strawberry.field(
+        description="days_active, messages, characters, reactions_given, checkins or participations."
+    )
+    minimum: int = strawberry.field(description="What the level needs over its window.")
+    value: int = strawberry.field(description="The member's figure over the same window.")
 
 
 @strawberry.type(description="How a member measures up to one level right now.")
 class StandingProgress:
-    level: StandingLevel
-    window_days: int
+    level: StandingLevel = strawberry.field(description="The level measured against.")
+    window_days: int = strawberry.field(description="The rolling window the figures cover, in days up to today.")
     met: bool = strawberry.field(description="Every minimum reached: enough to be promoted.")
     held: bool = strawberry.field(description="Every figure at or above 90% of its minimum: enough to keep it.")
-    criteria: list[StandingCriterion]
+    criteria: list[StandingCriterion] = strawberry.field(description="Each criterion of the level, with the figure.")
 
     @classmethod
     def from_dto(cls, dto: LevelProgressRead) -> StandingProgress:
@@ -46,14 +51,16 @@ class StandingProgress:
 @strawberry.type(description="A member's standing, whether an admin locked it, and the grace period if one runs.")
 class MemberStanding:
     member_id: strawberry.ID
-    standing: StandingLevel
-    locked: bool
+    standing: StandingLevel = strawberry.field(description="The member's level now.")
+    locked: bool = strawberry.field(description="True while an admin has frozen it: recomputes leave it alone.")
     below_since: date | None = strawberry.field(
         description="The day the member first fell below 90% of a criterion of their level; demoted after the grace."
     )
-    grace_days: int
-    evaluated_at: datetime | None
-    progress: list[StandingProgress]
+    grace_days: int = strawberry.field(description="How many days below a level's criteria a member keeps it.")
+    evaluated_at: datetime | None = strawberry.field(description="When it was last computed; null if never.")
+    progress: list[StandingProgress] = strawberry.field(
+        description="How they measure up to contributor and core right now."
+    )
 
     @classmethod
     def from_dto(cls, dto: StandingRead) -> MemberStanding:
@@ -70,13 +77,15 @@ class MemberStanding:
 
 @strawberry.type(description="What a level needs over its rolling window; zero or absent criteria do not count.")
 class StandingCriteria:
-    window_days: int
-    days_active: int
-    messages: int
-    characters: int
-    reactions_given: int
-    checkins: int
-    participations: int
+    window_days: int = strawberry.field(description="The rolling window the figures are counted over, in days.")
+    days_active: int = strawberry.field(description="Days with any activity in the window; 0: not a criterion.")
+    messages: int = strawberry.field(description="Messages sent in the window; 0: not a criterion.")
+    characters: int = strawberry.field(description="Characters written in the window; 0: not a criterion.")
+    reactions_given: int = strawberry.field(description="Reactions given in the window; 0: not a criterion.")
+    checkins: int = strawberry.field(description="Challenge check-ins in the window; 0: not a criterion.")
+    participations: int = strawberry.field(
+        description="Participations (check-ins, probe claims, redemptions, ...) in the window; 0: not a criterion."
+    )
 
     @classmethod
     def from_settings(cls, values: dict[str, int]) -> StandingCriteria:
@@ -91,11 +100,13 @@ class StandingCriteria:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The community's standing criteria (defaults filled in).")
 class StandingRules:
-    contributor: StandingCriteria
-    core: StandingCriteria
-    grace_days: int
+    contributor: StandingCriteria = strawberry.field(description="What being a contributor needs.")
+    core: StandingCriteria = strawberry.field(description="What being core needs.")
+    grace_days: int = strawberry.field(
+        description="How many days a member stays below a level's criteria before losing it (0 to 365)."
+    )
 
     @classmethod
     def from_dto(cls, dto: StandingRulesRead) -> StandingRules:
@@ -106,12 +117,14 @@ class StandingRules:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One member whose standing a recompute changed.")
 class StandingChange:
     member_id: strawberry.ID
-    from_standing: StandingLevel
-    to_standing: StandingLevel
-    reason: str | None
+    from_standing: StandingLevel = strawberry.field(description="The level before.")
+    to_standing: StandingLevel = strawberry.field(description="The level now.")
+    reason: str | None = strawberry.field(
+        description="Why, in words: promoted with the figures met, or demoted with what fell short and since when."
+    )
 
     @classmethod
     def from_dto(cls, dto: StandingChangeRead) -> StandingChange:

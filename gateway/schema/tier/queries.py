@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -15,7 +17,10 @@ from gateway.schema.tier.types import Tier
 class TierQuery:
     @strawberry.field(description="The community's tier ladder, lowest rank first.")
     async def tiers(
-        self, info: Info[Context, None], community_id: strawberry.ID, include_archived: bool = False
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        include_archived: Annotated[bool, strawberry.argument(description="Also list archived tiers.")] = False,
     ) -> list[Tier]:
         try:
             dtos = await info.context.membership.list_tiers(str(community_id), include_archived=include_archived)

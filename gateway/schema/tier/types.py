@@ -15,22 +15,30 @@ from gateway.schema.scalars import Int64
 class Tier:
     id: strawberry.ID
     community_id: strawberry.ID
-    key: str
-    name: str
-    rank: int
+    key: str = strawberry.field(
+        description="Stable key, unique in the community (lowercase letters, digits, _ or -); never changes."
+    )
+    name: str = strawberry.field(description="The tier's display name, e.g. Premium.")
+    rank: int = strawberry.field(description="Its place on the ladder, 0 to 1000: higher is further up.")
     price_amount: Int64 = strawberry.field(description="Price in minor units (fen, cents); 0 for a free tier.")
     currency: str | None = strawberry.field(description="ISO 4217 code of the price.")
     period: str = strawberry.field(description="lifetime, days, monthly or yearly.")
-    period_days: int | None
+    period_days: int | None = strawberry.field(
+        description="How many days a membership lasts when `period` is days; null for the other periods."
+    )
     benefits: list[str] = strawberry.field(description="Entitlement keys such as content:premium.")
-    capacity: int | None
-    seats_taken: int
-    fallback_tier_id: strawberry.ID | None
+    capacity: int | None = strawberry.field(description="How many members it may hold at once; null for no limit.")
+    seats_taken: int = strawberry.field(description="How many members hold it now.")
+    fallback_tier_id: strawberry.ID | None = strawberry.field(
+        description="Where a membership goes when its period runs out; null: it expires instead."
+    )
     requirements: JSON = strawberry.field(
         description="The gate: a list of requirements, each with a `kind` "
         "(invitation, application, payment, probation, profile, capacity) and its fields."
     )
-    archived: bool
+    archived: bool = strawberry.field(
+        description="Archived: nobody joins it or is moved onto it, and lists leave it out unless asked."
+    )
     created_at: datetime
 
     @classmethod
