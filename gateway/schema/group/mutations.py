@@ -135,7 +135,9 @@ class GroupMutation:
         return await payload(call, _group_success)
 
     @strawberry.mutation(
-        description="Record by hand that a member is in a group, within its capacity (admins); nothing is sent to the chat."
+        description=(
+            "Record by hand that a member is in a group, within its capacity (admins); nothing is sent to the chat."
+        )
     )
     async def add_group_member(self, info: Info[Context, None], input: AddGroupMemberInput) -> GroupMemberPayload:
         community_id = str(input.community_id)

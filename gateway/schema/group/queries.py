@@ -24,7 +24,8 @@ class GroupQuery:
         platform: Annotated[
             str | None,
             strawberry.argument(
-                description="Only groups on this platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); left out, all."
+                description="Only groups on this platform (telegram, slack, discord, feishu, wecom, dingtalk or "
+                "generic); left out, all."
             ),
         ] = None,
     ) -> list[Group]:

@@ -129,7 +129,8 @@ class Ban:
         description="The banned member; null for an account that belongs to nobody yet."
     )
     platform: str | None = strawberry.field(
-        description="The banned account's platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); null for an entry of a member as a whole."
+        description="The banned account's platform (telegram, slack, discord, feishu, wecom, dingtalk or generic); "
+        "null for an entry of a member as a whole."
     )
     platform_user_id: str | None = strawberry.field(
         description="The banned account's user id on that platform; null for an entry of a member as a whole."
