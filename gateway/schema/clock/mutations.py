@@ -18,7 +18,6 @@ from gateway.schema.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
-    graphql_error_from,
     user_error_from,
 )
 
@@ -69,14 +68,11 @@ class ClockMutation:
             moved = await context.membership.advance_test_clock(str(input.community_id), body)
         except ServiceProblem as problem:
             return user_error_from(problem)
-        try:
-            # Each service plays out its own due work; they meet only through events, so in parallel.
-            others = await asyncio.gather(
-                context.gamification.run_test_clock_due_work(moved), context.content.run_test_clock_due_work(moved)
-            )
-            dto = await context.membership.get_community(moved.community_id)
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        # Each service plays out its own due work; they meet only through events, so in parallel.
+        others = await asyncio.gather(
+            context.gamification.run_test_clock_due_work(moved), context.content.run_test_clock_due_work(moved)
+        )
+        dto = await context.membership.get_community(moved.community_id)
         ran = DueWorkRun.all_from("membership", moved.ran)
         for other in others:
             ran.extend(DueWorkRun.all_from(other.service, other.ran))

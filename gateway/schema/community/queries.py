@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.community.types import Community
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from, not_found
+from gateway.schema.errors import not_found
 from gateway.schema.lookahead import prefetch, selected_names
 
 
@@ -24,10 +23,7 @@ class CommunityQuery:
             prefetch(loaders.levels.load(str(id)))
         if "welcomeTemplate" in wanted:
             prefetch(loaders.welcome_template.load(str(id)))
-        try:
-            dto = await loaders.community.load(str(id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await loaders.community.load(str(id))
         if dto is None:
             raise not_found(f"community {id} not found", "community_not_found")
         return Community.from_dto(dto)

@@ -12,10 +12,8 @@ from strawberry.types import Info
 from contracts.content.welcome import WelcomeTemplateRead
 from contracts.gamification.level import LevelRead
 from contracts.membership.community import CommunityRead
-from gateway.clients import ServiceProblem
 from gateway.schema.clock.types import TestClock
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.scalars import Int64
 from gateway.schema.tier.types import Tier
 
@@ -104,24 +102,15 @@ class Community:
 
     @strawberry.field(description="The level scheme, lowest first.")
     async def levels(self, info: Info[Context, None]) -> list[Level]:
-        try:
-            levels = await info.context.loaders.levels.load(str(self.id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        levels = await info.context.loaders.levels.load(str(self.id))
         return [Level.from_dto(level) for level in levels]
 
     @strawberry.field(description="The tier ladder, lowest rank first (archived tiers left out).")
     async def tiers(self, info: Info[Context, None]) -> list[Tier]:
-        try:
-            tiers = await info.context.loaders.tiers.load(str(self.id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        tiers = await info.context.loaders.tiers.load(str(self.id))
         return [Tier.from_dto(tier) for tier in tiers]
 
     @strawberry.field(description="The welcome greeting; null until the community's defaults are set up.")
     async def welcome_template(self, info: Info[Context, None]) -> WelcomeTemplate | None:
-        try:
-            template = await info.context.loaders.welcome_template.load(str(self.id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        template = await info.context.loaders.welcome_template.load(str(self.id))
         return WelcomeTemplate.from_dto(template) if template is not None else None

@@ -31,12 +31,9 @@ class GateQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[InvitationCode]:
-        try:
-            page = await info.context.membership.list_invitation_codes(
-                str(community_id), tier_id=tier_id, cursor=after, limit=first
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.list_invitation_codes(
+            str(community_id), tier_id=tier_id, cursor=after, limit=first
+        )
         codes = [InvitationCode.from_dto(dto) for dto in page.items]
         return Connection.of(codes, next_cursor=page.next_cursor, after=after)
 
@@ -55,12 +52,9 @@ class GateQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Application]:
-        try:
-            page = await info.context.membership.list_applications(
-                str(community_id), status=status, tier_id=tier_id, cursor=after, limit=first
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.list_applications(
+            str(community_id), status=status, tier_id=tier_id, cursor=after, limit=first
+        )
         applications = [Application.from_dto(dto) for dto in page.items]
         return Connection.of(applications, next_cursor=page.next_cursor, after=after)
 

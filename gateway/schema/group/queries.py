@@ -7,9 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.group.types import Group
 
 
@@ -30,18 +28,12 @@ class GroupQuery:
         ] = None,
     ) -> list[Group]:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            groups = await info.context.membership.list_groups(
-                str(community_id), include_archived=include_archived, platform=platform
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        groups = await info.context.membership.list_groups(
+            str(community_id), include_archived=include_archived, platform=platform
+        )
         return [Group.from_dto(group) for group in groups]
 
     @strawberry.field(description="One group of a community.")
     async def group(self, info: Info[Context, None], community_id: strawberry.ID, id: strawberry.ID) -> Group:
         info.context.principal  # noqa: B018
-        try:
-            return Group.from_dto(await info.context.membership.get_group(str(community_id), str(id)))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        return Group.from_dto(await info.context.membership.get_group(str(community_id), str(id)))

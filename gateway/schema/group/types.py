@@ -8,9 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from contracts.membership.group import GroupMemberRead, GroupRead
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.member.types import Member, load_member
 from gateway.schema.relay import Connection
 
@@ -88,10 +86,7 @@ class Group:
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[GroupMember]:
         community_id = str(self.community_id)
-        try:
-            page = await info.context.membership.group_members(community_id, str(self.id), limit=first, cursor=after)
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.group_members(community_id, str(self.id), limit=first, cursor=after)
         members = [GroupMember.from_dto(row, community_id=community_id) for row in page.items]
         return Connection.of(
             members, next_cursor=page.next_cursor, after=after, key=lambda member: str(member.member_id)

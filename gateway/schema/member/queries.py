@@ -7,9 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from, not_found
+from gateway.schema.errors import not_found
 from gateway.schema.member.types import Member, MemberStatus, load_member
 from gateway.schema.relay import Connection
 from kit.pagination import MAX_LIMIT
@@ -42,16 +41,13 @@ class MemberQuery:
     ) -> Connection[Member]:
         context = info.context
         context.principal  # noqa: B018
-        try:
-            page = await context.membership.list_members(
-                str(community_id),
-                status=[s.value for s in status] if status else None,
-                tier_id=str(tier_id) if tier_id is not None else None,
-                limit=max(1, min(first, MAX_LIMIT)),
-                cursor=after,
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await context.membership.list_members(
+            str(community_id),
+            status=[s.value for s in status] if status else None,
+            tier_id=str(tier_id) if tier_id is not None else None,
+            limit=max(1, min(first, MAX_LIMIT)),
+            cursor=after,
+        )
         for dto in page.items:
             context.loaders.member.prime((dto.community_id, dto.id), dto)
         members = [Member.from_dto(dto) for dto in page.items]

@@ -13,10 +13,8 @@ from strawberry.types import Info
 from contracts.membership.activity import ActivityDayRead
 from contracts.membership.identity import LinkCodeRead
 from contracts.membership.member import IdentityRead, MemberRead, MembershipRead, TransitionRead
-from gateway.clients import ServiceProblem
 from gateway.schema.challenge.types import ChallengeEnrollment, member_enrollments
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import Connection
 
 
@@ -223,12 +221,9 @@ class Member:
     async def transitions(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Transition]:
-        try:
-            page = await info.context.membership.transitions(
-                str(self.community_id), str(self.id), limit=first, cursor=after
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.transitions(
+            str(self.community_id), str(self.id), limit=first, cursor=after
+        )
         transitions = [Transition.from_dto(row) for row in page.items]
         return Connection.of(transitions, next_cursor=page.next_cursor, after=after)
 
@@ -243,12 +238,7 @@ class Member:
             date | None, strawberry.argument(description="The last day to include; left out, up to the latest.")
         ] = None,
     ) -> list[ActivityDay]:
-        try:
-            days = await info.context.membership.activity(
-                str(self.community_id), str(self.id), since=since, until=until
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        days = await info.context.membership.activity(str(self.community_id), str(self.id), since=since, until=until)
         return [ActivityDay.from_dto(day) for day in days]
 
     @strawberry.field(description="The member's challenge enrollments: status, days done, streaks; batched.")
@@ -257,8 +247,5 @@ class Member:
 
 
 async def load_member(info: Info[Context, None], community_id: str, member_id: str) -> Member | None:
-    try:
-        dto = await info.context.loaders.member.load((community_id, member_id))
-    except ServiceProblem as problem:
-        raise graphql_error_from(problem) from None
+    dto = await info.context.loaders.member.load((community_id, member_id))
     return Member.from_dto(dto) if dto is not None else None

@@ -7,9 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.moderation.types import (
     Ban,
     ModerationAuditConnection,
@@ -41,12 +39,9 @@ class ModerationQuery:
         first: int = 50,
         after: str | None = None,
     ) -> StrikeConnection:
-        try:
-            page = await info.context.membership.strikes(
-                str(community_id), str(member_id), active_only=active_only, cursor=after, limit=_first(first)
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.strikes(
+            str(community_id), str(member_id), active_only=active_only, cursor=after, limit=_first(first)
+        )
         strikes = [Strike.from_dto(strike) for strike in page.items]
         return StrikeConnection.of(
             strikes, next_cursor=page.next_cursor, after=after, active_strikes=page.active_strikes
@@ -54,10 +49,7 @@ class ModerationQuery:
 
     @strawberry.field(description="The escalation ladder, strike lifetime and spam thresholds (defaults filled in).")
     async def moderation_settings(self, info: Info[Context, None], community_id: strawberry.ID) -> ModerationSettings:
-        try:
-            dto = await info.context.membership.moderation_settings(str(community_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.moderation_settings(str(community_id))
         return ModerationSettings.from_dto(dto)
 
     @strawberry.field(description="The ban list, enforced in every group on every platform.")
@@ -69,12 +61,9 @@ class ModerationQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Ban]:
-        try:
-            page = await info.context.membership.bans(
-                str(community_id), member_id=member_id and str(member_id), cursor=after, limit=_first(first)
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.bans(
+            str(community_id), member_id=member_id and str(member_id), cursor=after, limit=_first(first)
+        )
         return Connection.of([Ban.from_dto(ban) for ban in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Every moderation action, newest first; as a member it needs the view_audit right.")
@@ -93,15 +82,12 @@ class ModerationQuery:
         first: int = 50,
         after: str | None = None,
     ) -> ModerationAuditConnection:
-        try:
-            page = await info.context.membership.moderation_audit(
-                str(community_id),
-                member_id=member_id and str(member_id),
-                acting_member_id=acting_member_id and str(acting_member_id),
-                cursor=after,
-                limit=_first(first),
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.membership.moderation_audit(
+            str(community_id),
+            member_id=member_id and str(member_id),
+            acting_member_id=acting_member_id and str(acting_member_id),
+            cursor=after,
+            limit=_first(first),
+        )
         entries = [ModerationAuditEntry.from_dto(entry) for entry in page.items]
         return ModerationAuditConnection.of(entries, next_cursor=page.next_cursor, after=after)

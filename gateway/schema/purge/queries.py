@@ -7,9 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.purge.types import PurgePreview, PurgeRun
 from gateway.schema.relay import Connection
 
@@ -44,15 +42,12 @@ class PurgeQuery:
         ] = None,
     ) -> PurgePreview:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            dto = await info.context.membership.purge_preview(
-                str(community_id),
-                inactive_days=inactive_days,
-                missed_assignments=missed_assignments,
-                acting_member_id=_id(acting_member_id),
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.purge_preview(
+            str(community_id),
+            inactive_days=inactive_days,
+            missed_assignments=missed_assignments,
+            acting_member_id=_id(acting_member_id),
+        )
         return PurgePreview.from_dto(dto)
 
     @strawberry.field(description="One purge run with the state of each member it listed.")
@@ -70,12 +65,9 @@ class PurgeQuery:
         ] = None,
     ) -> PurgeRun:
         info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.purge_run(
-                str(community_id), str(id), acting_member_id=_id(acting_member_id)
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.purge_run(
+            str(community_id), str(id), acting_member_id=_id(acting_member_id)
+        )
         return PurgeRun.from_dto(dto)
 
     @strawberry.field(description="The community's purge runs, newest first.")
@@ -94,10 +86,7 @@ class PurgeQuery:
         ] = None,
     ) -> Connection[PurgeRun]:
         info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.purge_runs(
-                str(community_id), after=after, limit=first, acting_member_id=_id(acting_member_id)
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.purge_runs(
+            str(community_id), after=after, limit=first, acting_member_id=_id(acting_member_id)
+        )
         return Connection.of([PurgeRun.from_dto(run) for run in dto.items], next_cursor=dto.next_cursor, after=after)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.standing.types import MemberStanding, StandingRules
 
 
@@ -18,17 +16,11 @@ class StandingQuery:
         self, info: Info[Context, None], community_id: strawberry.ID, member_id: strawberry.ID
     ) -> MemberStanding:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
-        try:
-            dto = await info.context.membership.member_standing(str(community_id), str(member_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.member_standing(str(community_id), str(member_id))
         return MemberStanding.from_dto(dto)
 
     @strawberry.field(description="The community's standing criteria (defaults where it set none).")
     async def standing_rules(self, info: Info[Context, None], community_id: strawberry.ID) -> StandingRules:
         info.context.principal  # noqa: B018
-        try:
-            dto = await info.context.membership.standing_rules(str(community_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.standing_rules(str(community_id))
         return StandingRules.from_dto(dto)

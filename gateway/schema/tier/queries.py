@@ -7,9 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.tier.types import Tier
 
 
@@ -22,16 +20,10 @@ class TierQuery:
         community_id: strawberry.ID,
         include_archived: Annotated[bool, strawberry.argument(description="Also list archived tiers.")] = False,
     ) -> list[Tier]:
-        try:
-            dtos = await info.context.membership.list_tiers(str(community_id), include_archived=include_archived)
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dtos = await info.context.membership.list_tiers(str(community_id), include_archived=include_archived)
         return [Tier.from_dto(dto) for dto in dtos]
 
     @strawberry.field(description="One tier, with its gate.")
     async def tier(self, info: Info[Context, None], community_id: strawberry.ID, id: strawberry.ID) -> Tier:
-        try:
-            dto = await info.context.membership.get_tier(str(community_id), str(id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.membership.get_tier(str(community_id), str(id))
         return Tier.from_dto(dto)
