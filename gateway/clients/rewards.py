@@ -139,9 +139,11 @@ class ProbeCalls(ServiceClient):
             ProbeRead,
         )
 
-    async def probes(self, community_id: str, *, limit: int) -> ProbePage:
+    async def probes(self, community_id: str, *, limit: int, before: str | None = None) -> ProbePage:
+        """Newest first; ``before`` is the id of the last probe already read."""
+        params: dict[str, Any] = {"limit": limit} if before is None else {"limit": limit, "before": before}
         path = route("/v1/communities/{community_id}/probes", community_id=community_id)
-        return await self._request("GET", path, ProbePage, params={"limit": limit})
+        return await self._request("GET", path, ProbePage, params=params)
 
     async def probe_report(self, community_id: str, probe_id: str) -> ProbeReportRead:
         path = route(

@@ -123,7 +123,7 @@ async def _arrange(admin: GraphQL, script: PlatformScript) -> tuple[str, str, st
         name="打卡",
         event="member.activity.message",
         points=CHECKIN_POINTS,
-        conditions={"keyword": "打卡", "tier_ids": [tier_id]},
+        conditions={"keyword": "打卡", "tierIds": [tier_id]},
     )
     return cid, tier_id, group["group"]["id"], connection["webhookPath"]
 

@@ -18,7 +18,7 @@ mutation Rule($input: CreatePointRuleInput!) {
 """
 
 GRANT = """
-mutation Grant($input: PointsInput!) {
+mutation Grant($input: GrantPointsInput!) {
   grantPoints(input: $input) {
     __typename
     ... on PointsPosted { balance lifetimePoints entry { kind points } }
@@ -27,7 +27,7 @@ mutation Grant($input: PointsInput!) {
 """
 
 SPEND = """
-mutation Spend($input: PointsInput!) {
+mutation Spend($input: SpendPointsInput!) {
   spendPoints(input: $input) {
     __typename
     ... on PointsPosted { balance }
@@ -97,7 +97,7 @@ async def test_points_granted_and_spent_show_in_the_member_view_and_the_leaderbo
 
 
 GRANT_REFUSED = """
-mutation Grant($input: PointsInput!) {
+mutation Grant($input: GrantPointsInput!) {
   grantPoints(input: $input) { __typename ... on NotFoundError { code } }
 }
 """

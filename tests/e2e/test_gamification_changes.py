@@ -37,12 +37,12 @@ mutation($input: CorrectPointsInput!) {
 }
 """
 GRANT = """
-mutation($input: PointsInput!) {
+mutation($input: GrantPointsInput!) {
   grantPoints(input: $input) { __typename ... on PointsPosted { balance entry { id } } }
 }
 """
 SPEND = """
-mutation($input: PointsInput!) { spendPoints(input: $input) { __typename ... on PointsPosted { balance } } }
+mutation($input: SpendPointsInput!) { spendPoints(input: $input) { __typename ... on PointsPosted { balance } } }
 """
 VIEW = """
 query($community: ID!, $member: ID!) {

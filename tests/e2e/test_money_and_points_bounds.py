@@ -9,7 +9,7 @@ from tests.support.guildhall import GraphQL
 
 ERRORS = "... on InvalidInputError { code fields { field reason } }"
 GRANT = f"""
-mutation Grant($input: PointsInput!) {{
+mutation Grant($input: GrantPointsInput!) {{
   grantPoints(input: $input) {{
     __typename ... on PointsPosted {{ balance lifetimePoints entry {{ points }} }} {ERRORS}
   }}

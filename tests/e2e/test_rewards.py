@@ -17,7 +17,7 @@ from tests.support.factories import add_members, create_community
 from tests.support.guildhall import GraphQL, eventually
 
 GRANT = """
-mutation Grant($input: PointsInput!) { grantPoints(input: $input) { __typename ... on PointsPosted { balance } } }
+mutation Grant($input: GrantPointsInput!) { grantPoints(input: $input) { __typename ... on PointsPosted { balance } } }
 """
 
 BADGES = """
@@ -56,7 +56,7 @@ mutation Redeem($input: RedeemRewardInput!) {
 """
 
 CANCEL = """
-mutation Cancel($input: ChangeRedemptionInput!) {
+mutation Cancel($input: CancelRedemptionInput!) {
   cancelRedemption(input: $input) {
     __typename ... on RedemptionChanged { redemption { status refundEntryId } } ... on ConflictError { code }
   }
@@ -70,7 +70,7 @@ query View($community: ID!, $a: ID!, $b: ID!) {
   }
   badges(communityId: $community) { name }
   rewards(communityId: $community) { name stock }
-  redemptions(communityId: $community, memberId: $a) { status }
+  redemptions(communityId: $community, memberId: $a) { nodes { status } }
 }
 """
 
@@ -123,7 +123,7 @@ async def test_badges_and_rewards_through_the_gateway(admin: GraphQL) -> None:
     assert b["badges"] == []
     assert view["badges"] == [{"name": "Helper"}]
     assert view["rewards"] == [{"name": "Sticker", "stock": 1}]
-    assert view["redemptions"] == [{"status": "cancelled"}]
+    assert view["redemptions"]["nodes"] == [{"status": "cancelled"}]
 
 
 SURPRISE = """
@@ -137,7 +137,7 @@ mutation Surprise($input: CreateSurpriseRuleInput!) {
 
 DRAWS = """
 query Draws($community: ID!) {
-  surpriseDraws(communityId: $community) { id memberId seed value threshold outcome budgetLeft }
+  surpriseDraws(communityId: $community) { nodes { id memberId seed value threshold outcome budgetLeft } }
   surpriseRules(communityId: $community) { name events }
 }
 """
@@ -221,7 +221,7 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
 
     async def drawn() -> Any:
         draws = (await admin(DRAWS, community=cid))["data"]
-        return draws if draws["surpriseDraws"] else None
+        return draws if draws["surpriseDraws"]["nodes"] else None
 
     draws = await eventually(drawn)
     claim_b = {"communityId": cid, "probeId": probe["id"], "memberId": b_id, "groupId": group.id}
@@ -245,7 +245,7 @@ async def test_surprises_and_probes_through_the_gateway(admin: GraphQL, guildhal
     assert rule["rule"]["dailyBudget"] == 50
     assert [f["field"] for f in bad["fields"]] == ["probability"]
     assert probe["groups"] == [{"groupId": group.id, "membersPresent": 4}]
-    [draw] = draws["surpriseDraws"]
+    [draw] = draws["surpriseDraws"]["nodes"]
     assert (draw["memberId"], draw["outcome"], draw["budgetLeft"]) == (a_id, "won", 50)
     assert draw["seed"].endswith(f":{a_id}") and draw["value"] < draw["threshold"]
     assert draws["surpriseRules"] == [{"name": "Lucky", "events": ["member.activity.message"]}]

@@ -84,16 +84,21 @@ class Leaderboard:
 @strawberry.type(description="A point rule's current version; changing a rule adds a version.")
 class PointRule:
     id: strawberry.ID = strawberry.field(description="This version's id; ledger entries reference it.")
-    rule_id: strawberry.ID
-    version: int
+    rule_id: strawberry.ID = strawberry.field(description="The rule, the same across its versions.")
+    version: int = strawberry.field(description="1 for the rule as created, one more per change.")
     name: str
-    event: str
-    points: Int64
-    daily_cap: Int64 | None
-    cooldown_seconds: int
-    conditions: JSON
-    tier_multipliers: JSON
-    enabled: bool
+    event: str = strawberry.field(description="The occurrence the rule answers (see CreatePointRuleInput.event).")
+    points: Int64 = strawberry.field(description="Points per occurrence, before a tier multiplier.")
+    daily_cap: Int64 | None = strawberry.field(description="Most points per member per local day; null: no cap.")
+    cooldown_seconds: int = strawberry.field(description="Seconds between a member's awards by it; 0: none.")
+    conditions: JSON = strawberry.field(
+        description='The conditions given, as the service keeps them: snake_case keys (`{"min_amount": 10000, '
+        '"currency": "CNY"}`; see PointRuleConditionsInput for each); `{}` when there are none.'
+    )
+    tier_multipliers: JSON = strawberry.field(
+        description='Factor per tier id (`{"tier_…": 1.5}`), as given in tierMultipliers; `{}` when there are none.'
+    )
+    enabled: bool = strawberry.field(description="Whether it awards.")
 
     @classmethod
     def from_dto(cls, dto: RuleRead) -> PointRule:

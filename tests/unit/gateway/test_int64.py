@@ -11,9 +11,10 @@ from gateway.schema.root import create_schema
 # Schema fields (and arguments) that carry money in minor units or points; every other integer stays ``Int``.
 WIDE = {
     "amount", "balance", "bonus", "budgetLeft", "cost", "dailyBudget", "dailyCap", "earnedBack", "fee",
-    "finisherShareMax", "finisherShareMin", "forfeited", "held", "lifetimePoints", "memberOutcomeMax",
-    "memberOutcomeMin", "paid", "payable", "points", "pointsPerClaim", "pool", "poolToFinishers", "priceAmount",
-    "refunded", "score", "share", "stakeAmount", "staked", "stakes", "threshold", "unclaimed",
+    "finisherShareMax", "finisherShareMin", "forfeited", "held", "lifetimePoints", "maxAmount", "memberOutcomeMax",
+    "memberOutcomeMin", "minAmount", "paid", "payable", "points", "pointsPerClaim", "pool", "poolToFinishers",
+    "priceAmount", "refunded", "score", "share", "stakeAmount", "staked", "stakes", "threshold", "unclaimed",
+    "n",  # a badge criterion's count or lifetime points
 }  # fmt: skip
 
 
