@@ -6,9 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from contracts.gamification.leaderboard import Window
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.gamification.types import (
     GamificationSettings,
     Leaderboard,
@@ -38,12 +36,9 @@ class GamificationQuery:
         member_id: strawberry.ID | None = None,
         radius: int = 0,
     ) -> Leaderboard:
-        try:
-            dto = await info.context.gamification.leaderboard(
-                str(community_id), Window(window.value), limit=limit, member_id=member_id, radius=radius
-            )
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.gamification.leaderboard(
+            str(community_id), Window(window.value), limit=limit, member_id=member_id, radius=radius
+        )
         return Leaderboard(
             window=LeaderboardWindow(dto.window),
             period=dto.period,
@@ -54,18 +49,12 @@ class GamificationQuery:
 
     @strawberry.field(description="The current version of each point rule.")
     async def point_rules(self, info: Info[Context, None], community_id: strawberry.ID) -> list[PointRule]:
-        try:
-            rules = await info.context.gamification.rules(str(community_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        rules = await info.context.gamification.rules(str(community_id))
         return [PointRule.from_dto(rule) for rule in rules]
 
     @strawberry.field(description="The community's gamification settings (time zone, decay).")
     async def gamification_settings(
         self, info: Info[Context, None], community_id: strawberry.ID
     ) -> GamificationSettings:
-        try:
-            dto = await info.context.gamification.point_settings(str(community_id))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.gamification.point_settings(str(community_id))
         return GamificationSettings.from_dto(str(community_id), dto)

@@ -13,10 +13,8 @@ from strawberry.types import Info
 from contracts.gamification.leaderboard import RankedRead
 from contracts.gamification.ledger import EntryRead, PointSettingsRead
 from contracts.gamification.rule import RuleRead
-from gateway.clients import ServiceProblem
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.rewards.types import BadgeAward
 from gateway.schema.scalars import Int64
 
@@ -142,10 +140,7 @@ class MemberGamification:
     member_id: strawberry.ID
 
     async def _balance(self, info: Info[Context, None]) -> tuple[int, int]:
-        try:
-            dto = await info.context.loaders.member_points.load((str(self.community_id), str(self.member_id)))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        dto = await info.context.loaders.member_points.load((str(self.community_id), str(self.member_id)))
         return dto.balance, dto.lifetime
 
     @strawberry.field(description="Points that can be spent.")
@@ -183,10 +178,7 @@ class MemberGamification:
 
     @strawberry.field(description="Rank in each window's current period where the member has points.")
     async def ranks(self, info: Info[Context, None]) -> list[Rank]:
-        try:
-            found = await info.context.loaders.member_ranks.load((str(self.community_id), str(self.member_id)))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        found = await info.context.loaders.member_ranks.load((str(self.community_id), str(self.member_id)))
         return [
             Rank(window=LeaderboardWindow(window), rank=ranked.rank, score=ranked.score)
             for window, ranked in found.items()
@@ -194,16 +186,10 @@ class MemberGamification:
 
     @strawberry.field(description="Badges the member holds, batched per community.")
     async def badges(self, info: Info[Context, None]) -> list[BadgeAward]:
-        try:
-            awards = await info.context.loaders.member_badges.load((str(self.community_id), str(self.member_id)))
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        awards = await info.context.loaders.member_badges.load((str(self.community_id), str(self.member_id)))
         return [BadgeAward.from_dto(award) for award in awards]
 
     @strawberry.field
     async def recent_entries(self, info: Info[Context, None], limit: int = 10) -> list[PointEntry]:
-        try:
-            page = await info.context.gamification.entries(str(self.community_id), str(self.member_id), limit=limit)
-        except ServiceProblem as problem:
-            raise graphql_error_from(problem) from None
+        page = await info.context.gamification.entries(str(self.community_id), str(self.member_id), limit=limit)
         return [PointEntry.from_dto(entry) for entry in page.items]

@@ -9,9 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from gateway.clients import ServiceProblem
 from gateway.schema.context import Context
-from gateway.schema.errors import graphql_error_from
 from gateway.schema.relay import Connection
 from gateway.schema.rewards.types import Badge, Probe, ProbeReport, Redemption, Reward, SurpriseDraw, SurpriseRule
 from kit.errors import InvalidInput
@@ -32,10 +30,7 @@ Limit = Annotated[
 
 
 async def _call(call: Awaitable[T]) -> T:
-    try:
-        return await call
-    except ServiceProblem as problem:
-        raise graphql_error_from(problem) from None
+    return await call
 
 
 def _params(**values: Any) -> dict[str, Any]:
