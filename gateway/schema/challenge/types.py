@@ -76,7 +76,7 @@ class ChallengeEnrollment:
 
 @strawberry.type(description="One check-in (打卡) for one challenge day, or a makeup (补卡) of an earlier day.")
 class Checkin:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The check-in's id (chk_…).")
     challenge_id: strawberry.ID = strawberry.field(description="The challenge checked in to.")
     enrollment_id: strawberry.ID = strawberry.field(description="The enrollment it counts for.")
     member_id: strawberry.ID = strawberry.field(description="The member who checked in.")
