@@ -59,7 +59,7 @@ class UpdateCertificateTemplateInput:
     enabled: bool | None = strawberry.field(default=None, description="false stops issuing it, by hand or not.")
 
 
-@strawberry.type
+@strawberry.type(description="A certificate template was created or changed.")
 class CertificateTemplateSuccess:
     template: CertificateTemplate = strawberry.field(description="The template as it is now.")
 
@@ -85,15 +85,26 @@ class RevokeCertificateInput:
     reason: str = strawberry.field(description="Shown on its public page from now on, 1 to 500 characters.")
 
 
-@strawberry.type
+@strawberry.type(description="A certificate was issued (or, retried, found) or revoked.")
 class CertificateSuccess:
     certificate: Certificate = strawberry.field(description="The certificate as it is now.")
 
 
+ERRORS = "or the user error that refused it (`code` says why; `InvalidInputError.fields` name the fields)."
 CertificateTemplatePayload = Annotated[
-    CertificateTemplateSuccess | Errors, strawberry.union("CertificateTemplatePayload")
+    CertificateTemplateSuccess | Errors,
+    strawberry.union(
+        "CertificateTemplatePayload",
+        description=f"What `createCertificateTemplate` and `updateCertificateTemplate` answer: the template, {ERRORS}",
+    ),
 ]
-CertificatePayload = Annotated[CertificateSuccess | Errors, strawberry.union("CertificatePayload")]
+CertificatePayload = Annotated[
+    CertificateSuccess | Errors,
+    strawberry.union(
+        "CertificatePayload",
+        description=f"What `issueCertificate` and `revokeCertificate` answer: the certificate, {ERRORS}",
+    ),
+]
 
 
 def _template(dto: TemplateRead) -> CertificateTemplateSuccess:

@@ -14,10 +14,12 @@ from contracts.gamification.certificate import CertificateRead, TemplateRead
 
 @strawberry.enum(description="What issues a template's certificates by itself.")
 class CertificateTrigger(Enum):
-    MANUAL = "manual"
-    CHALLENGE = "challenge"
-    BADGE = "badge"
-    COURSE = "course"
+    MANUAL = strawberry.enum_value("manual", description="Only by hand, with `issueCertificate`.")
+    CHALLENGE = strawberry.enum_value(
+        "challenge", description="When a member completes the challenge `triggerRef` names."
+    )
+    BADGE = strawberry.enum_value("badge", description="When a member is awarded the badge `triggerRef` names.")
+    COURSE = strawberry.enum_value("course", description="When a member completes the course `triggerRef` names.")
 
 
 @strawberry.type(
@@ -25,13 +27,19 @@ class CertificateTrigger(Enum):
 )
 class CertificateTemplate:
     id: strawberry.ID
-    name: str
-    achievement_name: str
-    description: str
-    issuer_name: str
-    trigger_kind: CertificateTrigger
-    trigger_ref: strawberry.ID | None
-    enabled: bool
+    name: str = strawberry.field(description="The operator's name for the template, 1 to 100 characters.")
+    achievement_name: str = strawberry.field(description="What its certificates say was achieved.")
+    description: str = strawberry.field(
+        description="A longer text about the achievement, in the credential as its criteria; may be empty."
+    )
+    issuer_name: str = strawberry.field(description="Who its certificates say issued them.")
+    trigger_kind: CertificateTrigger = strawberry.field(
+        description="What issues its certificates by itself; MANUAL: only by hand."
+    )
+    trigger_ref: strawberry.ID | None = strawberry.field(
+        description="The challenge, badge or course whose completion issues it; null for MANUAL."
+    )
+    enabled: bool = strawberry.field(description="false: no certificate is issued from it, by hand or by trigger.")
     created_at: datetime
     updated_at: datetime
 
@@ -54,18 +62,29 @@ class CertificateTemplate:
 @strawberry.type(description="An issued certificate: anyone can verify it at `url`, no login needed.")
 class Certificate:
     id: strawberry.ID
-    serial: str
-    template_id: strawberry.ID
-    member_id: strawberry.ID
-    recipient_name: str
-    achievement_name: str
-    issuer_name: str
-    source: str = strawberry.field(description="challenge:<enrollment>, badge:<award> or manual:<key>")
-    issued_at: datetime
-    revoked_at: datetime | None
-    revocation_reason: str | None
+    serial: str = strawberry.field(
+        description="What people read out to verify it, e.g. 7K3M-Q9XD-2B4R-HT6W; its last character is a check."
+    )
+    template_id: strawberry.ID = strawberry.field(description="The template it was issued from.")
+    member_id: strawberry.ID = strawberry.field(description="The member who earned it.")
+    recipient_name: str = strawberry.field(description="The name on the certificate.")
+    achievement_name: str = strawberry.field(description="What it says was achieved, as its template said then.")
+    issuer_name: str = strawberry.field(description="Who it says issued it, as its template said then.")
+    source: str = strawberry.field(
+        description="What issued it: challenge:<enrollment>, badge:<award>, course:<course>:<member> or manual:<key>"
+    )
+    issued_at: datetime = strawberry.field(description="When it was issued: the credential's validFrom.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked; null: not revoked.")
+    revocation_reason: str | None = strawberry.field(
+        description="Why it was revoked, shown on its public page; null: not revoked."
+    )
     url: str = strawberry.field(description="The public verification page; add .json, .png or .pdf")
-    credential: JSON = strawberry.field(description="The signed Open Badges 3.0 credential")
+    credential: JSON = strawberry.field(
+        description=(
+            "The W3C Verifiable Credential (an Open Badges 3.0 OpenBadgeCredential) with an eddsa-rdfc-2022 proof "
+            "by the issuer's did:key; its credentialStatus entry says whether it is revoked."
+        )
+    )
 
     @classmethod
     def from_dto(cls, dto: CertificateRead) -> Certificate:

@@ -98,7 +98,7 @@ class CreateChallengeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="A challenge was created (or, retried with its idempotency key, found).")
 class CreateChallengeSuccess:
     challenge: Challenge = strawberry.field(description="The challenge as defined, defaults filled in.")
 
@@ -117,7 +117,7 @@ class WithdrawFromChallengeInput:
     member_id: strawberry.ID = strawberry.field(description=MEMBER)
 
 
-@strawberry.type
+@strawberry.type(description="A member was enrolled in or withdrawn from a challenge.")
 class EnrollmentSuccess:
     enrollment: ChallengeEnrollment = strawberry.field(description="The member's enrollment after the change.")
 
@@ -141,7 +141,7 @@ class CheckInInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="A check-in counted: the check-in and the enrollment's counters and streaks with it.")
 class CheckInSuccess:
     checkin: Checkin = strawberry.field(description="The check-in recorded.")
     enrollment: ChallengeEnrollment = strawberry.field(description="The member's enrollment with it counted.")
@@ -167,7 +167,7 @@ class ReviewAppealInput:
     note: str | None = strawberry.field(default=None, description="Why, kept on the day as `reviewNote`.")
 
 
-@strawberry.type
+@strawberry.type(description="A missed day was appealed or its appeal reviewed.")
 class MissedDaySuccess:
     missed_day: MissedDay = strawberry.field(description="The missed day after the change.")
 

@@ -28,18 +28,26 @@ def _id(value: str | None) -> strawberry.ID | None:
 class ChallengeEnrollment:
     id: strawberry.ID
     community_id: strawberry.ID
-    challenge_id: strawberry.ID
-    member_id: strawberry.ID
-    status: str = strawberry.field(description="pending, active, completed, failed or withdrawn")
-    days_done: int
-    makeups_used: int
-    missed_days: int
+    challenge_id: strawberry.ID = strawberry.field(description="The challenge enrolled in (chl_…).")
+    member_id: strawberry.ID = strawberry.field(description="The member enrolled (mbr_…).")
+    status: str = strawberry.field(
+        description="pending (a deposit challenge waiting for `confirmStake`), active, completed, failed or withdrawn"
+    )
+    days_done: int = strawberry.field(description="Challenge days that count so far: checked in, made up or excused.")
+    makeups_used: int = strawberry.field(description="Makeup check-ins (补卡) used, of the challenge's `makeupCount`.")
+    missed_days: int = strawberry.field(description="Closed days without a check-in, not made up or excused.")
     streak: int = strawberry.field(description="Consecutive days checked in up to the last one recorded.")
-    best_streak: int
-    last_checkin_day: int | None
-    stake_amount: Int64 | None = strawberry.field(description="The deposit staked, in minor units.")
-    created_at: datetime
-    decided_at: datetime | None
+    best_streak: int = strawberry.field(description="The longest run of consecutive days that counted.")
+    last_checkin_day: int | None = strawberry.field(
+        description="The latest challenge day that counts, from 1; null: none yet."
+    )
+    stake_amount: Int64 | None = strawberry.field(
+        description="The stake a deposit challenge asked of this member, in minor units (fen, cents); null: none."
+    )
+    created_at: datetime = strawberry.field(description="When the member enrolled.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it became completed, failed or withdrawn; null: still pending or active."
+    )
 
     @strawberry.field(description="The challenge this enrollment is in.")
     async def challenge(self, info: Info[Context, None]) -> Challenge | None:
@@ -68,17 +76,19 @@ class ChallengeEnrollment:
 
 @strawberry.type(description="One check-in (打卡) for one challenge day, or a makeup (补卡) of an earlier day.")
 class Checkin:
-    id: strawberry.ID
-    challenge_id: strawberry.ID
-    enrollment_id: strawberry.ID
-    member_id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The check-in's id (chk_…).")
+    challenge_id: strawberry.ID = strawberry.field(description="The challenge checked in to.")
+    enrollment_id: strawberry.ID = strawberry.field(description="The enrollment it counts for.")
+    member_id: strawberry.ID = strawberry.field(description="The member who checked in.")
     day: int = strawberry.field(description="The challenge day, from 1.")
     local_date: date = strawberry.field(description="That day's date in the challenge's time zone.")
-    makeup: bool
-    channel: str = strawberry.field(description="api or chat")
-    text: str
-    photo_urls: list[str]
-    checked_in_at: datetime
+    makeup: bool = strawberry.field(description="true: a makeup (补卡) of a passed day, one of the member's makeups.")
+    channel: str = strawberry.field(
+        description="api (the `checkIn` mutation) or chat (a chat message with one of the keywords)"
+    )
+    text: str = strawberry.field(description="The proof's text as sent; empty when there was none.")
+    photo_urls: list[str] = strawberry.field(description="URLs of the proof's photos; empty when there were none.")
+    checked_in_at: datetime = strawberry.field(description="When it was recorded.")
 
     @classmethod
     def from_dto(cls, dto: CheckinRead) -> Checkin:
@@ -100,19 +110,27 @@ class Checkin:
 @strawberry.type(description="A challenge day a member missed; it may be appealed within the appeal window.")
 class MissedDay:
     id: strawberry.ID
-    challenge_id: strawberry.ID
-    enrollment_id: strawberry.ID
-    member_id: strawberry.ID
-    day: int
-    local_date: date
-    status: str = strawberry.field(description="missed, appealed, excused or rejected")
-    appeal_until: datetime
-    appeal_reason: str | None
-    appealed_at: datetime | None
-    reviewed_by: strawberry.ID | None
-    review_note: str | None
-    reviewed_at: datetime | None
-    missed_at: datetime
+    challenge_id: strawberry.ID = strawberry.field(description="The challenge the day belongs to.")
+    enrollment_id: strawberry.ID = strawberry.field(description="The enrollment that missed it.")
+    member_id: strawberry.ID = strawberry.field(description="The member who missed it.")
+    day: int = strawberry.field(description="The challenge day missed, from 1.")
+    local_date: date = strawberry.field(description="That day's date in the challenge's time zone.")
+    status: str = strawberry.field(
+        description="missed, appealed (awaiting review), excused (counts as done), rejected, or made_up (by a 补卡)"
+    )
+    appeal_until: datetime = strawberry.field(
+        description="The last moment to appeal: the day's window close plus the challenge's `appealWindowHours`."
+    )
+    appeal_reason: str | None = strawberry.field(description="Why the member asked to excuse it; null: not appealed.")
+    appealed_at: datetime | None = strawberry.field(description="When it was appealed; null: not appealed.")
+    reviewed_by: strawberry.ID | None = strawberry.field(
+        description="The member who reviewed the appeal; null: not reviewed, or no reviewer recorded."
+    )
+    review_note: str | None = strawberry.field(
+        description="The reviewer's note; `not reviewed in time` when an unreviewed appeal lapsed (rejected)."
+    )
+    reviewed_at: datetime | None = strawberry.field(description="When the appeal was decided; null: not yet.")
+    missed_at: datetime = strawberry.field(description="When the day's window closed without a check-in.")
 
     @classmethod
     def from_dto(cls, dto: MissedDayRead) -> MissedDay:
@@ -138,30 +156,44 @@ class MissedDay:
 class Challenge:
     id: strawberry.ID
     community_id: strawberry.ID
-    name: str
-    description: str
-    start_date: date
-    days: int
-    timezone: str
+    name: str = strawberry.field(description="What members see, 1 to 100 characters.")
+    description: str = strawberry.field(description="Longer text for members; may be empty.")
+    start_date: date = strawberry.field(description="The date of day 1, in the challenge's time zone.")
+    days: int = strawberry.field(description="How many consecutive days it runs, 1 to 366; day N is startDate + N - 1.")
+    timezone: str = strawberry.field(description="IANA time zone the days and windows are counted in.")
     window_start: time | None = strawberry.field(description="Local time check-ins open each day; null: all day.")
     window_end: time | None = strawberry.field(description="Local time they close; before the start: past midnight.")
-    proof_kind: str = strawberry.field(description="keyword, text or photo")
-    proof_min_length: int
+    proof_kind: str = strawberry.field(description="keyword, text or photo: what makes a check-in count")
+    proof_min_length: int = strawberry.field(description="Characters of text a text proof needs.")
     keywords: list[str] = strawberry.field(description='Words that make a chat message a check-in, e.g. "打卡".')
-    makeup_count: int
-    makeup_days_back: int
-    allowed_misses: int
-    enroll_opens_at: datetime | None
-    enroll_closes_at: datetime
-    capacity: int | None
-    enrolled_count: int
-    tier_ids: list[strawberry.ID]
-    stake_amount: Int64 | None
-    currency: str | None
-    platform_fee_bps: int
-    appeal_window_hours: int
-    rolled_through_day: int
-    finalized_at: datetime | None
+    makeup_count: int = strawberry.field(description="Makeup check-ins (补卡) of passed days each member may use.")
+    makeup_days_back: int = strawberry.field(description="How many days back from today a makeup may reach.")
+    allowed_misses: int = strawberry.field(description="Days a member may leave undone and still complete.")
+    enroll_opens_at: datetime | None = strawberry.field(description="When enrolling opens; null: from creation.")
+    enroll_closes_at: datetime = strawberry.field(
+        description="When enrolling closes; unless set, when day 1's window closes."
+    )
+    capacity: int | None = strawberry.field(description="At most this many members; null: no limit.")
+    enrolled_count: int = strawberry.field(description="Places taken: members enrolled and not withdrawn.")
+    tier_ids: list[strawberry.ID] = strawberry.field(
+        description="Only members of these tiers may enroll; empty: any member."
+    )
+    stake_amount: Int64 | None = strawberry.field(
+        description="A deposit challenge's stake per member, in minor units (fen, cents); null: no deposit."
+    )
+    currency: str | None = strawberry.field(description="ISO 4217 code of the stake, e.g. CNY; null: no deposit.")
+    platform_fee_bps: int = strawberry.field(
+        description="The fee taken from the forfeited pool, in basis points (100 = 1%)."
+    )
+    appeal_window_hours: int = strawberry.field(
+        description="Hours after a day's window closes in which a miss of it may be appealed."
+    )
+    rolled_through_day: int = strawberry.field(
+        description="The last closed day whose misses are recorded; 0: none yet."
+    )
+    finalized_at: datetime | None = strawberry.field(
+        description="When every enrollment was decided and the deposits settled; null: not yet."
+    )
     created_at: datetime
 
     @classmethod
@@ -246,7 +278,9 @@ class Challenge:
         after: After = None,
         status: Annotated[
             str | None,
-            strawberry.argument(description="Only missed days in this status: missed, appealed, excused, rejected."),
+            strawberry.argument(
+                description="Only missed days in this status: missed, appealed, excused, rejected, made_up."
+            ),
         ] = None,
         member_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this member's.")] = None,
     ) -> Connection[MissedDay]:

@@ -47,13 +47,22 @@ class RecordPayoutInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="A stake or payout was recorded (or, its reference already recorded, found).")
 class DepositRecorded:
     transaction: MoneyTransaction = strawberry.field(description="The movement recorded in the deposit journal.")
     deposit: Deposit = strawberry.field(description="The member's deposit with it applied.")
 
 
-DepositPayload = Annotated[DepositRecorded | Errors, strawberry.union("DepositPayload")]
+DepositPayload = Annotated[
+    DepositRecorded | Errors,
+    strawberry.union(
+        "DepositPayload",
+        description=(
+            "What `confirmStake` and `recordPayout` answer: the movement and the deposit, or the user error that "
+            "refused it (`code` says why; `InvalidInputError.fields` name the fields)."
+        ),
+    ),
+]
 
 # The challenge and the member are in the path; the body is the money.
 _IN_PATH = ADDRESSING | {"challenge_id", "member_id"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -34,8 +34,10 @@ class DepositQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        challenge_id: strawberry.ID,
-        member_id: strawberry.ID,
+        challenge_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The deposit challenge, by its id (chl_…).")
+        ],
+        member_id: Annotated[strawberry.ID, strawberry.argument(description="The enrolled member, by their id.")],
     ) -> Deposit:
         dto = await _call(info.context.gamification.deposit(str(community_id), str(challenge_id), str(member_id)))
         return Deposit.from_dto(dto)
@@ -45,14 +47,28 @@ class DepositQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        stake_amount: Int64,
-        days: int,
-        members: int,
-        platform_fee_bps: int = 0,
-        allowed_misses: int = 0,
-        buckets: list[DepositPreviewBucket] | None = None,
-        completion_rate: float | None = None,
-        failed_days_done: int = 0,
+        stake_amount: Annotated[
+            Int64, strawberry.argument(description="The stake each member pays, in minor units (fen, cents).")
+        ],
+        days: Annotated[int, strawberry.argument(description="How many days the challenge runs, 1 to 366.")],
+        members: Annotated[int, strawberry.argument(description="How many members stake, 1 to 100000.")],
+        platform_fee_bps: Annotated[
+            int, strawberry.argument(description="The fee off the forfeited pool in basis points, 0 to 10000.")
+        ] = 0,
+        allowed_misses: Annotated[
+            int, strawberry.argument(description="Days a member may miss and still finish; fewer than `days`.")
+        ] = 0,
+        buckets: Annotated[
+            list[DepositPreviewBucket] | None,
+            strawberry.argument(description="How the members spread over days done; give this or `completionRate`."),
+        ] = None,
+        completion_rate: Annotated[
+            float | None,
+            strawberry.argument(description="Instead of `buckets`: the fraction of members, 0 to 1, who do every day."),
+        ] = None,
+        failed_days_done: Annotated[
+            int, strawberry.argument(description="With `completionRate`: the days each of the other members does.")
+        ] = 0,
     ) -> DepositPreview:
         body = {
             "stake_amount": stake_amount,
