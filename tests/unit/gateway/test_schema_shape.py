@@ -59,9 +59,9 @@ def paging_problems(of: GraphQLSchema) -> list[str]:
         limit = field.args.get("limit")
         if limit is not None and limit.deprecation_reason is None and (type_name, field_name) not in BOUNDED_LISTS:
             problems.append(f"{type_name}.{field_name} pages by limit")
-        if _is_list(field) and field.args and (type_name, field_name) not in BOUNDED_LISTS:
-            if {"first", "after", "limit", "before", "cursor"} & set(field.args):
-                problems.append(f"{type_name}.{field_name} is a paged plain list")
+        paged_by = {"first", "after", "limit", "before", "cursor"} & set(field.args)
+        if _is_list(field) and paged_by and (type_name, field_name) not in BOUNDED_LISTS:
+            problems.append(f"{type_name}.{field_name} is a paged plain list")
     return problems
 
 
