@@ -24,7 +24,7 @@ class Level:
     rank: int = strawberry.field(description="Its place in the scheme, 1 for the lowest.")
     name: str = strawberry.field(description="What members see, e.g. Apprentice (1 to 60 characters).")
     threshold: Int64 = strawberry.field(description="The lifetime points at which a member reaches it.")
-    chat_role: str | None = strawberry.field(description="The chat role members hold while on this level.")
+    chat_role: str | None = strawberry.field(description="The chat role members hold while on this level; null: none.")
 
     @classmethod
     def from_dto(cls, dto: LevelRead) -> Level:

@@ -63,7 +63,7 @@ class CreatePointRuleInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="One level of a scheme given to `setLevelScheme`.")
 class LevelInput:
     rank: int = strawberry.field(description="1 for the first level, then 2, 3 …, up to 100.")
     name: str = strawberry.field(description="Shown to members: 1-60 characters.")
@@ -79,7 +79,7 @@ class SetLevelSchemeInput:
     levels: list[LevelInput] = strawberry.field(description="1-100 levels in rank order, thresholds rising.")
 
 
-@strawberry.type
+@strawberry.type(description="What `setLevelScheme` answers when it succeeds: the scheme in force.")
 class SetLevelSchemeSuccess:
     levels: list[Level] = strawberry.field(description="The scheme now in force, in rank order.")
 
@@ -87,7 +87,10 @@ class SetLevelSchemeSuccess:
 SetLevelSchemePayload = Annotated[SetLevelSchemeSuccess | Errors, strawberry.union("SetLevelSchemePayload")]
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `createPointRule` answers when it succeeds (or, retried with its idempotency key, the rule "
+    "the first attempt created)."
+)
 class CreatePointRuleSuccess:
     rule: PointRule = strawberry.field(description="The rule's first version.")
 
@@ -119,7 +122,7 @@ class UpdatePointRuleInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What `updatePointRule` answers when it succeeds: the rule's new version.")
 class UpdatePointRuleSuccess:
     rule: PointRule = strawberry.field(description="The new current version.")
 
@@ -151,7 +154,7 @@ class UpdateGamificationSettingsInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What `updateGamificationSettings` answers when it succeeds.")
 class UpdateGamificationSettingsSuccess:
     settings: GamificationSettings = strawberry.field(description="The settings now in force.")
 
@@ -179,7 +182,10 @@ class SpendPointsInput:
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `grantPoints`, `spendPoints` and `correctPoints` answer when they succeed: the ledger entry "
+    "posted and the member's totals after it."
+)
 class PointsPosted:
     entry: PointEntry = strawberry.field(description="The ledger entry posted.")
     balance: Int64 = strawberry.field(description="The member's spendable points after it.")

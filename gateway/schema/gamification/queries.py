@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -21,7 +23,12 @@ from gateway.schema.gamification.types import (
 class GamificationQuery:
     @strawberry.field(description="Members' points, levels, ranks and recent entries; batched per community.")
     async def member_gamification(
-        self, info: Info[Context, None], community_id: strawberry.ID, member_ids: list[strawberry.ID]
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        member_ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="The members to read, answered in this order.")
+        ],
     ) -> list[MemberGamification]:
         info.context.principal  # noqa: B018 - raises UNAUTHENTICATED when there is no key
         return [MemberGamification(community_id=community_id, member_id=member_id) for member_id in member_ids]
@@ -31,10 +38,20 @@ class GamificationQuery:
         self,
         info: Info[Context, None],
         community_id: strawberry.ID,
-        window: LeaderboardWindow = LeaderboardWindow.ALL,
-        limit: int = 100,
-        member_id: strawberry.ID | None = None,
-        radius: int = 0,
+        window: Annotated[
+            LeaderboardWindow, strawberry.argument(description="Which board: ALL (all time) by default.")
+        ] = LeaderboardWindow.ALL,
+        limit: Annotated[int, strawberry.argument(description="How many of the top to answer, 1 to 1000.")] = 100,
+        member_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Also answer this member's place (`me`) and, with radius, neighbours."),
+        ] = None,
+        radius: Annotated[
+            int,
+            strawberry.argument(
+                description="With memberId: how many places above and below it `around` holds, 0 to 50."
+            ),
+        ] = 0,
     ) -> Leaderboard:
         dto = await info.context.gamification.leaderboard(
             str(community_id), Window(window.value), limit=limit, member_id=member_id, radius=radius

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,24 +19,42 @@ from gateway.schema.rewards.types import BadgeAward
 from gateway.schema.scalars import Int64
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="The span a leaderboard sums earned points over, its periods turning in the community's time zone."
+)
 class LeaderboardWindow(Enum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
+    _value_: str  # what each enum_value below holds, for type checkers
+    DAY = strawberry.enum_value("day", description="One local day, from midnight; its period reads e.g. 2026-03-02.")
+    WEEK = strawberry.enum_value("week", description="One ISO week, from Monday; its period reads e.g. 2026-W10.")
+    MONTH = strawberry.enum_value("month", description="One calendar month; its period reads e.g. 2026-03.")
+    ALL = strawberry.enum_value("all", description="All time: lifetime points; its period reads all.")
 
 
 @strawberry.type(description="A posting in the points ledger; never edited, corrected by another entry.")
 class PointEntry:
     id: strawberry.ID
-    member_id: strawberry.ID
-    kind: str
-    points: Int64
-    reason: str
-    rule_version_id: strawberry.ID | None
-    corrects_entry_id: strawberry.ID | None
-    occurred_at: datetime
+    member_id: strawberry.ID = strawberry.field(description="The member whose balance it changes.")
+    kind: str = strawberry.field(
+        description="`award` (by a point rule), `grant` (by hand), `bonus` (a surprise draw won or a probe "
+        "claimed), `correction` (offsets an earlier entry), `spend` (a redemption or a manual spend), `refund` "
+        "(a cancelled redemption's points back) or `decay` (an inactive balance shrinking). Award, grant, bonus "
+        "and correction count toward lifetime points, levels and leaderboards; the others only move the balance."
+    )
+    points: Int64 = strawberry.field(
+        description="Signed: positive adds to the balance, negative takes from it (spend, decay, most corrections)."
+    )
+    reason: str = strawberry.field(
+        description="Why, as given by the operator or written by the service (e.g. `redeemed Mug`)."
+    )
+    rule_version_id: strawberry.ID | None = strawberry.field(
+        description="The point rule version (`PointRule.id`) that awarded it; null for entries of other kinds."
+    )
+    corrects_entry_id: strawberry.ID | None = strawberry.field(
+        description="The entry this correction offsets or this refund gives back; null otherwise."
+    )
+    occurred_at: datetime = strawberry.field(
+        description="When what it is for happened; leaderboard periods and daily caps count by this instant."
+    )
 
     @classmethod
     def from_dto(cls, dto: EntryRead) -> PointEntry:
@@ -52,31 +70,47 @@ class PointEntry:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A member's place on one window's leaderboard, in the window's current period.")
 class Rank:
-    window: LeaderboardWindow
-    rank: int
-    score: Int64
+    window: LeaderboardWindow = strawberry.field(description="The leaderboard this place is on.")
+    rank: int = strawberry.field(
+        description="1 for the most points; equal scores take consecutive ranks, not a shared one."
+    )
+    score: Int64 = strawberry.field(description="Points earned in the current period (lifetime points for ALL).")
 
 
-@strawberry.type
+@strawberry.type(description="One line of a leaderboard: a member, their place and their points in the period.")
 class RankedMember:
-    member_id: strawberry.ID
-    rank: int
-    score: Int64
+    member_id: strawberry.ID = strawberry.field(description="The member ranked.")
+    rank: int = strawberry.field(
+        description="1 for the most points; equal scores take consecutive ranks, not a shared one."
+    )
+    score: Int64 = strawberry.field(description="Points earned in the period (lifetime points for ALL).")
 
     @classmethod
     def from_dto(cls, dto: RankedRead) -> RankedMember:
         return cls(member_id=strawberry.ID(dto.member_id), rank=dto.rank, score=dto.score)
 
 
-@strawberry.type
+@strawberry.type(
+    description="The members who earned most points (awards, grants, bonuses and corrections; spending does not "
+    "lower a score) in one window's current period."
+)
 class Leaderboard:
-    window: LeaderboardWindow
-    period: str
-    top: list[RankedMember]
-    me: RankedMember | None
-    around: list[RankedMember]
+    window: LeaderboardWindow = strawberry.field(description="The window asked for.")
+    period: str = strawberry.field(
+        description="The current period of the window, in the community's time zone: e.g. 2026-03-02 (DAY), "
+        "2026-W10 (WEEK, ISO week), 2026-03 (MONTH) or all (ALL)."
+    )
+    top: list[RankedMember] = strawberry.field(description="The first `limit` members, highest score first.")
+    me: RankedMember | None = strawberry.field(
+        description="The place of the `memberId` asked about; null when none was given or they have no points in "
+        "the period."
+    )
+    around: list[RankedMember] = strawberry.field(
+        description="`radius` places above and below `memberId`, them included, in rank order; empty when radius "
+        "is 0 or `me` is null."
+    )
 
 
 @strawberry.type(description="A point rule's current version; changing a rule adds a version.")
@@ -84,7 +118,7 @@ class PointRule:
     id: strawberry.ID = strawberry.field(description="This version's id; ledger entries reference it.")
     rule_id: strawberry.ID = strawberry.field(description="The rule, the same across its versions.")
     version: int = strawberry.field(description="1 for the rule as created, one more per change.")
-    name: str
+    name: str = strawberry.field(description="What operators call the rule: 1 to 100 characters.")
     event: str = strawberry.field(description="The occurrence the rule answers (see CreatePointRuleInput.event).")
     points: Int64 = strawberry.field(description="Points per occurrence, before a tier multiplier.")
     daily_cap: Int64 | None = strawberry.field(description="Most points per member per local day; null: no cap.")
@@ -117,8 +151,10 @@ class PointRule:
 
 @strawberry.type(description="A community's gamification settings: its time zone and decay of inactive balances.")
 class GamificationSettings:
-    community_id: strawberry.ID
-    timezone: str
+    community_id: strawberry.ID = strawberry.field(description="The community these settings are of.")
+    timezone: str = strawberry.field(
+        description="IANA time zone (e.g. Asia/Shanghai): where days, daily caps and leaderboard periods turn."
+    )
     decay_after_days: int | None = strawberry.field(description="Days without activity before decay; null: off.")
     decay_percent: int | None = strawberry.field(description="Share of the balance taken per day; null: off.")
     decayed_on: date | None = strawberry.field(description="The community-local day decay last ran for.")
@@ -136,8 +172,8 @@ class GamificationSettings:
 
 @strawberry.type(description="A member's points, level, progress, ranks and recent ledger entries.")
 class MemberGamification:
-    community_id: strawberry.ID
-    member_id: strawberry.ID
+    community_id: strawberry.ID = strawberry.field(description="The community the points are counted in.")
+    member_id: strawberry.ID = strawberry.field(description="The member whose points these are.")
 
     async def _balance(self, info: Info[Context, None]) -> tuple[int, int]:
         dto = await info.context.loaders.member_points.load((str(self.community_id), str(self.member_id)))
@@ -164,11 +200,14 @@ class MemberGamification:
         progress = (lifetime - current.threshold) / (following.threshold - current.threshold)
         return Level.from_dto(current), Level.from_dto(following), round(progress, 4)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The highest level whose threshold the lifetime points reach; null below the first level or "
+        "when the community has no level scheme."
+    )
     async def level(self, info: Info[Context, None]) -> Level | None:
         return (await self._levels(info))[0]
 
-    @strawberry.field
+    @strawberry.field(description="The level after the current one; null at the top level or without a current one.")
     async def next_level(self, info: Info[Context, None]) -> Level | None:
         return (await self._levels(info))[1]
 
@@ -189,7 +228,11 @@ class MemberGamification:
         awards = await info.context.loaders.member_badges.load((str(self.community_id), str(self.member_id)))
         return [BadgeAward.from_dto(award) for award in awards]
 
-    @strawberry.field
-    async def recent_entries(self, info: Info[Context, None], limit: int = 10) -> list[PointEntry]:
+    @strawberry.field(description="The member's latest ledger entries, newest first.")
+    async def recent_entries(
+        self,
+        info: Info[Context, None],
+        limit: Annotated[int, strawberry.argument(description="How many entries, 1 to 200.")] = 10,
+    ) -> list[PointEntry]:
         page = await info.context.gamification.entries(str(self.community_id), str(self.member_id), limit=limit)
         return [PointEntry.from_dto(entry) for entry in page.items]

@@ -40,7 +40,10 @@ class CreateBadgeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `createBadge` answers when it succeeds (or, retried with its idempotency key, the badge "
+    "first created)."
+)
 class CreateBadgeSuccess:
     badge: Badge = strawberry.field(description="The badge as created, enabled.")
 
@@ -56,7 +59,10 @@ class AwardBadgeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `awardBadge` answers when it succeeds; a member who already held a badge that is not "
+    "repeatable keeps that award."
+)
 class AwardBadgeSuccess:
     award: BadgeAward = strawberry.field(description="The award the member holds.")
 
@@ -83,7 +89,10 @@ class CreateRewardInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `createReward` answers when it succeeds (or, retried with its idempotency key, the reward "
+    "first created)."
+)
 class CreateRewardSuccess:
     reward: Reward = strawberry.field(description="The reward as created, active.")
 
@@ -98,7 +107,9 @@ class RedeemRewardInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `redeemReward` answers when it succeeds: the points are paid and a unit of stock taken."
+)
 class RedeemRewardSuccess:
     redemption: Redemption = strawberry.field(description="The redemption, `requested` until fulfilled or cancelled.")
     balance: Int64 | None = strawberry.field(description="The member's points after paying; null on a retry.")
@@ -118,7 +129,7 @@ class CancelRedemptionInput:
     note: str | None = strawberry.field(default=None, description="Kept on the redemption, e.g. why.")
 
 
-@strawberry.type
+@strawberry.type(description="What `fulfilRedemption` and `cancelRedemption` answer when they succeed.")
 class RedemptionChanged:
     redemption: Redemption = strawberry.field(description="The redemption, now `fulfilled` or `cancelled`.")
 
@@ -140,7 +151,10 @@ class CreateSurpriseRuleInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What `createSurpriseRule` answers when it succeeds (or, retried with its idempotency key, the "
+    "rule first created)."
+)
 class CreateSurpriseRuleSuccess:
     rule: SurpriseRule = strawberry.field(description="The rule as created, enabled (its secret is never shown).")
 
@@ -172,9 +186,11 @@ class DropProbeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What `dropProbe` answers when it succeeds; the message is sent into the groups after it.")
 class DropProbeSuccess:
-    probe: Probe = strawberry.field(description="The probe, `open` until it expires, runs out or is closed.")
+    probe: Probe = strawberry.field(
+        description="The probe, `open`: it takes claims until it expires, runs out or is closed."
+    )
 
 
 @strawberry.input
@@ -190,7 +206,7 @@ class ClaimProbeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="What `claimProbe` answers when it succeeds; its points, if any, are posted with it.")
 class ClaimProbeSuccess:
     claim: ProbeClaim = strawberry.field(description="The claim, `via: api`.")
 
@@ -201,7 +217,7 @@ class CloseProbeInput:
     probe_id: strawberry.ID = strawberry.field(description="The probe to close.")
 
 
-@strawberry.type
+@strawberry.type(description="What `closeProbe` answers when it succeeds.")
 class CloseProbeSuccess:
     probe: Probe = strawberry.field(description="The probe, `closed`.")
 
@@ -315,10 +331,18 @@ class RewardsMutation:
         info: Info[Context, None],
         input: CloseProbeInput | None = None,
         community_id: Annotated[
-            strawberry.ID | None, strawberry.argument(deprecation_reason="Use input.communityId; removed in 0.3.0.")
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The probe's community, as `input.communityId`; only without input.",
+                deprecation_reason="Use input.communityId; removed in 0.3.0.",
+            ),
         ] = None,
         probe_id: Annotated[
-            strawberry.ID | None, strawberry.argument(deprecation_reason="Use input.probeId; removed in 0.3.0.")
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The probe to close, as `input.probeId`; only without input.",
+                deprecation_reason="Use input.probeId; removed in 0.3.0.",
+            ),
         ] = None,
     ) -> CloseProbePayload:
         if input is None:

@@ -99,9 +99,15 @@ class RewardsQuery:
         page = await _call(info.context.gamification.surprise_draws(str(community_id), params=params))
         return Connection.of([SurpriseDraw.from_dto(d) for d in page.items], next_cursor=page.next_cursor, after=after)
 
-    @strawberry.field(description="Re-derive a draw from its seed and the rule's secret: true when it matches.")
+    @strawberry.field(
+        description="Re-derive a draw from its seed and the rule's secret: true when the digest, value and outcome "
+        "recorded all match."
+    )
     async def verify_surprise_draw(
-        self, info: Info[Context, None], community_id: strawberry.ID, draw_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        draw_id: Annotated[strawberry.ID, strawberry.argument(description="The draw to check (`SurpriseDraw.id`).")],
     ) -> bool:
         checked = await _call(info.context.gamification.verify_draw(str(community_id), str(draw_id)))
         return checked.matches
@@ -121,7 +127,10 @@ class RewardsQuery:
 
     @strawberry.field(description="Per group: members present, claims, claim ratio and latency p50/p90/max.")
     async def probe_report(
-        self, info: Info[Context, None], community_id: strawberry.ID, probe_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        community_id: strawberry.ID,
+        probe_id: Annotated[strawberry.ID, strawberry.argument(description="The probe to report on.")],
     ) -> ProbeReport:
         report = await _call(info.context.gamification.probe_report(str(community_id), str(probe_id)))
         return ProbeReport.from_dto(report)
