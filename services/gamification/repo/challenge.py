@@ -179,8 +179,14 @@ class ChallengeRepository:
         """Every active enrollment without a check-in on ``day`` gets a missed day: (enrollment id, member id)."""
         connection = await self.session.connection()
         no_checkin = ~exists().where(CHECKIN.c.enrollment_id == ENROLLMENT.c.id, CHECKIN.c.day == day)
-        missing = core_select(ENROLLMENT.c.id, ENROLLMENT.c.member_id).where(
-            ENROLLMENT.c.challenge_id == challenge.id, ENROLLMENT.c.status == EnrollmentStatus.ACTIVE, no_checkin
+        # In enrollment order: the missed days' ids (and so the review queue) and their events follow the order
+        # members joined in, on every database, not the order a scan happened to find them.
+        missing = (
+            core_select(ENROLLMENT.c.id, ENROLLMENT.c.member_id)
+            .where(
+                ENROLLMENT.c.challenge_id == challenge.id, ENROLLMENT.c.status == EnrollmentStatus.ACTIVE, no_checkin
+            )
+            .order_by(ENROLLMENT.c.id)
         )
         rows = [(r.id, r.member_id) for r in (await connection.execute(missing)).all()]
         if not rows:
