@@ -238,3 +238,42 @@ async def test_a_gate_is_typed_input_in_this_schemas_names(admin: GraphQL) -> No
     assert [f["field"] for f in misplaced["fields"]] == ["requirements.0.trialTierId"]
     assert "x" in unshaped["errors"][0]["message"]
     assert [t["requirements"] for t in kept["data"]["tiers"] if t["key"] == "core"] == [gated["tier"]["requirements"]]
+
+
+READ_GATE = """
+query($c: ID!) {
+  tiers(communityId: $c) {
+    key
+    gate {
+      kind trialTierId promoteWhen { kind lifetimePoints challengeId days }
+      questions { key prompt required } criteria { attribute op value }
+    }
+  }
+}
+"""
+
+
+async def test_a_gate_reads_back_in_the_names_it_was_written_in(admin: GraphQL) -> None:
+    cid = (await create_community(admin))["id"]
+    trial = (await payload(admin, CREATE_TIER, "createTier", communityId=cid, key="trial", name="Trial", rank=1))[
+        "tier"
+    ]
+    core = (await payload(admin, CREATE_TIER, "createTier", communityId=cid, key="core", name="Core", rank=2))["tier"]
+    written = [
+        {"kind": "application", "questions": [{"key": "why", "prompt": "Why join?", "required": False}]},
+        {"kind": "probation", "trialTierId": trial["id"], "promoteWhen": {"kind": "points", "lifetimePoints": 100}},
+        {"kind": "profile", "criteria": [{"attribute": "age", "op": "at_least", "value": 18}]},
+    ]
+    await payload(admin, SET_GATE, "setTierGate", communityId=cid, tierId=core["id"], requirements=written)
+
+    tiers = (await admin(READ_GATE, c=cid))["data"]["tiers"]
+
+    gate = next(t["gate"] for t in tiers if t["key"] == "core")
+    empty = {"questions": None, "trialTierId": None, "promoteWhen": None, "criteria": None}
+    promotion = {"kind": "points", "lifetimePoints": 100, "challengeId": None, "days": None}
+    assert gate == [
+        {**empty, "kind": "application", "questions": written[0]["questions"]},
+        {**empty, "kind": "probation", "trialTierId": trial["id"], "promoteWhen": promotion},
+        {**empty, "kind": "profile", "criteria": written[2]["criteria"]},
+    ]
+    assert next(t["gate"] for t in tiers if t["key"] == "trial") == []

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from contracts.membership.tier import TierRead
+from gateway.schema.gate.requirements import GateRequirement
 from gateway.schema.scalars import Int64
 
 
@@ -32,9 +33,13 @@ class Tier:
     fallback_tier_id: strawberry.ID | None = strawberry.field(
         description="Where a membership goes when its period runs out; null: it expires instead."
     )
+    gate: list[GateRequirement] = strawberry.field(
+        description="The gate: every requirement a newcomer must meet for this tier, in the fields "
+        "`setTierGate` takes; empty when anyone may join."
+    )
     requirements: JSON = strawberry.field(
-        description="The gate: a list of requirements, each with a `kind` "
-        "(invitation, application, payment, probation, profile, capacity) and its fields."
+        description="The gate as the service stores it (snake_case keys).",
+        deprecation_reason="Use gate, in this schema's names; removed in 0.3.0.",
     )
     archived: bool = strawberry.field(
         description="Archived: nobody joins it or is moved onto it, and lists leave it out unless asked."
@@ -57,6 +62,7 @@ class Tier:
             capacity=dto.capacity,
             seats_taken=dto.seats_taken,
             fallback_tier_id=strawberry.ID(dto.fallback_tier_id) if dto.fallback_tier_id else None,
+            gate=[GateRequirement.from_wire(requirement) for requirement in dto.requirements],
             requirements=JSON(dto.requirements),
             archived=dto.archived,
             created_at=dto.created_at,
