@@ -190,3 +190,60 @@ async def test_redemptions_and_probes_are_connections_paged_by_first_and_after(
     assert closed_the_old_way == {"__typename": "CloseProbeSuccess"}
     assert [p["id"] for p in newest["nodes"] + older["nodes"]] == list(reversed(probes))
     assert (newest["pageInfo"]["hasNextPage"], older["pageInfo"]["hasNextPage"]) == (True, False)
+
+
+READ_BACK_RULE = """
+mutation($input: CreatePointRuleInput!) {
+  createPointRule(input: $input) {
+    ... on CreatePointRuleSuccess {
+      rule { appliesWhen { minAmount maxAmount currency paidTierKeys groupIds } multipliers { tierId multiplier } }
+    }
+  }
+}"""
+READ_BACK_BADGE = """
+mutation($input: CreateBadgeInput!) {
+  createBadge(input: $input) {
+    ... on CreateBadgeSuccess { badge { earnedBy { kind event n windowDays days challengeId } } }
+  }
+}"""
+
+
+async def test_a_rule_and_a_badge_read_back_in_the_names_they_were_written_in(admin: GraphQL) -> None:
+    cid = (await create_community(admin))["id"]
+    tier = "tier_01aaaaaaaaaaaaaaaaaaaaaaaa"
+    conditions = {"minAmount": 10000, "currency": "CNY", "paidTierKeys": ["core"]}
+
+    rule = await data(
+        admin,
+        READ_BACK_RULE,
+        "createPointRule",
+        input={
+            "communityId": cid,
+            "name": "Paid referral",
+            "event": "referral.converted",
+            "points": 50,
+            "conditions": conditions,
+            "tierMultipliers": [{"tierId": tier, "multiplier": 2.0}],
+        },
+    )
+    badge = await data(
+        admin,
+        READ_BACK_BADGE,
+        "createBadge",
+        input={
+            "communityId": cid,
+            "name": "Regular",
+            "criteria": {"kind": "count", "event": "member.activity.message", "n": 100, "windowDays": 30},
+        },
+    )
+
+    assert rule["rule"]["appliesWhen"] == {**conditions, "maxAmount": None, "groupIds": None}
+    assert rule["rule"]["multipliers"] == [{"tierId": tier, "multiplier": 2.0}]
+    assert badge["badge"]["earnedBy"] == {
+        "kind": "count",
+        "event": "member.activity.message",
+        "n": 100,
+        "windowDays": 30,
+        "days": None,
+        "challengeId": None,
+    }

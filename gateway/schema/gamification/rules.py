@@ -124,3 +124,50 @@ def multiplier_paths(result: T, multipliers: list[TierMultiplierInput] | None) -
         if head == "tierMultipliers" and key in index:
             error.field = f"tierMultipliers.{index[key]}.multiplier"
     return result
+
+
+# The same conditions and multipliers as they are read back, in the names they are written in.
+
+
+@strawberry.type(
+    description="When a rule awards, as PointRuleConditionsInput wrote it; a null condition does not restrict."
+)
+class PointRuleConditions:
+    group_ids: list[strawberry.ID] | None = strawberry.field(description="Only activity in one of these groups.")
+    min_length: int | None = strawberry.field(description="Only messages at least this many characters long.")
+    keyword: str | None = strawberry.field(description="Only messages that contain this text (case-insensitive).")
+    tier_ids: list[strawberry.ID] | None = strawberry.field(description="Only members (referrers) on these tiers.")
+    min_amount: Int64 | None = strawberry.field(description="Only payments of at least this many minor units.")
+    max_amount: Int64 | None = strawberry.field(description="Only payments of at most this many minor units.")
+    currency: str | None = strawberry.field(description="Only payments in this ISO 4217 currency.")
+    paid_tier_ids: list[strawberry.ID] | None = strawberry.field(description="Only payments for one of these tiers.")
+    paid_tier_keys: list[str] | None = strawberry.field(description="Only payments for a tier with one of these keys.")
+
+    @classmethod
+    def from_wire(cls, conditions: dict[str, Any]) -> PointRuleConditions:
+        """The service's ``conditions`` (snake_case keys, the same names as these fields)."""
+        return cls(**{name: conditions.get(name) for name in _CONDITION_FIELDS})
+
+
+_CONDITION_FIELDS = (
+    "group_ids",
+    "min_length",
+    "keyword",
+    "tier_ids",
+    "min_amount",
+    "max_amount",
+    "currency",
+    "paid_tier_ids",
+    "paid_tier_keys",
+)
+
+
+@strawberry.type(description="The factor a rule's points are multiplied by for members on one tier.")
+class TierMultiplier:
+    tier_id: strawberry.ID = strawberry.field(description="The earning member's tier.")
+    multiplier: float = strawberry.field(description="The factor; members of tiers not listed get 1.")
+
+
+def multipliers_of(multipliers: dict[str, float]) -> list[TierMultiplier]:
+    """The service's ``tier_multipliers`` (tier id → factor) as the list TierMultiplierInput writes."""
+    return [TierMultiplier(tier_id=strawberry.ID(tier), multiplier=factor) for tier, factor in multipliers.items()]

@@ -15,6 +15,7 @@ from contracts.gamification.ledger import EntryRead, PointSettingsRead
 from contracts.gamification.rule import RuleRead
 from gateway.schema.community.types import Level
 from gateway.schema.context import Context
+from gateway.schema.gamification.rules import PointRuleConditions, TierMultiplier, multipliers_of
 from gateway.schema.rewards.types import BadgeAward
 from gateway.schema.scalars import Int64
 
@@ -123,12 +124,20 @@ class PointRule:
     points: Int64 = strawberry.field(description="Points per occurrence, before a tier multiplier.")
     daily_cap: Int64 | None = strawberry.field(description="Most points per member per local day; null: no cap.")
     cooldown_seconds: int = strawberry.field(description="Seconds between a member's awards by it; 0: none.")
+    applies_when: PointRuleConditions = strawberry.field(
+        description="When it awards, in the names PointRuleConditionsInput takes; all null when it always does."
+    )
+    multipliers: list[TierMultiplier] = strawberry.field(
+        description="Factors per tier, as tierMultipliers wrote them; empty when every member gets the points."
+    )
     conditions: JSON = strawberry.field(
         description='The conditions given, as the service keeps them: snake_case keys (`{"min_amount": 10000, '
-        '"currency": "CNY"}`; see PointRuleConditionsInput for each); `{}` when there are none.'
+        '"currency": "CNY"}`); `{}` when there are none.',
+        deprecation_reason="Use appliesWhen, in this schema's names; removed in 0.3.0.",
     )
     tier_multipliers: JSON = strawberry.field(
-        description='Factor per tier id (`{"tier_…": 1.5}`), as given in tierMultipliers; `{}` when there are none.'
+        description='Factor per tier id (`{"tier_…": 1.5}`); `{}` when there are none.',
+        deprecation_reason="Use multipliers, a list in this schema's names; removed in 0.3.0.",
     )
     enabled: bool = strawberry.field(description="Whether it awards.")
 
@@ -143,6 +152,8 @@ class PointRule:
             points=dto.points,
             daily_cap=dto.daily_cap,
             cooldown_seconds=dto.cooldown_seconds,
+            applies_when=PointRuleConditions.from_wire(dto.conditions),
+            multipliers=multipliers_of(dto.tier_multipliers),
             conditions=cast(JSON, dto.conditions),
             tier_multipliers=cast(JSON, dto.tier_multipliers),
             enabled=dto.enabled,

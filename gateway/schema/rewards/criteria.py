@@ -51,3 +51,28 @@ class BadgeCriteriaInput:
 def criteria_body(criteria: BadgeCriteriaInput) -> dict[str, Any]:
     """The service's ``criteria``: the fields given only, since a field of another kind is refused even as null."""
     return body_of(criteria, leave_out=(), omit_none=True)
+
+
+@strawberry.type(description="What earns a badge, as BadgeCriteriaInput wrote it; the fields of other kinds are null.")
+class BadgeCriteria:
+    kind: str = strawberry.field(description="`count`, `streak`, `points`, `challenge` or `manual`.")
+    event: str | None = strawberry.field(description="For `count` and `streak`: the event counted.")
+    n: Int64 | None = strawberry.field(description="For `count`: times; for `points`: lifetime points.")
+    window_days: int | None = strawberry.field(description="For `count`: the window in local days; null: all time.")
+    days: int | None = strawberry.field(description="For `streak`: consecutive local days.")
+    challenge_id: strawberry.ID | None = strawberry.field(
+        description="For `challenge`: the challenge; null: any challenge."
+    )
+
+    @classmethod
+    def from_wire(cls, criteria: dict[str, Any]) -> BadgeCriteria:
+        """The service's ``criteria`` (snake_case keys, the same names as these fields)."""
+        challenge = criteria.get("challenge_id")
+        return cls(
+            kind=criteria["kind"],
+            event=criteria.get("event"),
+            n=criteria.get("n"),
+            window_days=criteria.get("window_days"),
+            days=criteria.get("days"),
+            challenge_id=strawberry.ID(challenge) if challenge is not None else None,
+        )

@@ -12,6 +12,7 @@ from contracts.gamification.badge import AwardRead, BadgeRead
 from contracts.gamification.probe import ClaimRead, GroupReportRead, ProbeRead, ProbeReportRead
 from contracts.gamification.reward import RedemptionRead, RewardRead
 from contracts.gamification.surprise import DrawRead, SurpriseRuleRead
+from gateway.schema.rewards.criteria import BadgeCriteria
 from gateway.schema.scalars import Int64
 
 
@@ -25,9 +26,11 @@ class Badge:
     name: str = strawberry.field(description="Shown to members: 1 to 100 characters.")
     description: str = strawberry.field(description="Text for members, up to 1000 characters; empty when none.")
     image_url: str | None = strawberry.field(description="The badge's picture, a URL; null: none.")
+    earned_by: BadgeCriteria = strawberry.field(description="What earns it, in the names BadgeCriteriaInput takes.")
     criteria: JSON = strawberry.field(
-        description="What earns it (see BadgeCriteriaInput), as the service keeps it in snake_case: e.g. "
-        '`{"kind": "streak", "event": "checkin.recorded", "days": 7}` or `{"kind": "manual"}`.'
+        description="What earns it, as the service keeps it in snake_case: e.g. "
+        '`{"kind": "streak", "event": "checkin.recorded", "days": 7}` or `{"kind": "manual"}`.',
+        deprecation_reason="Use earnedBy, in this schema's names; removed in 0.3.0.",
     )
     repeatable: bool = strawberry.field(
         description="false: a member holds it once; true: earned again per threshold multiple, window, streak "
@@ -42,6 +45,7 @@ class Badge:
             name=dto.name,
             description=dto.description,
             image_url=dto.image_url,
+            earned_by=BadgeCriteria.from_wire(dto.criteria),
             criteria=cast(JSON, dto.criteria),
             repeatable=dto.repeatable,
             enabled=dto.enabled,
