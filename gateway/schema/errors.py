@@ -85,6 +85,13 @@ def user_error_from(problem: ServiceProblem, *, json_inputs: Collection[str] = (
     raise graphql_error_from(problem)  # not the caller's to fix: a GraphQL error, not a payload
 
 
+def missing_input(reason: str) -> InvalidInputError:
+    """The error of a mutation that takes its old arguments or ``input`` while a release lasts, given neither."""
+    return InvalidInputError(
+        code="invalid_input", message=f"input: {reason}", fields=[FieldError(field="input", reason=reason)]
+    )
+
+
 GRAPHQL_CODES = {
     401: "UNAUTHENTICATED",
     403: "FORBIDDEN",

@@ -9,8 +9,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, Self, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 
-from kit.pagination import encode_cursor
+from kit.errors import InvalidInput
+from kit.pagination import decode_cursor, encode_cursor
 
 NodeT = TypeVar("NodeT")
 
@@ -66,6 +68,19 @@ class Connection(Generic[NodeT]):
             has_previous_page=after is not None,
         )
         return cls(edges=edges, page_info=info, **extra)
+
+
+def key_after(after: str | None) -> str | None:
+    """The node key an ``after`` cursor points at (an edge's cursor is its node's key), for a service or a query
+    that pages by key; a cursor this API did not hand out is the caller's error, naming ``after``."""
+    if after is None or after == "":
+        return None
+    try:
+        return decode_cursor(after)
+    except InvalidInput:
+        raise GraphQLError(
+            "after: is not a cursor this API returned", extensions={"code": "BAD_USER_INPUT", "field": "after"}
+        ) from None
 
 
 def cursor_of(node_id: str) -> str:

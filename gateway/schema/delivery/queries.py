@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from gateway.dispatch import delivery
 from gateway.schema.context import Context
 from gateway.schema.delivery.types import ChatDelivery, ChatDeliveryKind, ChatDeliveryStatus
 from gateway.schema.errors import not_found
-from gateway.schema.relay import Connection
-from kit.errors import InvalidInput
-from kit.pagination import decode_cursor, encode_cursor
+from gateway.schema.relay import Connection, key_after
+from kit.pagination import encode_cursor
 
 MAX_FIRST = 200
 
@@ -51,12 +49,7 @@ class DeliveryQuery:
         context = info.context
         if not context.principal.can_access(str(community_id)):
             raise not_found(f"community {community_id} not found", "community_not_found")
-        try:
-            before = decode_cursor(after) if after else None
-        except InvalidInput:
-            raise GraphQLError(
-                "after: is not a cursor this API returned", extensions={"code": "BAD_USER_INPUT", "field": "after"}
-            ) from None
+        before = key_after(after)
         limit = max(1, min(first, MAX_FIRST))
         async with context.sessionmaker() as session:
             rows = await delivery.list_deliveries(

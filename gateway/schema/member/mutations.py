@@ -11,7 +11,13 @@ from strawberry.types import Info
 
 from contracts.membership.member import MemberRead
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, FieldError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    missing_input,
+)
 from gateway.schema.loaders import Loaders
 from gateway.schema.member.types import LinkCode, Member, MemberRole, MemberStatus
 from gateway.schema.payloads import ADDRESSING, body_of, payload
@@ -199,7 +205,7 @@ class MemberMutation:
     ) -> CreateLinkCodePayload:
         if input is None:
             if community_id is None or member_id is None:
-                return _missing_input("give input { communityId memberId }")
+                return missing_input("give input { communityId memberId }")
             input = CreateLinkCodeInput(community_id=community_id, member_id=member_id)
         call = info.context.membership.issue_link_code(str(input.community_id), str(input.member_id))
         return await payload(call, lambda code: CreateLinkCodeSuccess(link_code=LinkCode.from_dto(code)))
@@ -209,9 +215,3 @@ class MemberMutation:
         return await _member_payload(
             info, info.context.membership.redeem_link_code(str(input.community_id), _body(input))
         )
-
-
-def _missing_input(reason: str) -> InvalidInputError:
-    return InvalidInputError(
-        code="invalid_input", message=f"input: {reason}", fields=[FieldError(field="input", reason=reason)]
-    )

@@ -12,7 +12,13 @@ from strawberry.types import Info
 from contracts.gamification.probe import ProbeRead
 from contracts.gamification.reward import RedemptionRead
 from gateway.schema.context import Context
-from gateway.schema.errors import ConflictError, FieldError, ForbiddenError, InvalidInputError, NotFoundError
+from gateway.schema.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    missing_input,
+)
 from gateway.schema.member.known import for_known_member
 from gateway.schema.payloads import ADDRESSING, body_of, payload
 from gateway.schema.rewards.criteria import BadgeCriteriaInput, criteria_body
@@ -347,7 +353,7 @@ class RewardsMutation:
     ) -> CloseProbePayload:
         if input is None:
             if community_id is None or probe_id is None:
-                return _missing_input("give input { communityId probeId }")
+                return missing_input("give input { communityId probeId }")
             input = CloseProbeInput(community_id=community_id, probe_id=probe_id)
         call = info.context.gamification.close_probe(str(input.community_id), str(input.probe_id))
         return await payload(call, lambda dto: CloseProbeSuccess(probe=Probe.from_dto(dto)))
@@ -371,9 +377,3 @@ def _redemption_changed(redemption: RedemptionRead) -> RedemptionChanged:
 
 def _probe_dropped(probe: ProbeRead) -> DropProbeSuccess:
     return DropProbeSuccess(probe=Probe.from_dto(probe))
-
-
-def _missing_input(reason: str) -> InvalidInputError:
-    return InvalidInputError(
-        code="invalid_input", message=f"input: {reason}", fields=[FieldError(field="input", reason=reason)]
-    )

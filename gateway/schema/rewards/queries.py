@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from gateway.schema.context import Context
-from gateway.schema.relay import Connection
+from gateway.schema.relay import Connection, key_after
 from gateway.schema.rewards.types import Badge, Probe, ProbeReport, Redemption, Reward, SurpriseDraw, SurpriseRule
-from kit.errors import InvalidInput
-from kit.pagination import MAX_LIMIT, decode_cursor
-
-T = TypeVar("T")
+from kit.pagination import MAX_LIMIT
 
 FIRST = "How many to read, 1-200 (50 by default)."
 AFTER = "The `endCursor` (or any edge's cursor) of the page read before: the items after it."
@@ -29,10 +24,6 @@ Limit = Annotated[
 ]
 
 
-async def _call(call: Awaitable[T]) -> T:
-    return await call
-
-
 def _params(**values: Any) -> dict[str, Any]:
     return {k: str(v) if isinstance(v, str) else v for k, v in values.items() if v is not None}
 
@@ -40,24 +31,18 @@ def _params(**values: Any) -> dict[str, Any]:
 def _page(first: int, limit: int | None, after: str | None) -> tuple[int, str | None]:
     """The service's ``limit`` and ``before``: these lists are newest first and page by id, and an edge's cursor
     is its node's id, so the items after a cursor are the ones before that id."""
-    try:
-        before = decode_cursor(after) if after else None
-    except InvalidInput:
-        raise GraphQLError(
-            "after: is not a cursor this API returned", extensions={"code": "BAD_USER_INPUT", "field": "after"}
-        ) from None
-    return max(1, min(first if limit is None else limit, MAX_LIMIT)), before
+    return max(1, min(first if limit is None else limit, MAX_LIMIT)), key_after(after)
 
 
 @strawberry.type
 class RewardsQuery:
     @strawberry.field(description="The community's badges and their criteria.")
     async def badges(self, info: Info[Context, None], community_id: strawberry.ID) -> list[Badge]:
-        return [Badge.from_dto(b) for b in await _call(info.context.gamification.badges(str(community_id)))]
+        return [Badge.from_dto(b) for b in await info.context.gamification.badges(str(community_id))]
 
     @strawberry.field(description="The reward catalogue.")
     async def rewards(self, info: Info[Context, None], community_id: strawberry.ID) -> list[Reward]:
-        return [Reward.from_dto(r) for r in await _call(info.context.gamification.rewards(str(community_id)))]
+        return [Reward.from_dto(r) for r in await info.context.gamification.rewards(str(community_id))]
 
     @strawberry.field(description="Redemptions, newest first, a page at a time; filter by member, reward or status.")
     async def redemptions(
@@ -75,12 +60,12 @@ class RewardsQuery:
     ) -> Connection[Redemption]:
         size, before = _page(first, limit, after)
         params = _params(member_id=member_id, reward_id=reward_id, status=status, limit=size, before=before)
-        page = await _call(info.context.gamification.redemptions(str(community_id), params=params))
+        page = await info.context.gamification.redemptions(str(community_id), params=params)
         return Connection.of([Redemption.from_dto(r) for r in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Surprise rules (their secrets are never shown).")
     async def surprise_rules(self, info: Info[Context, None], community_id: strawberry.ID) -> list[SurpriseRule]:
-        rules = await _call(info.context.gamification.surprise_rules(str(community_id)))
+        rules = await info.context.gamification.surprise_rules(str(community_id))
         return [SurpriseRule.from_dto(r) for r in rules]
 
     @strawberry.field(description="Recorded surprise draws, newest first, a page at a time: the audit trail.")
@@ -96,7 +81,7 @@ class RewardsQuery:
     ) -> Connection[SurpriseDraw]:
         size, before = _page(first, limit, after)
         params = _params(rule_id=rule_id, member_id=member_id, limit=size, before=before)
-        page = await _call(info.context.gamification.surprise_draws(str(community_id), params=params))
+        page = await info.context.gamification.surprise_draws(str(community_id), params=params)
         return Connection.of([SurpriseDraw.from_dto(d) for d in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(
@@ -109,7 +94,7 @@ class RewardsQuery:
         community_id: strawberry.ID,
         draw_id: Annotated[strawberry.ID, strawberry.argument(description="The draw to check (`SurpriseDraw.id`).")],
     ) -> bool:
-        checked = await _call(info.context.gamification.verify_draw(str(community_id), str(draw_id)))
+        checked = await info.context.gamification.verify_draw(str(community_id), str(draw_id))
         return checked.matches
 
     @strawberry.field(description="Attention probes, newest first, a page at a time.")
@@ -122,7 +107,7 @@ class RewardsQuery:
         limit: Limit = None,
     ) -> Connection[Probe]:
         size, before = _page(first, limit, after)
-        page = await _call(info.context.gamification.probes(str(community_id), limit=size, before=before))
+        page = await info.context.gamification.probes(str(community_id), limit=size, before=before)
         return Connection.of([Probe.from_dto(p) for p in page.items], next_cursor=page.next_cursor, after=after)
 
     @strawberry.field(description="Per group: members present, claims, claim ratio and latency p50/p90/max.")
@@ -132,5 +117,5 @@ class RewardsQuery:
         community_id: strawberry.ID,
         probe_id: Annotated[strawberry.ID, strawberry.argument(description="The probe to report on.")],
     ) -> ProbeReport:
-        report = await _call(info.context.gamification.probe_report(str(community_id), str(probe_id)))
+        report = await info.context.gamification.probe_report(str(community_id), str(probe_id))
         return ProbeReport.from_dto(report)
