@@ -6,6 +6,7 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -103,6 +104,15 @@ get_object_definition(Mutation, strict=True).description = (
 )
 
 
+# The depth and alias limits as validation rules made once: the validation cache is keyed by the rules too, and
+# QueryDepthLimiter and MaxAliasesLimiter make a new rule class per instance, so built per request (as factories)
+# they made every request a cache miss and validated every document again.
+LIMITS = (
+    *QueryDepthLimiter(max_depth=12).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+)
+
+
 def create_schema() -> strawberry.Schema:
     schema = GatewaySchema(
         query=Query,
@@ -114,8 +124,7 @@ def create_schema() -> strawberry.Schema:
             # Extensions are made per request from these factories; the two caches live at module level.
             partial(ParserCache, maxsize=1_000),
             partial(ValidationCache, maxsize=1_000),
-            partial(QueryDepthLimiter, max_depth=12),
-            partial(MaxAliasesLimiter, max_alias_count=30),
+            partial(AddValidationRules, list(LIMITS)),
             partial(MaxTokensLimiter, max_token_count=5_000),
             MaskFaults,
         ],
