@@ -41,6 +41,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit.context import request_id_var
 from kit.db import Sessionmaker, discard_after_commit, pending_after_commit, run_after_commit
 from kit.events.deadletter import FailureCounts, depth
+from kit.events.doorbell import STREAMS
 from kit.events.envelope import Envelope, EventData, dead_letter_stream_of
 from kit.metrics import CONSUMER_LAG, CONSUMER_PENDING, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from kit.tables import processed_event
@@ -147,6 +148,8 @@ class ConsumerGroup:
         self._batch_size = batch_size
         self._block_ms = block_ms
         self._idle_sleep = idle_sleep
+        self._max_idle_sleep = max(idle_sleep, min(1.0, retry_after_ms / 1000))
+        self._bell = STREAMS.bell()
         self._linger = linger
         self._max_attempts = max_attempts
         self._retry_after_ms = retry_after_ms
@@ -169,6 +172,7 @@ class ConsumerGroup:
     async def run(self, stop: asyncio.Event) -> None:
         await self.ensure_groups()
         log.info("consumer started", extra={"group": self.group, "streams": self.streams})
+        idle = self._idle_sleep
         while not stop.is_set():
             started = time.monotonic()
             try:
@@ -177,14 +181,17 @@ class ConsumerGroup:
                 log.exception("consumer pass failed", extra={"group": self.group})
                 await self._recover()
                 handled = 0
-            # The in-process stand-in does not block on XREADGROUP; don't spin when there is nothing to do.
+            # The in-process stand-in does not block on XREADGROUP: sleep until a relay of this process publishes,
+            # or a timeout that grows while nothing comes (never past the retry delay, so retries still fall due).
             if handled == 0 and time.monotonic() - started < self._idle_sleep:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._idle_sleep)
+                idle = min(idle * 2, self._max_idle_sleep)
+                await self._bell.wait(stop, within=idle)
+                continue
+            idle = self._idle_sleep
             # A short batch: let the next one gather. A pass costs its round trips to Redis and the database
             # (and a look-up of the community's rules) whatever its size, and events that trickle in at a few
             # hundred a second would otherwise come one or two a pass, at up to ten times the CPU per event.
-            elif 0 < handled < self._batch_size and self._linger > 0:
+            if 0 < handled < self._batch_size and self._linger > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self._linger)
 

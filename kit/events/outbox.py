@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.context import current_request_id
 from kit.driver import DriverStatement
+from kit.events.doorbell import ring_outbox_on_commit
 from kit.events.envelope import Envelope, EventData, stream_of
 from kit.ids import new_id
 from kit.metrics import EVENTS_EMITTED
@@ -59,6 +60,7 @@ async def emit(session: AsyncSession, data: EventData, *, community_id: str | No
     producer: str = session.info[PRODUCER_INFO_KEY]
     row = _outbox_row(producer, data, community_id=community_id, at=at, trace=current_request_id())
     await _INSERT_ONE.rows(session, row)
+    ring_outbox_on_commit(session)
     EVENTS_EMITTED.labels(producer, data.event_type).inc()
     return Envelope.model_validate_json(row["envelope"])
 
@@ -95,5 +97,6 @@ def outbox_rows(session: AsyncSession, emissions: Sequence[Emission]) -> list[di
 
 def count_emitted(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     producer: str = session.info[PRODUCER_INFO_KEY]
+    ring_outbox_on_commit(session)
     for event_type, count in Counter(row["type"] for row in rows).items():
         EVENTS_EMITTED.labels(producer, event_type).inc(count)

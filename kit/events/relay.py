@@ -9,7 +9,6 @@ process restart), the relay notices its marker key is gone and publishes the ret
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import Counter
@@ -21,6 +20,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from kit.db import Sessionmaker
+from kit.events.doorbell import OUTBOX, STREAMS
 from kit.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING
 from kit.tables import outbox
 
@@ -36,6 +36,7 @@ class OutboxRelay:
         redis: Redis,
         batch_size: int = 500,
         idle_sleep: float = 0.05,
+        max_idle_sleep: float = 1.0,
         stream_maxlen: int = 1_000_000,
         retention: timedelta = timedelta(days=7),
         housekeeping_every: float = 5.0,
@@ -45,6 +46,8 @@ class OutboxRelay:
         self._redis = redis
         self._batch_size = batch_size
         self._idle_sleep = idle_sleep
+        self._max_idle_sleep = max(idle_sleep, max_idle_sleep)
+        self._bell = OUTBOX.bell()
         self._maxlen = stream_maxlen
         self._retention = retention
         self._housekeeping_every = housekeeping_every
@@ -53,15 +56,19 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("relay started", extra={"producer": self.producer})
+        idle = self._idle_sleep
         while not stop.is_set():
             try:
                 published = await self.run_once()
             except Exception:
                 log.exception("relay pass failed", extra={"producer": self.producer})
                 published = 0
-            if published < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._idle_sleep)
+            if published >= self._batch_size:
+                continue
+            # A commit in this process that wrote outbox rows rings the bell; the timeout, longer while nothing
+            # comes, is for rows another process wrote (a CLI command) and for housekeeping.
+            idle = self._idle_sleep if published else min(idle * 2, self._max_idle_sleep)
+            await self._bell.wait(stop, within=idle)
 
     async def run_once(self) -> int:
         """One pass: housekeeping when due, then publish up to one batch. Returns rows published."""
@@ -92,6 +99,7 @@ class OutboxRelay:
                 .where(outbox.c.seq.in_([seq for seq, _, _ in rows]))
                 .values(published_at=datetime.now(UTC))
             )
+        STREAMS.ring()
         for stream, count in Counter(stream for _, stream, _ in rows).items():
             EVENTS_PUBLISHED.labels(stream).inc(count)
         return len(rows)
