@@ -55,6 +55,21 @@ async def _seed(base_url: str) -> str:
     raise RuntimeError("the community's defaults did not appear within 10 s")
 
 
+async def _strawberry_ceiling(options: argparse.Namespace) -> Measurement:
+    """The same query shape on strawberry alone (static resolvers, cached parse and validation)."""
+    server_cpus, loadgen_cpus = default_cpu_split()
+    async with serve("bench.strawberry_ceiling:app", ready_path="/ping", cpus=server_cpus) as server:
+        report = await load(
+            server.url + "/graphql",
+            options,
+            cpus=loadgen_cpus,
+            method="POST",
+            headers=("content-type: application/json",),
+            body=json.dumps({"query": QUERY, "variables": {"id": "cmty_bench"}}),
+        )
+    return measurement("strawberry alone", "POST /graphql same shape, cached", report)
+
+
 async def run(options: argparse.Namespace) -> BenchResult:
     server_cpus, loadgen_cpus = default_cpu_split()
     result = BenchResult(
@@ -64,6 +79,8 @@ async def run(options: argparse.Namespace) -> BenchResult:
     )
     baseline = await measure_baseline(options)
     result.measurements.extend(baseline.values())
+    ceiling = await _strawberry_ceiling(options)
+    result.measurements.append(ceiling)
 
     with tempfile.TemporaryDirectory(prefix="gh-bench-") as data_dir:
         env = {
@@ -100,7 +117,7 @@ async def run(options: argparse.Namespace) -> BenchResult:
                 )
 
             report = await query(options)
-            graphql = measurement("gateway", "POST /graphql community slice", report).compare_to(baseline["graphql"])
+            graphql = measurement("gateway", "POST /graphql community slice", report).compare_to(ceiling)
             slowest = max(rest, key=lambda m: m.latency.p50 if m.latency else 0.0)
             # Latency without queueing: one connection, the comparison the 1.5x target is about.
             single = argparse.Namespace(**{**vars(options), "http_connections": 1})
@@ -130,7 +147,7 @@ async def run(options: argparse.Namespace) -> BenchResult:
         "a query pays for its three service calls in CPU as well as in latency."
     )
     result.notes.append(
-        "Ratios in the table: service calls against bare GET /ping; "
-        "the GraphQL query against the bare POST /graphql echo."
+        "Ratios in the table: service calls against bare GET /ping; the GraphQL query against strawberry alone "
+        "on the same query shape with parse and validation cached (target: at least 0.5x)."
     )
     return result
