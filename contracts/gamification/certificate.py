@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
+
 
 class TemplateCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -86,9 +88,7 @@ class CertificateRead(BaseModel):
     credential: dict[str, Any]
 
 
-class CertificatePage(BaseModel):
-    items: list[CertificateRead]
-    next_cursor: str | None
+CertificatePage = PageOut[CertificateRead]
 
 
 class IssuerKey(BaseModel):

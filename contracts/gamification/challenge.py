@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
 from kit.schema_rules import IANA_TIME_ZONE
 from kit.types import Int32, Int64
 
@@ -86,9 +87,7 @@ class ChallengeRead(BaseModel):
     created_at: datetime
 
 
-class ChallengePage(BaseModel):
-    items: list[ChallengeRead]
-    next_cursor: str | None
+ChallengePage = PageOut[ChallengeRead]
 
 
 class EnrollmentCreate(BaseModel):
@@ -116,9 +115,7 @@ class EnrollmentRead(BaseModel):
     decided_at: datetime | None
 
 
-class EnrollmentPage(BaseModel):
-    items: list[EnrollmentRead]
-    next_cursor: str | None
+EnrollmentPage = PageOut[EnrollmentRead]
 
 
 class MemberEnrollments(BaseModel):
@@ -160,9 +157,7 @@ class CheckedInRead(BaseModel):
     enrollment: EnrollmentRead
 
 
-class CheckinPage(BaseModel):
-    items: list[CheckinRead]
-    next_cursor: str | None
+CheckinPage = PageOut[CheckinRead]
 
 
 class MissedDayRead(BaseModel):
@@ -184,9 +179,7 @@ class MissedDayRead(BaseModel):
     missed_at: datetime
 
 
-class MissedDayPage(BaseModel):
-    items: list[MissedDayRead]
-    next_cursor: str | None
+MissedDayPage = PageOut[MissedDayRead]
 
 
 class AppealCreate(BaseModel):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
 from kit.schema_rules import IANA_TIME_ZONE
 from kit.types import INT64_MAX, Int32, Int64
 
@@ -63,9 +64,7 @@ class BalanceBatch(BaseModel):
     items: list[BalanceRead]
 
 
-class EntryPage(BaseModel):
-    items: list[EntryRead]
-    next_cursor: str | None
+EntryPage = PageOut[EntryRead]
 
 
 class PointSettings(BaseModel):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
 from kit.types import Int32, Int64
 
 
@@ -85,6 +86,4 @@ class ProbeReportRead(BaseModel):
     claim_list: list[ClaimRead]
 
 
-class ProbePage(BaseModel):
-    items: list[ProbeRead]
-    next_cursor: str | None
+ProbePage = PageOut[ProbeRead]

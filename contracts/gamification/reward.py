@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
 from kit.types import Int32, Int64
 
 
@@ -70,6 +71,4 @@ class RedemptionChange(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-class RedemptionPage(BaseModel):
-    items: list[RedemptionRead]
-    next_cursor: str | None
+RedemptionPage = PageOut[RedemptionRead]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kit.pagination import PageOut
 from kit.types import Int64
 
 
@@ -54,9 +55,7 @@ class DrawRead(BaseModel):
     drawn_at: datetime
 
 
-class DrawPage(BaseModel):
-    items: list[DrawRead]
-    next_cursor: str | None
+DrawPage = PageOut[DrawRead]
 
 
 class DrawVerification(BaseModel):
