@@ -76,13 +76,17 @@ STREAMS = Doorbell("streams")  # a relay published entries to the streams
 
 def ring_outbox_on_commit(session: AsyncSession) -> None:
     """Ring ``OUTBOX`` when the transaction that is writing outbox rows in ``session`` commits."""
-    sync = session.sync_session
-    if sync.info.get(_RINGS_ON_COMMIT):
-        return
-    sync.info[_RINGS_ON_COMMIT] = True
-    event.listen(sync, "after_commit", _after_commit, once=True)
+    session.sync_session.info[_RINGS_ON_COMMIT] = True
 
 
+# One listener for every session, not one per transaction: a commit looks at one flag, set only by a session
+# that wrote outbox rows; a rollback drops the flag with the rows.
+@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.info.pop(_RINGS_ON_COMMIT, False):
+        OUTBOX.ring()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
     session.info.pop(_RINGS_ON_COMMIT, None)
-    OUTBOX.ring()
