@@ -31,49 +31,9 @@ from typing import Any
 
 from bench.baseline import HMAC_SECRET
 from bench.ingress import SLACK_SECRET, TELEGRAM_SECRET, Builder, sequence, slack_builder, telegram_builder
+from bench.inprocess import ASGI, call, lifespan
 
-ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 Request = tuple[list[tuple[bytes, bytes]], bytes]  # headers, body
-
-
-async def _call(
-    app: ASGI, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes, answer: bytearray | None = None
-) -> int:
-    sent = False
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif answer is not None and message["type"] == "http.response.body":
-            answer.extend(message.get("body", b""))
-
-    path_part, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path_part,
-        "raw_path": path_part.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"bench"), (b"content-length", str(len(body)).encode()), *headers],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-        "state": {},
-    }
-    await app(scope, receive, send)
-    return status
 
 
 def _requests(build: Builder, count: int, *, first: int, duplicates: float) -> list[Request]:
@@ -95,25 +55,10 @@ async def _drive(app: ASGI, path: str, requests: list[Request], concurrency: int
     async def one_connection() -> None:
         while queue:
             headers, body = queue.pop()
-            statuses.append(await _call(app, "POST", path, headers, body))
+            statuses.append(await call(app, "POST", path, headers, body))
 
     await asyncio.gather(*(one_connection() for _ in range(concurrency)))
     return statuses
-
-
-async def _lifespan(app: ASGI) -> tuple[asyncio.Task[None], asyncio.Queue[dict[str, Any]]]:
-    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-
-    async def serve() -> None:
-        await app(scope, inbox.get, outbox.put)
-
-    task = asyncio.create_task(serve())
-    await inbox.put({"type": "lifespan.startup"})
-    message = await outbox.get()
-    assert message["type"] == "lifespan.startup.complete", message
-    return task, inbox
 
 
 def _callgrind(*commands: tuple[str, ...]) -> None:
@@ -186,7 +131,7 @@ def main() -> None:
     loop = aio.new_event_loop()
     asyncio.set_event_loop(loop)
     app = create_app()
-    lifespan, inbox = loop.run_until_complete(_lifespan(app))
+    lifespan_task, inbox = loop.run_until_complete(lifespan(app))
 
     async def connect() -> dict[str, str]:
         wanted = {
@@ -195,7 +140,7 @@ def main() -> None:
         }
         answer = bytearray()
         headers = [(b"content-type", b"application/json")]
-        status = await _call(app, "POST", "/bench/connections", headers, json.dumps(wanted).encode(), answer)
+        status = await call(app, "POST", "/bench/connections", headers, json.dumps(wanted).encode(), answer)
         assert status == 200, answer
         created: dict[str, str] = json.loads(answer)
         return created
@@ -233,7 +178,7 @@ def main() -> None:
     )
     print(f"bare /hmac: least {least:.0f} µs CPU per delivery")
     loop.run_until_complete(inbox.put({"type": "lifespan.shutdown"}))
-    loop.run_until_complete(lifespan)
+    loop.run_until_complete(lifespan_task)
 
 
 if __name__ == "__main__":

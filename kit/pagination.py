@@ -57,7 +57,8 @@ class PageOut(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
-def page_request(
+# async though it awaits nothing: FastAPI runs a plain def dependency in a worker thread, a hop per request.
+async def page_request(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> PageRequest:

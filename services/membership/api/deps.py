@@ -14,7 +14,8 @@ from kit.pagination import PageRequestDep
 from services.membership.usecases.community import ensure_community_exists
 
 
-def get_clocks(request: Request) -> Clocks:
+# async though it awaits nothing: FastAPI runs a plain def dependency in a worker thread, a hop per request.
+async def get_clocks(request: Request) -> Clocks:
     clocks: Clocks = request.app.state.clocks
     return clocks
 
