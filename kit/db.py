@@ -74,12 +74,6 @@ def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _sqlite_on_begin_read(connection: Any) -> None:
-    # A read-only transaction never upgrades to a write lock, so it may start deferred and run
-    # beside the writer (WAL) instead of queueing behind it.
-    connection.exec_driver_sql("BEGIN")
-
-
 def _sqlite_on_connect_read(dbapi_connection: Any, record: Any) -> None:
     _sqlite_on_connect(dbapi_connection, record)
     cursor = dbapi_connection.cursor()
@@ -88,16 +82,20 @@ def _sqlite_on_connect_read(dbapi_connection: Any, record: Any) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 20, read_only: bool = False) -> AsyncEngine:
-    """An engine for ``url``. ``read_only`` matters for SQLite only: its transactions start deferred
-    and refuse writes; PostgreSQL needs no separate reader."""
+    """An engine for ``url``. ``read_only`` is for SQLite only: a reader beside the writer, whose statements each
+    run on their own (see ``reader_of``) and refuse to write. On PostgreSQL, ``reader_of`` the engine itself."""
     url = normalize_url(url)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            engine = create_async_engine(url, echo=echo, isolation_level="AUTOCOMMIT", skip_autocommit_rollback=True)
+            event.listen(engine.sync_engine, "connect", _sqlite_on_connect_read)
+            return engine
         engine = create_async_engine(url, echo=echo)
-        event.listen(engine.sync_engine, "connect", _sqlite_on_connect_read if read_only else _sqlite_on_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_on_begin_read if read_only else _sqlite_on_begin)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
     # No pre-ping: it costs a round trip per checkout. A connection the server dropped fails its
     # statement, is invalidated by the pool, and the request (or consumer pass) is retried by its caller.
@@ -119,6 +117,16 @@ async def warm_pool(engine: AsyncEngine, connections: int) -> None:
         log.warning("database connections not opened at start-up", exc_info=True)
 
 
+def reader_of(engine: AsyncEngine, url: str) -> AsyncEngine:
+    """The engine requests that only read are served by (ADR 0037): each statement on its own, in autocommit, with
+    no BEGIN or COMMIT around it. That is what READ COMMITTED gives a statement inside a transaction too (its own
+    snapshot), and it saves a request two round trips on PostgreSQL (the same pool, the same connections) and a
+    statement and two thread hops on SQLite (a separate engine that refuses writes, beside the writer in WAL)."""
+    if is_sqlite(url):
+        return create_engine(url, read_only=True)
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def create_sessionmaker(engine: AsyncEngine) -> Sessionmaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
@@ -130,7 +138,13 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def request_session(state: Any, method: str) -> AsyncIterator[AsyncSession]:
     """A request's session: committed once after the work returns (then its after-commit actions run), rolled
     back if it raised. Reads (GET, HEAD) get a session of the read engine."""
-    sessionmaker: Sessionmaker = state.read_sessionmaker if method in READ_METHODS else state.sessionmaker
+    if method in READ_METHODS:
+        # Nothing to commit: the reader runs each statement on its own (``reader_of``).
+        async with state.read_sessionmaker() as session:
+            yield session
+            await run_after_commit(session)
+        return
+    sessionmaker: Sessionmaker = state.sessionmaker
     async with sessionmaker() as session:
         try:
             yield session

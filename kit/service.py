@@ -14,7 +14,7 @@ from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
 from kit.clock import Clocks
-from kit.db import create_engine, create_sessionmaker, is_sqlite, warm_pool
+from kit.db import create_engine, create_sessionmaker, is_sqlite, reader_of, warm_pool
 from kit.errors import install_problem_handlers
 from kit.events.outbox import PRODUCER_INFO_KEY
 from kit.health import health_router
@@ -49,7 +49,7 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(spec.database_url)
-        read_engine = create_engine(spec.database_url, read_only=True) if is_sqlite(spec.database_url) else engine
+        read_engine = reader_of(engine, spec.database_url)
         sessionmaker = create_sessionmaker(engine)
         sessionmaker.configure(info={PRODUCER_INFO_KEY: spec.name})
         redis = create_redis(settings.redis_url)
@@ -68,7 +68,7 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
         finally:
             await redis.aclose()
             await engine.dispose()
-            if read_engine is not engine:
+            if is_sqlite(spec.database_url):
                 await read_engine.dispose()
 
     # Guildhall observes through Prometheus metrics and logs carrying request ids. FastAPI's own OpenTelemetry,
