@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 from strawberry.fastapi import GraphQLRouter
 
 from gateway import keys
 from gateway.auth import GraphQLUnauthenticated, authenticate, on_unauthenticated
-from gateway.clients.base import create_http_client
 from gateway.connections.cipher import CredentialCipher, key_from_settings
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import build_connectors
@@ -23,6 +23,7 @@ from gateway.keys import KeyAuthenticator
 from gateway.public import certificate_router, join_router, live_code_qr_router
 from gateway.schema.context import ChatConnections, Context, ServiceConnections
 from gateway.schema.root import create_schema
+from gateway.service_channel import AsgiChannel, Channel, HttpChannel
 from gateway.settings import GatewaySettings
 from kit.asgi import BodyLimit
 from kit.clock import Clocks
@@ -32,11 +33,13 @@ NAME = "gateway"
 GRAPHQL_PATH = "/graphql"
 
 
-def _connections(settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport]) -> ServiceConnections:
-    def client(service: str, url: str | None) -> httpx.AsyncClient:
-        return create_http_client(
-            base_url=url, transport=transports.get(service), timeout=settings.service_timeout_seconds
-        )
+def _connections(
+    settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport], apps: Mapping[str, ASGIApp]
+) -> ServiceConnections:
+    def client(service: str, url: str | None) -> Channel:
+        if service in apps:
+            return AsgiChannel(apps[service])
+        return HttpChannel(base_url=url, transport=transports.get(service), timeout=settings.service_timeout_seconds)
 
     return ServiceConnections(
         membership=client("membership", settings.membership_url),
@@ -49,9 +52,11 @@ def create_app(
     settings: GatewaySettings | None = None,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    apps: Mapping[str, ASGIApp] | None = None,
     clocks: Clocks | None = None,
 ) -> FastAPI:
-    """The gateway app. ``transports`` reach services in this process (embedded mode, tests); ``clocks`` is
+    """The gateway app. ``apps`` are services in this process (embedded mode), called directly; ``transports``
+    stand in for services over HTTP (a test's fakes); the others are at their URLs in ``settings``. ``clocks`` is
     the services' own in embedded mode, so a test clock moves webhook time checks at once."""
     settings = settings or GatewaySettings()
     secret = settings.internal_secret.get_secret_value()
@@ -78,7 +83,7 @@ def create_app(
 
     @asynccontextmanager
     async def gateway_lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.connections = _connections(settings, transports or {})
+        app.state.connections = _connections(settings, transports or {}, apps or {})
         app.state.authenticator = KeyAuthenticator(app.state.sessionmaker)
         app.state.connectors = connectors
         app.state.connection_directory = ConnectionDirectory(

@@ -1,7 +1,7 @@
 """Embedded mode: every service, the gateway and every worker in one process.
 
-The gateway reaches the services through ``httpx.ASGITransport``, so requests cross the same HTTP
-interface as in distributed mode, without sockets. Tests use this same composition.
+The gateway calls the services' ASGI apps directly (``gateway.service_channel.AsgiChannel``), so requests
+cross the same HTTP interface as in distributed mode, without sockets. Tests use this same composition.
 """
 
 from __future__ import annotations
@@ -63,15 +63,13 @@ class EmbeddedGuildhall:
             for name in SERVICES:
                 await upgrade(name, SERVICES[name].database_url(self.settings_of(name)))
             await upgrade(GATEWAY, self.gateway_settings.database_url)
-        transports: dict[str, httpx.AsyncBaseTransport] = {}
         for name, part in SERVICES.items():
             settings = self.settings_of(name)
             app = part.build(settings, clocks=self.clocks)
             await self._stack.enter_async_context(app.router.lifespan_context(app))
             self.services[name] = app
             self.workers[name] = workers_of(part, app, settings)
-            transports[name] = httpx.ASGITransport(app=app)
-        self.gateway = gateway_app.create_app(self.gateway_settings, transports=transports, clocks=self.clocks)
+        self.gateway = gateway_app.create_app(self.gateway_settings, apps=self.services, clocks=self.clocks)
         await self._stack.enter_async_context(self.gateway.router.lifespan_context(self.gateway))
         self.workers[GATEWAY] = gateway_workers(self.gateway, self.gateway_settings)
         if self._run_workers:

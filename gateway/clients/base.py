@@ -1,4 +1,4 @@
-"""The shared shape of the gateway's service clients: one httpx client per service, the signed
+"""The shared shape of the gateway's service clients: one channel per service, the signed
 principal and the request id set on every call, problem+json turned into ``ServiceProblem``."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from gateway.service_channel import Answer, Channel, Unreachable
 from kit.auth import PRINCIPAL_HEADER, Principal, sign_principal
 from kit.context import REQUEST_ID_HEADER, current_request_id
 from kit.errors import FieldError, ProblemBody, validation_problem
@@ -134,19 +134,6 @@ def idempotency_key_problem(key: str) -> str | None:
     return None
 
 
-def create_http_client(
-    *, base_url: str | None, transport: httpx.AsyncBaseTransport | None, timeout: float
-) -> httpx.AsyncClient:
-    if transport is None and base_url is None:
-        raise ValueError("a service client needs a base url or an in-process transport")
-    return httpx.AsyncClient(
-        base_url=base_url or "http://embedded",
-        transport=transport,
-        timeout=timeout,
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-    )
-
-
 @cache
 def _list_adapter(item: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[item])  # type: ignore[valid-type]
@@ -157,8 +144,8 @@ class ServiceClient:
 
     service: str = "service"
 
-    def __init__(self, http: httpx.AsyncClient, *, principal: Principal, secret: str) -> None:
-        self._http = http
+    def __init__(self, channel: Channel, *, principal: Principal, secret: str) -> None:
+        self._channel = channel
         self._principal_header = sign_principal(principal, secret)
 
     def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -202,29 +189,29 @@ class ServiceClient:
             # Only what was set travels: a field left out keeps the service's default (or, in a PATCH, its value).
             json = json.model_dump(mode="json", exclude_unset=True)
         try:
-            response = await self._http.request(method, path, params=params, json=json, headers=self._headers(headers))
-        except httpx.TransportError as error:
+            answer = await self._channel.request(method, path, params=params, json=json, headers=self._headers(headers))
+        except Unreachable as error:
             raise ServiceProblem(
                 self.service,
                 ProblemBody(
                     title="Service unavailable",
                     status=503,
                     code="service_unavailable",
-                    detail=f"{self.service} did not answer ({type(error).__name__})",
+                    detail=f"{self.service} did not answer ({error})",
                 ),
             ) from error
-        if response.is_error:
-            raise ServiceProblem(self.service, self._problem_of(response))
-        return response.content
+        if answer.is_error:
+            raise ServiceProblem(self.service, self._problem_of(answer))
+        return answer.content
 
     @staticmethod
-    def _problem_of(response: httpx.Response) -> ProblemBody:
+    def _problem_of(answer: Answer) -> ProblemBody:
         try:
-            return ProblemBody.model_validate_json(response.content)
+            return ProblemBody.model_validate_json(answer.content)
         except ValidationError:
             return ProblemBody(
-                title=response.reason_phrase or "Service error",
-                status=response.status_code,
+                title=answer.reason or "Service error",
+                status=answer.status,
                 code="service_error",
-                detail=response.text[:200] or None,
+                detail=answer.content.decode("utf-8", "replace")[:200] or None,
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import httpx
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
@@ -14,6 +13,7 @@ from gateway.connections.cipher import CredentialCipher
 from gateway.connections.directory import ConnectionDirectory
 from gateway.connectors import Connector
 from gateway.schema.loaders import Loaders
+from gateway.service_channel import Channel
 from kit.auth import Principal
 from kit.clock import Clocks
 from kit.db import Sessionmaker
@@ -21,11 +21,11 @@ from kit.db import Sessionmaker
 
 @dataclass(frozen=True)
 class ServiceConnections:
-    """Long-lived httpx clients, one per service, shared by all requests."""
+    """Long-lived channels, one per service, shared by all requests."""
 
-    membership: httpx.AsyncClient
-    gamification: httpx.AsyncClient
-    content: httpx.AsyncClient
+    membership: Channel
+    gamification: Channel
+    content: Channel
 
     async def aclose(self) -> None:
         for client in (self.membership, self.gamification, self.content):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.membership.group import GroupMemberRead, GroupRead
-from gateway.clients.base import ServiceClient, ServiceProblem, idempotency_header, route
+from gateway.clients.base import ServiceClient, idempotency_header, route
 from kit.pagination import PageOut
 
 
@@ -44,9 +44,7 @@ class GroupCalls(ServiceClient):
             "/{group_id}/members/{member_id}", group_id=group_id, member_id=member_id
         )
         params = {"acting_member_id": acting_member_id} if acting_member_id else None
-        response = await self._http.delete(path, params=params, headers=self._headers())
-        if response.is_error:
-            raise ServiceProblem(self.service, self._problem_of(response))
+        await self._send("DELETE", path, params=params, json=None, headers=None)
 
     async def group_members(
         self, community_id: str, group_id: str, *, limit: int, cursor: str | None
