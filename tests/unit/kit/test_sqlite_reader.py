@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kit.db import create_engine, create_sessionmaker
+from kit.db import create_engine
 
 
 async def _thread_of_statements(engine: AsyncEngine) -> int:
@@ -49,20 +49,21 @@ async def test_the_reader_runs_statements_on_the_loops_thread_and_the_writer_on_
 
 async def test_a_read_beside_an_uncommitted_write_answers_at_once_with_what_was_committed(engines: Any) -> None:
     writer, reader = engines
-    async with create_sessionmaker(writer)() as writing:
-        await writing.exec(text("INSERT INTO note (body) VALUES ('second')"))  # holds the write lock
+    count = text("SELECT count(*) FROM note")
+    async with writer.connect() as writing:
+        await writing.execute(text("INSERT INTO note (body) VALUES ('second')"))  # holds the write lock
         # Were the read to wait for the lock, it would wait on this very loop for a commit that cannot come.
-        async with create_sessionmaker(reader)() as reading:
-            seen = (await reading.exec(text("SELECT count(*) FROM note"))).scalar_one()
+        async with reader.connect() as reading:
+            seen = (await reading.execute(count)).scalar_one()
         await writing.commit()
-    async with create_sessionmaker(reader)() as reading:
-        after = (await reading.exec(text("SELECT count(*) FROM note"))).scalar_one()
+    async with reader.connect() as reading:
+        after = (await reading.execute(count)).scalar_one()
 
     assert (seen, after) == (1, 2)
 
 
 async def test_the_reader_refuses_to_write(engines: Any) -> None:
     _, reader = engines
-    async with create_sessionmaker(reader)() as reading:
+    async with reader.connect() as reading:
         with pytest.raises(OperationalError, match="readonly"):
-            await reading.exec(text("INSERT INTO note (body) VALUES ('sneaky')"))
+            await reading.execute(text("INSERT INTO note (body) VALUES ('sneaky')"))
