@@ -9,33 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.types import Receive, Scope, Send
-
-from guildhall.embedded import EmbeddedGuildhall
+from bench.embedded_app import embedded_app, to_service
 
 
 def create_app() -> Any:
-    guildhall = EmbeddedGuildhall()
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await guildhall.__aenter__()
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await guildhall.__aexit__(None, None, None)
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        path: str = scope.get("path", "")
-        if path.startswith("/svc/"):
-            name, _, rest = path.removeprefix("/svc/").partition("/")
-            await guildhall.services[name](
-                {**scope, "path": "/" + rest, "raw_path": ("/" + rest).encode()}, receive, send
-            )
-            return
-        assert guildhall.gateway is not None
-        await guildhall.gateway(scope, receive, send)
-
-    return app
+    return embedded_app(to_service)
