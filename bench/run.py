@@ -104,6 +104,22 @@ def register_access() -> None:
 register_access()
 
 
+def register_idle() -> None:
+    from bench import idle
+
+    register(
+        Benchmark(
+            name="idle",
+            summary="CPU of embedded Guildhall while nothing happens, as a share of one core (target under 1%)",
+            run=idle.run,
+            add_arguments=idle.add_arguments,
+        )
+    )
+
+
+register_idle()
+
+
 def register_dispatch() -> None:
     from bench import dispatch
 
