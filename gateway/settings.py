@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from kit.settings import KitSettings
 
@@ -45,7 +45,8 @@ class GatewaySettings(KitSettings):
     dispatch_backoff_seconds: float = 2.0
     dispatch_backoff_max_seconds: float = 300.0
     dispatch_concurrency: int = 32  # platform calls in flight per replica
-    dispatch_poll_seconds: float = 1.0  # how often a replica looks for deliveries another one accepted
+    # How often a replica looks for deliveries another one accepted. None: ``idle_poll``.
+    dispatch_poll_seconds: float | None = Field(default=None, gt=0)
     dispatch_lease_seconds: float = 60.0  # a claimed delivery whose replica died is retried after this
     dispatch_queued_per_chat: int = 50  # deliveries of one chat held in memory at once
     dispatch_claim_ahead_seconds: float = 0.05  # claim a delivery this long before its slot (covers the claim)

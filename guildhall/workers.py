@@ -29,6 +29,7 @@ def relay_of(producer: str, app: FastAPI, settings: KitSettings) -> OutboxRelay:
         redis=app.state.redis,
         stream_maxlen=settings.event_stream_maxlen,
         retention=timedelta(hours=settings.outbox_retention_hours),
+        max_idle_sleep=settings.idle_poll,
     )
 
 
@@ -52,6 +53,7 @@ def workers_of(part: ServicePart, app: FastAPI, settings: KitSettings) -> list[W
             subscriptions=part.subscriptions,
             sessionmaker=state.sessionmaker,
             redis=state.redis,
+            max_idle_sleep=settings.idle_poll,
         )
         workers.append(consumer.run)
     if part.jobs is not None:

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 import secrets
 import time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kit.errors import NotFound, Unauthenticated
 from kit.ids import ulid
@@ -29,6 +29,9 @@ Role = Literal["platform_admin", "community_admin", "system"]
 
 class Principal(BaseModel):
     """An authenticated caller: a platform admin, a key of one community, or Guildhall itself."""
+
+    # Frozen: one verified principal serves every request that carries the same signed header.
+    model_config = ConfigDict(frozen=True)
 
     role: Role
     key_id: str | None = None
@@ -55,15 +58,41 @@ def _sign(secret: bytes, payload: str, timestamp: int) -> str:
     return hmac.new(secret, f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
 
 
+# A signature is reused for this long, well inside the skew a receiver allows: a gateway request makes several calls.
+RESIGN_AFTER_SECONDS = 60
+_CACHE_LIMIT = 4096
+_signed: dict[tuple[Principal, str], tuple[int, str]] = {}
+_verified: dict[tuple[str, str], tuple[int, Principal]] = {}
+
+
 def sign_principal(principal: Principal, secret: str, *, now: float | None = None) -> str:
-    payload = base64.urlsafe_b64encode(principal.model_dump_json(exclude_none=True).encode()).decode()
     timestamp = int(now if now is not None else time.time())
-    return f"{payload}.{timestamp}.{_sign(secret.encode(), payload, timestamp)}"
+    made = _signed.get((principal, secret)) if now is None else None
+    if made is not None and timestamp - made[0] < RESIGN_AFTER_SECONDS:
+        return made[1]
+    payload = base64.urlsafe_b64encode(principal.model_dump_json(exclude_none=True).encode()).decode()
+    header = f"{payload}.{timestamp}.{_sign(secret.encode(), payload, timestamp)}"
+    if now is None:
+        _remember(_signed, (principal, secret), (timestamp, header))
+    return header
 
 
 def verify_principal(header: str | None, secret: str, *, now: float | None = None) -> Principal:
     if not header:
         raise Unauthenticated("missing internal principal header")
+    at = now if now is not None else time.time()
+    # The same header, byte for byte, verifies the same way: only its age needs checking again.
+    if (seen := _verified.get((header, secret))) is not None:
+        timestamp, principal = seen
+    else:
+        timestamp, principal = _verify(header, secret)
+        _remember(_verified, (header, secret), (timestamp, principal))
+    if abs(at - timestamp) > MAX_SKEW_SECONDS:
+        raise Unauthenticated("stale internal principal header")
+    return principal
+
+
+def _verify(header: str, secret: str) -> tuple[int, Principal]:
     try:
         payload, timestamp_text, signature = header.split(".")
         timestamp = int(timestamp_text)
@@ -73,12 +102,16 @@ def verify_principal(header: str | None, secret: str, *, now: float | None = Non
     # Bytes, not str: compare_digest refuses non-ASCII text, and header values are anything latin-1.
     if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogateescape")):
         raise Unauthenticated("bad internal principal signature")
-    if abs((now if now is not None else time.time()) - timestamp) > MAX_SKEW_SECONDS:
-        raise Unauthenticated("stale internal principal header")
     try:
-        return Principal.model_validate_json(base64.urlsafe_b64decode(payload))
+        return timestamp, Principal.model_validate_json(base64.urlsafe_b64decode(payload))
     except (ValidationError, ValueError):
         raise Unauthenticated("malformed internal principal") from None
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()  # principals are few (a platform key, a key per community): a full cache is a flood
+    cache[key] = value
 
 
 async def get_principal(request: Request) -> Principal:

@@ -99,7 +99,7 @@ async def _test_clocks_kept(app: FastAPI, spec: ServiceSpec, settings: KitSettin
         redis=app.state.redis,
         clocks=app.state.clocks,
         source=app.state.test_clock_source,
-        interval=settings.test_clock_refresh_seconds,
+        interval=settings.test_clock_refresh,
     )
     try:
         await refresher.refresh_once()

@@ -89,7 +89,7 @@ class DispatchSettings:
             backoff_seconds=settings.dispatch_backoff_seconds,
             backoff_max_seconds=settings.dispatch_backoff_max_seconds,
             concurrency=settings.dispatch_concurrency,
-            poll_seconds=settings.dispatch_poll_seconds,
+            poll_seconds=settings.dispatch_poll_seconds or settings.idle_poll,
             lease_seconds=settings.dispatch_lease_seconds,
             queued_per_chat=settings.dispatch_queued_per_chat,
             claim_ahead_seconds=settings.dispatch_claim_ahead_seconds,

@@ -132,6 +132,7 @@ class ConsumerGroup:
         batch_size: int = 100,
         block_ms: int = 1000,
         idle_sleep: float = 0.02,
+        max_idle_sleep: float = 1.0,
         linger: float = 0.05,
         max_attempts: int = 5,
         retry_after_ms: int = 2000,
@@ -148,7 +149,9 @@ class ConsumerGroup:
         self._batch_size = batch_size
         self._block_ms = block_ms
         self._idle_sleep = idle_sleep
-        self._max_idle_sleep = max(idle_sleep, min(1.0, retry_after_ms / 1000))
+        # A wait grows from ``idle_sleep`` again after every batch, so a failed entry is looked at again soon
+        # after its retry delay whatever this is; only entries a crashed consumer left wait up to it.
+        self._max_idle_sleep = max(idle_sleep, max_idle_sleep)
         self._bell = STREAMS.bell()
         self._linger = linger
         self._max_attempts = max_attempts
@@ -182,7 +185,7 @@ class ConsumerGroup:
                 await self._recover()
                 handled = 0
             # The in-process stand-in does not block on XREADGROUP: sleep until a relay of this process publishes,
-            # or a timeout that grows while nothing comes (never past the retry delay, so retries still fall due).
+            # or a timeout that grows while nothing comes (up to ``max_idle_sleep``).
             if handled == 0 and time.monotonic() - started < self._idle_sleep:
                 idle = min(idle * 2, self._max_idle_sleep)
                 await self._bell.wait(stop, within=idle)

@@ -54,7 +54,7 @@ class Bus:
     def relay(self) -> OutboxRelay:
         return OutboxRelay(producer=PRODUCER, sessionmaker=self.sessionmaker, redis=self.redis)
 
-    def consumer(self, name: str = "c1", **options: int) -> ConsumerGroup:
+    def consumer(self, name: str = "c1", **options: Any) -> ConsumerGroup:
         return ConsumerGroup(
             group="listener",
             streams=[stream_of(PRODUCER)],

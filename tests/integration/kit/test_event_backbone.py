@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
+from typing import Any
 
 from sqlalchemy import update
 
@@ -13,6 +15,7 @@ from kit.redis import forget_memory_server
 from kit.tables import outbox
 from tests.integration.kit.conftest import PRODUCER, Bus
 from tests.support.backends import Backend
+from tests.support.guildhall import eventually
 
 STREAM = stream_of(PRODUCER)
 
@@ -142,3 +145,23 @@ async def test_a_bus_that_lost_everything_gets_the_retained_events_again(bus: Bu
     assert sorted(await bus.effects()) == sorted(
         [(envelope.id, "survives a redis restart"), (lost_before_consuming.id, "published, then redis restarted")]
     )
+
+
+async def test_a_failed_event_is_retried_by_a_consumer_that_may_idle_long_between_polls(bus: Bus) -> None:
+    flaky = await bus.emit("fail-1")
+    await bus.relay().run_once()
+    stop = asyncio.Event()
+    # Nothing else comes, so nothing rings: the retry rests on the idle wait starting short again after a batch.
+    running = asyncio.create_task(bus.consumer(retry_after_ms=100, max_idle_sleep=60.0).run(stop))
+    try:
+        effects = await eventually(lambda: _some(bus.effects()), within=10)
+    finally:
+        stop.set()
+        await running
+
+    assert bus.failures == {flaky.id: 1}
+    assert effects == [(flaky.id, "fail-1")]
+
+
+async def _some(found: Awaitable[list[Any]]) -> list[Any] | None:
+    return (await found) or None

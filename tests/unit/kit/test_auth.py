@@ -9,6 +9,7 @@ import pytest
 from kit.auth import (
     API_KEY_PREFIX,
     MAX_SKEW_SECONDS,
+    RESIGN_AFTER_SECONDS,
     SYSTEM,
     Principal,
     _sign,
@@ -177,3 +178,35 @@ def test_a_presented_key_that_differs_by_one_character_hashes_differently() -> N
     altered = minted.plaintext[:-1] + ("a" if minted.plaintext[-1] != "a" else "b")
 
     assert hash_api_key(altered) != minted.key_hash
+
+
+def test_a_header_that_verified_once_is_refused_when_it_has_grown_stale() -> None:
+    header = sign_principal(create_principal(), SECRET, now=NOW)
+    assert verify_principal(header, SECRET, now=NOW + 1) == create_principal()
+
+    with pytest.raises(Unauthenticated, match="stale"):
+        verify_principal(header, SECRET, now=NOW + MAX_SKEW_SECONDS + 1)
+
+
+def test_a_header_that_verified_under_one_secret_is_refused_under_another() -> None:
+    header = sign_principal(create_principal(), SECRET, now=NOW)
+    verify_principal(header, SECRET, now=NOW)
+
+    with pytest.raises(Unauthenticated, match="signature"):
+        verify_principal(header, "another-secret", now=NOW)
+
+
+def test_a_signature_is_reused_for_a_minute_then_made_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [NOW]
+    monkeypatch.setattr("kit.auth.time.time", lambda: clock[0])
+    principal = create_principal(key_id="key_reused")
+    first = sign_principal(principal, SECRET)
+    clock[0] = NOW + RESIGN_AFTER_SECONDS - 1
+    again = sign_principal(principal, SECRET)
+    clock[0] = NOW + RESIGN_AFTER_SECONDS
+    later = sign_principal(principal, SECRET)
+
+    assert again == first
+    assert later != first
+    assert verify_principal(later, SECRET) == principal
+    assert sign_principal(create_principal(key_id="key_other"), SECRET) != later
