@@ -1,6 +1,7 @@
 """Embedded Guildhall as one ASGI app for the benchmarks' servers, started the way ``guildhall serve`` starts it:
-every part entered in the lifespan, then the heap settled (``kit.runtime.settle_heap``), so that a full garbage
-collection walking the start-up heap (about 200 ms) is not measured as a request's latency."""
+every part entered in the lifespan, each service warmed up (``kit.warmup``), then the heap settled
+(``kit.runtime.settle_heap``), so that a full garbage collection walking the start-up heap (about 200 ms) is not
+measured as a request's latency."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.types import Receive, Scope, Send
 
 from guildhall.embedded import EmbeddedGuildhall
 from kit.runtime import settle_heap
+from kit.warmup import warm_up
 
 # A route of the bench app: answers the request and says True, or says False to leave it to the gateway.
 Route = Callable[[EmbeddedGuildhall, Scope, Receive, Send], Awaitable[bool]]
@@ -25,6 +27,8 @@ def embedded_app(route: Route) -> Any:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
                     await guildhall.__aenter__()
+                    for service in guildhall.services.values():
+                        await warm_up(service)
                     settle_heap()
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":

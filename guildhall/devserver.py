@@ -11,6 +11,7 @@ from gateway.models import ApiKey
 from gateway.settings import GatewaySettings
 from guildhall.embedded import EmbeddedGuildhall
 from guildhall.http import serve_http
+from kit.warmup import warm_up
 
 log = logging.getLogger("guildhall")
 
@@ -36,6 +37,8 @@ async def run_embedded(settings: GatewaySettings, *, host: str, port: int) -> No
         if first_key:
             lines.append(f"A platform-admin API key was minted for you (shown once): {first_key}")
         print("\n" + "\n".join(lines) + "\n", flush=True)  # noqa: T201
+        for app in guildhall.services.values():
+            await warm_up(app)
         # The lifespans are ours (entered above), so uvicorn must not run them again.
         await serve_http(guildhall.gateway, host=host, port=port, lifespan="off")
         log.info("shutting down: stopping workers and closing databases")

@@ -10,10 +10,12 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit.runtime import settle_heap
+from kit.warmup import warm_up
 
 
 def _settling_after_startup(app: ASGIApp) -> ASGIApp:
-    """``app``, with the heap settled (``kit.runtime.settle_heap``) as soon as its lifespan has started."""
+    """``app``, warmed up (``kit.warmup``) and with the heap settled (``kit.runtime.settle_heap``) as soon as its
+    lifespan has started, before the server takes a request."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":
@@ -22,6 +24,8 @@ def _settling_after_startup(app: ASGIApp) -> ASGIApp:
 
         async def send_and_settle(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
+                if isinstance(app, FastAPI):
+                    await warm_up(app)
                 settle_heap()
             await send(message)
 

@@ -43,6 +43,9 @@ class ServiceSpec:
     middleware: Sequence[Middleware] = ()
     # The consumer groups whose dead-letter depth /readyz reports; None: the one named after the service.
     consumer_groups: Sequence[str] | None = None
+    # GET paths a serving process answers once before it takes requests (``kit.warmup``); ``{community}`` and
+    # ``{member}`` name ids that exist nowhere.
+    warm_paths: Sequence[str] = ()
 
 
 def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Clocks | None = None) -> FastAPI:
@@ -78,6 +81,7 @@ def create_service_app(spec: ServiceSpec, settings: KitSettings, *, clocks: Cloc
     app.state.settings = settings
     app.state.internal_secret = settings.internal_secret.get_secret_value()
     app.state.clocks = clocks or Clocks()
+    app.state.warm_paths = tuple(spec.warm_paths)
     install_problem_handlers(app)
     for middleware in reversed(spec.middleware):  # each added one wraps the ones before: keep the order given
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)

@@ -17,5 +17,10 @@ NAME = "content"
 def create_app(settings: ContentSettings | None = None, *, clocks: Clocks | None = None) -> FastAPI:
     settings = settings or ContentSettings()
     routers = [welcome.router, due_work_router(jobs.run_community, jobs.DUE_WORK)]
-    spec = ServiceSpec(name=NAME, database_url=settings.database_url, routers=routers)
+    spec = ServiceSpec(
+        name=NAME,
+        database_url=settings.database_url,
+        routers=routers,
+        warm_paths=("/v1/welcome-templates?community_id={community}",),
+    )
     return create_service_app(spec, settings, clocks=clocks)

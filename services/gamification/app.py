@@ -72,5 +72,12 @@ def create_app(settings: GamificationSettings | None = None, *, clocks: Clocks |
         ],
         lifespan=lifespan_of(settings),
         middleware=[Middleware(CheckinPath)],
+        warm_paths=(
+            "/v1/levels?community_id={community}",
+            "/v1/communities/{community}/leaderboards/all?limit=100&member_id={member}",
+            "/v1/communities/{community}/points/balances?member_id={member}",
+            "/v1/communities/{community}/badges",
+            "/v1/communities/{community}/challenges",
+        ),
     )
     return create_service_app(spec, settings, clocks=clocks)

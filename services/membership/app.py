@@ -102,5 +102,11 @@ def create_app(settings: MembershipSettings | None = None, *, clocks: Clocks | N
         routers=routers,
         lifespan=lifespan,
         clock_source=sandbox_clock_source,
+        warm_paths=(
+            "/v1/communities/{community}/members/{member}/entitlements/content:premium",
+            "/v1/communities?ids={community}&limit=1",
+            "/v1/communities/{community}/members?limit=20",
+            "/v1/communities/{community}/tiers",
+        ),
     )
     return create_service_app(spec, settings, clocks=clocks)
