@@ -1,7 +1,7 @@
 """How the gateway's service clients reach a service: over HTTP (distributed mode), or by calling the service's
 ASGI app in this process (embedded mode, tests) with the same method, path, query, headers and JSON body.
 
-The in-process channel builds the ASGI scope itself instead of going through httpx: a request through
+The in-process channel calls the app with ``kit.asgi.call_app`` instead of going through httpx: a request through
 ``httpx.AsyncClient`` and ``httpx.ASGITransport`` costs about as much CPU in the gateway as the simplest service
 read costs in the service (URL parsing, header and cookie models, auth and redirect flows, anyio events), and an
 embedded GraphQL query makes several (ADR 0038).
@@ -9,16 +9,17 @@ embedded GraphQL query makes several (ADR 0038).
 
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Protocol
-from urllib.parse import quote_plus, unquote
+from urllib.parse import quote_plus
 
 import httpx
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
+
+from kit.asgi import call_app
 
 JSON_CONTENT_TYPE = b"application/json"
 
@@ -110,59 +111,19 @@ class AsgiChannel:
         self, method: str, path: str, *, params: Mapping[str, Any] | None, json: Any, headers: Mapping[str, str]
     ) -> Answer:
         body = b""
-        raw_headers = [(b"host", self._host)]
+        raw_headers = []
         if json is not None:
             body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-            raw_headers += [(b"content-type", JSON_CONTENT_TYPE), (b"content-length", str(len(body)).encode())]
+            raw_headers.append((b"content-type", JSON_CONTENT_TYPE))
         raw_headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
-        raw_path, _, query = path.partition("?")
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": unquote(raw_path),
-            "raw_path": raw_path.encode("ascii"),
-            "query_string": b"&".join(part for part in (query.encode("ascii"), query_string(params)) if part),
-            "root_path": "",
-            "headers": raw_headers,
-            "client": ("127.0.0.1", 123),
-            "server": ("embedded", 80),
-        }
-        status = 0
-        chunks: list[bytes] = []
-        done = asyncio.Event()
-        body_sent = False
-
-        async def receive() -> Message:
-            nonlocal body_sent
-            if not body_sent:
-                body_sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await done.wait()  # a disconnect watcher: the client stays until the answer is complete
-            return {"type": "http.disconnect"}
-
-        async def send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                if method != "HEAD" and (chunk := message.get("body", b"")):
-                    chunks.append(chunk)
-                if not message.get("more_body", False):
-                    done.set()
-
-        try:
-            await self._app(scope, receive, send)
-        except Exception:
-            # The service's error handler answered (a 500 problem) and re-raised for its server to log: that
-            # answer is what a client across the network would get. Without an answer, the error is the gateway's.
-            if not done.is_set():
-                raise
-        if not done.is_set():
-            raise Unreachable("the service returned without a complete answer")
-        return Answer(status, chunks[0] if len(chunks) == 1 else b"".join(chunks), _reason(status))
+        if query := query_string(params):
+            path += ("&" if "?" in path else "?") + query.decode("ascii")
+        content = bytearray()
+        answer = None if method == "HEAD" else content
+        status = await call_app(self._app, method, path, raw_headers, body, answer, host=self._host)
+        if status == 0:
+            raise Unreachable("the service returned without an answer")
+        return Answer(status, bytes(content), _reason(status))
 
     async def aclose(self) -> None:
         return None
